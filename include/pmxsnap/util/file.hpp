@@ -1,0 +1,52 @@
+// Small file helpers: whole-file reads of the small text files pmxsnap deals
+// with, an owning file descriptor, fsync of a directory. Throw pmxsnap::Error
+// naming the path.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pmxsnap {
+
+namespace fs = std::filesystem;
+
+// Owning file descriptor: closes on destruction, movable, never copied.
+class Fd {
+  public:
+    Fd() = default;
+    explicit Fd(int fd) : fd_(fd) {}
+    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    Fd& operator=(Fd&& other) noexcept;
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    ~Fd();
+
+    int get() const { return fd_; }
+    explicit operator bool() const { return fd_ >= 0; }
+    int release();
+    void close();
+
+  private:
+    int fd_ = -1;
+};
+
+// Reads a whole file; refuses files larger than max_bytes (these are config
+// files, a huge one is a finding, not something to load).
+std::string read_file(const fs::path& path, std::uint64_t max_bytes = 64u << 20);
+
+// As read_file, but a missing file gives nullopt instead of an error.
+std::optional<std::string> read_file_if_exists(const fs::path& path,
+                                               std::uint64_t max_bytes = 64u << 20);
+
+// Writes all of bytes to fd, retrying short writes and EINTR.
+void write_all(int fd, std::string_view bytes, const fs::path& for_error);
+
+void fsync_directory(const fs::path& directory);
+
+// Creates directory and missing parents with the given mode (existing ones keep theirs).
+void create_directories(const fs::path& directory, unsigned mode);
+
+} // namespace pmxsnap

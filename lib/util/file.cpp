@@ -1,0 +1,97 @@
+#include "pmxsnap/util/file.hpp"
+
+#include "pmxsnap/util/error.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace pmxsnap {
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        close();
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+Fd::~Fd() { close(); }
+
+int Fd::release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+}
+
+void Fd::close() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+        fd_ = -1;
+    }
+}
+
+std::optional<std::string> read_file_if_exists(const fs::path& path, std::uint64_t max_bytes) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) {
+        if (errno == ENOENT)
+            return std::nullopt;
+        fail_errno(path.string());
+    }
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0)
+        fail_errno(path.string());
+    if (S_ISDIR(st.st_mode))
+        fail("{}: is a directory, expected a file", path.string());
+    std::string content;
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail_errno(path.string());
+        if (n == 0)
+            break;
+        if (content.size() + static_cast<std::uint64_t>(n) > max_bytes)
+            fail("{}: larger than {} bytes, refusing to read it whole", path.string(), max_bytes);
+        content.append(buffer, static_cast<std::size_t>(n));
+    }
+    return content;
+}
+
+std::string read_file(const fs::path& path, std::uint64_t max_bytes) {
+    auto content = read_file_if_exists(path, max_bytes);
+    if (!content)
+        fail("{}: {}", path.string(), errno_text(ENOENT));
+    return *content;
+}
+
+void write_all(int fd, std::string_view bytes, const fs::path& for_error) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail_errno(for_error.string());
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+void fsync_directory(const fs::path& directory) {
+    Fd fd(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd || ::fsync(fd.get()) != 0)
+        fail_errno(directory.string());
+}
+
+void create_directories(const fs::path& directory, unsigned mode) {
+    if (directory.empty() || fs::is_directory(directory))
+        return;
+    create_directories(directory.parent_path(), mode);
+    if (::mkdir(directory.c_str(), mode) != 0 && errno != EEXIST)
+        fail_errno(directory.string());
+}
+
+} // namespace pmxsnap
