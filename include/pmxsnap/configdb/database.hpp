@@ -1,0 +1,54 @@
+// Opening a standalone pmxcfs database (a consistent copy, an archive member,
+// a fixture) and reading it: schema check, metadata rows, file data, integrity.
+// Throws pmxsnap::Error naming the path when the file is not a pmxcfs db.
+#pragma once
+
+#include "pmxsnap/configdb/entry.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::configdb {
+
+class Database {
+  public:
+    // Read-only open. Never use it on the live db: that is copy_consistent's job.
+    // shown_as names the file in errors when path is a private copy of it.
+    static Database open_readonly(const std::filesystem::path& path,
+                                  const std::string& shown_as = {});
+
+    // Calls visit for every row's metadata (inode 0 included), in inode order.
+    void for_each_row(const std::function<void(const EntryMeta&)>& visit) const;
+
+    // The data of one inode; empty for NULL data.
+    std::string read_data(std::int64_t inode) const;
+
+    // PRAGMA integrity_check: empty when the db is sound, else its complaints.
+    std::vector<std::string> integrity_problems() const;
+
+    const std::filesystem::path& path() const { return path_; }
+    SQLite::Database& handle() { return db_; }
+
+  private:
+    Database(std::filesystem::path path, std::string shown_as, SQLite::Database db);
+    void check_schema() const;
+
+    std::filesystem::path path_;
+    std::string shown_as_;
+    SQLite::Database db_;
+    mutable std::optional<SQLite::Statement> data_statement_;
+};
+
+// Reads the first 100 bytes and says whether this is an SQLite database file,
+// and whether it is in WAL mode. Throws Error naming the path otherwise.
+struct SqliteHeader {
+    bool wal_mode = false;
+};
+SqliteHeader read_sqlite_header(const std::filesystem::path& path);
+
+} // namespace pmxsnap::configdb

@@ -1,0 +1,53 @@
+// Tree: the shape of /etc/pve as pmxcfs would build it from the db — every
+// row's metadata plus the path of each entry reachable from the root, sorted
+// by path. Rows that break pmxcfs's rules are kept (the invariant checker
+// reports them) but get no path. Never throws once built.
+#pragma once
+
+#include "pmxsnap/configdb/database.hpp"
+#include "pmxsnap/configdb/entry.hpp"
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace pmxsnap::configdb {
+
+class Tree {
+  public:
+    struct PathEntry {
+        std::string
+            path; // relative to /etc/pve, no leading slash: "nodes/pve1/qemu-server/100.conf"
+        const EntryMeta* entry;
+    };
+
+    static Tree load(const Database& db);
+    static Tree from_rows(std::vector<EntryMeta> rows);
+
+    // The __version__ row, when there is one.
+    const std::optional<RootVersion>& root_version() const { return root_version_; }
+    // Every row but inode 0, in inode order.
+    const std::vector<EntryMeta>& rows() const { return rows_; }
+    // Entries reachable from the root, sorted by path (byte order).
+    const std::vector<PathEntry>& paths() const { return paths_; }
+    const EntryMeta* find(std::int64_t inode) const;
+    // Rows with inode 0 that are not __version__ (an invariant violation).
+    const std::vector<EntryMeta>& stray_root_rows() const { return stray_root_rows_; }
+
+    std::int64_t total_data_size() const;
+
+  private:
+    void resolve_paths();
+
+    std::optional<RootVersion> root_version_;
+    std::vector<EntryMeta> rows_;
+    std::vector<EntryMeta> stray_root_rows_;
+    std::unordered_map<std::int64_t, std::size_t> by_inode_;
+    std::vector<PathEntry> paths_;
+};
+
+// A name pmxsnap can turn into a path component without leaving the tree.
+bool is_safe_name(std::string_view name);
+
+} // namespace pmxsnap::configdb

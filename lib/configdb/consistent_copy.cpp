@@ -1,0 +1,160 @@
+#include "pmxsnap/configdb/consistent_copy.hpp"
+
+#include "pmxsnap/configdb/database.hpp"
+#include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/file.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace pmxsnap::configdb {
+namespace fs = std::filesystem;
+
+namespace {
+
+// SQLite's unix VFS keeps its -shm locks at byte 120 onwards; byte 128 is the
+// DMS ("dead man switch") every open connection holds a shared lock on.
+constexpr off_t shm_dms_lock_offset = 128;
+
+fs::path sibling(const fs::path& db, const char* suffix) {
+    return db.string() + suffix;
+}
+
+struct FileStamp {
+    bool exists = false;
+    off_t size = 0;
+    struct timespec mtime {};
+    ino_t inode = 0;
+    bool operator==(const FileStamp& o) const {
+        return exists == o.exists && size == o.size && mtime.tv_sec == o.mtime.tv_sec &&
+               mtime.tv_nsec == o.mtime.tv_nsec && inode == o.inode;
+    }
+};
+
+FileStamp stamp_of(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return {};
+    return {true, st.st_size, st.st_mtim, st.st_ino};
+}
+
+void copy_file_bytes(const fs::path& from, const fs::path& to) {
+    Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in)
+        fail_errno(from.string());
+    Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!out)
+        fail_errno(to.string());
+    char buffer[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(in.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail_errno(from.string());
+        if (n == 0)
+            break;
+        write_all(out.get(), {buffer, static_cast<std::size_t>(n)}, to);
+    }
+}
+
+void check_sqlite(int rc, sqlite3* db, const fs::path& path, const char* doing) {
+    if (rc != SQLITE_OK && rc != SQLITE_DONE)
+        fail("{}: {}: {}", path.string(), doing, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+struct Connection {
+    sqlite3* db = nullptr;
+    ~Connection() { sqlite3_close_v2(db); }
+};
+
+// One backup step of -1 pages copies everything under a single read
+// transaction of the source: the copy is exactly one committed state.
+void backup(const fs::path& source, int source_flags, const fs::path& destination) {
+    Connection from, to;
+    std::string uri =
+        "file:" + source.string() + ((source_flags & SQLITE_OPEN_READONLY) ? "?mode=ro" : "");
+    check_sqlite(sqlite3_open_v2(uri.c_str(), &from.db, source_flags | SQLITE_OPEN_URI, nullptr),
+                 from.db, source, "cannot open");
+    sqlite3_busy_timeout(from.db, 10000);
+    check_sqlite(sqlite3_open_v2(destination.c_str(), &to.db,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+                 to.db, destination, "cannot create");
+    sqlite3_backup* job = sqlite3_backup_init(to.db, "main", from.db, "main");
+    if (job == nullptr)
+        check_sqlite(SQLITE_ERROR, to.db, source, "cannot start the copy");
+    int rc = sqlite3_backup_step(job, -1);
+    sqlite3_backup_finish(job);
+    if (rc != SQLITE_DONE)
+        fail("{}: consistent copy failed: {}", source.string(), sqlite3_errstr(rc));
+    // The copy keeps the source's WAL flag in its header; a standalone file
+    // must open without a -wal beside it.
+    check_sqlite(sqlite3_exec(to.db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr),
+                 to.db, destination, "cannot leave WAL mode");
+}
+
+CopyReport copy_privately(const fs::path& live_db, const fs::path& destination) {
+    auto wal = sibling(live_db, "-wal");
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto db_before = stamp_of(live_db);
+        auto wal_before = stamp_of(wal);
+        TempDir scratch;
+        auto copy = scratch / "config.db";
+        copy_file_bytes(live_db, copy);
+        if (wal_before.exists)
+            copy_file_bytes(wal, sibling(copy, "-wal"));
+        // A writer that appeared mid-copy could have torn it: check and retry.
+        if (stamp_of(live_db) == db_before && stamp_of(wal) == wal_before &&
+            !is_held_by_another_process(live_db)) {
+            backup(copy, SQLITE_OPEN_READWRITE, destination);
+            return {CopyMethod::private_copy, wal_before.exists && wal_before.size > 0};
+        }
+        if (is_held_by_another_process(live_db)) {
+            backup(live_db, SQLITE_OPEN_READONLY, destination);
+            return {CopyMethod::read_transaction, stamp_of(wal).size > 0};
+        }
+        fs::remove(destination);
+    }
+    fail("{}: the database kept changing while no process held it open; try again",
+         live_db.string());
+}
+
+} // namespace
+
+std::string to_string(CopyMethod method) {
+    return method == CopyMethod::read_transaction ? "read-transaction" : "private-copy";
+}
+
+bool is_held_by_another_process(const fs::path& live_db) {
+    Fd shm(::open(sibling(live_db, "-shm").c_str(), O_RDONLY | O_CLOEXEC));
+    if (!shm)
+        return false;
+    struct flock probe {};
+    probe.l_type = F_WRLCK;
+    probe.l_whence = SEEK_SET;
+    probe.l_start = shm_dms_lock_offset;
+    probe.l_len = 1;
+    if (::fcntl(shm.get(), F_GETLK, &probe) != 0)
+        fail_errno(sibling(live_db, "-shm").string());
+    return probe.l_type != F_UNLCK;
+}
+
+CopyReport copy_consistent(const fs::path& live_db, const fs::path& destination) {
+    if (!fs::exists(live_db))
+        fail("{}: no such file; is this a Proxmox VE node (or give --root)?", live_db.string());
+    auto header = read_sqlite_header(live_db);
+    if (fs::exists(destination))
+        fail("{}: refusing to overwrite an existing file", destination.string());
+    if (!header.wal_mode || is_held_by_another_process(live_db)) {
+        backup(live_db, SQLITE_OPEN_READONLY, destination);
+        return {CopyMethod::read_transaction, stamp_of(sibling(live_db, "-wal")).size > 0};
+    }
+    return copy_privately(live_db, destination);
+}
+
+} // namespace pmxsnap::configdb

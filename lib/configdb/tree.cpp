@@ -1,0 +1,89 @@
+#include "pmxsnap/configdb/tree.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace pmxsnap::configdb {
+
+bool is_safe_name(std::string_view name) {
+    return !name.empty() && name != "." && name != ".." &&
+           name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;
+}
+
+Tree Tree::load(const Database& db) {
+    std::vector<EntryMeta> rows;
+    db.for_each_row([&](const EntryMeta& row) { rows.push_back(row); });
+    return from_rows(std::move(rows));
+}
+
+Tree Tree::from_rows(std::vector<EntryMeta> rows) {
+    Tree tree;
+    for (auto& row : rows) {
+        if (row.inode == root_inode) {
+            if (row.name == version_entry_name)
+                tree.root_version_ = RootVersion{row.version, row.writer, row.mtime};
+            else
+                tree.stray_root_rows_.push_back(std::move(row));
+            continue;
+        }
+        tree.rows_.push_back(std::move(row));
+    }
+    std::sort(tree.rows_.begin(), tree.rows_.end(),
+              [](const EntryMeta& a, const EntryMeta& b) { return a.inode < b.inode; });
+    for (std::size_t i = 0; i < tree.rows_.size(); ++i)
+        tree.by_inode_.emplace(tree.rows_[i].inode, i);
+    tree.resolve_paths();
+    return tree;
+}
+
+const EntryMeta* Tree::find(std::int64_t inode) const {
+    auto it = by_inode_.find(inode);
+    return it == by_inode_.end() ? nullptr : &rows_[it->second];
+}
+
+std::int64_t Tree::total_data_size() const {
+    std::int64_t total = 0;
+    for (const auto& row : rows_)
+        total += row.size;
+    return total;
+}
+
+// Walks down from the root instead of up from each row, so cycles and
+// orphans simply never get a path, and each path is built once.
+void Tree::resolve_paths() {
+    std::unordered_map<std::int64_t, std::vector<const EntryMeta*>> children;
+    for (const auto& row : rows_)
+        children[row.parent].push_back(&row);
+
+    struct Pending {
+        std::int64_t directory;
+        std::string prefix;
+    };
+    std::vector<Pending> stack{{root_inode, ""}};
+    std::unordered_set<std::int64_t> visited{root_inode};
+    while (!stack.empty()) {
+        auto [directory, prefix] = std::move(stack.back());
+        stack.pop_back();
+        auto it = children.find(directory);
+        if (it == children.end())
+            continue;
+        for (const EntryMeta* child : it->second) {
+            if (!is_safe_name(child->name) || (!child->is_directory() && !child->is_file()))
+                continue;
+            std::string path = prefix.empty() ? child->name : prefix + "/" + child->name;
+            paths_.push_back({path, child});
+            if (child->is_directory() && visited.insert(child->inode).second)
+                stack.push_back({child->inode, std::move(path)});
+        }
+    }
+    std::sort(paths_.begin(), paths_.end(),
+              [](const PathEntry& a, const PathEntry& b) { return a.path < b.path; });
+    // Two entries with one name in one directory: keep the first path only
+    // (the checker reports the duplicate).
+    paths_.erase(
+        std::unique(paths_.begin(), paths_.end(),
+                    [](const PathEntry& a, const PathEntry& b) { return a.path == b.path; }),
+        paths_.end());
+}
+
+} // namespace pmxsnap::configdb
