@@ -12,7 +12,8 @@
 
 namespace pmxsnap {
 
-AtomicFile::AtomicFile(fs::path final_path, unsigned mode) : final_path_(std::move(final_path)) {
+AtomicFile::AtomicFile(fs::path final_path, unsigned mode)
+    : final_path_(std::move(final_path)) {
     auto directory = final_path_.parent_path();
     if (directory.empty())
         directory = ".";
@@ -33,7 +34,9 @@ AtomicFile::~AtomicFile() {
         ::unlink(temp_path_.c_str());
 }
 
-void AtomicFile::write(std::string_view bytes) { write_all(fd_.get(), bytes, temp_path_); }
+void AtomicFile::write(std::string_view bytes) {
+    write_all(fd_.get(), bytes, temp_path_);
+}
 
 void AtomicFile::sync() {
     if (::fsync(fd_.get()) != 0)

@@ -18,7 +18,9 @@ Fd& Fd::operator=(Fd&& other) noexcept {
     return *this;
 }
 
-Fd::~Fd() { close(); }
+Fd::~Fd() {
+    close();
+}
 
 int Fd::release() {
     int fd = fd_;

@@ -2,7 +2,9 @@
 
 namespace pmxsnap {
 
-Sha256::Sha256() { crypto_hash_sha256_init(&state_); }
+Sha256::Sha256() {
+    crypto_hash_sha256_init(&state_);
+}
 
 Sha256& Sha256::update(std::string_view bytes) {
     crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()),
@@ -26,7 +28,9 @@ std::string Sha256::finish_hex() {
     return to_hex(digest);
 }
 
-std::string sha256_hex(std::string_view bytes) { return Sha256().update(bytes).finish_hex(); }
+std::string sha256_hex(std::string_view bytes) {
+    return Sha256().update(bytes).finish_hex();
+}
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
     static constexpr char digits[] = "0123456789abcdef";

@@ -1,8 +1,8 @@
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
 #include <sodium.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 
 namespace pmxsnap::test {
 
@@ -10,7 +10,9 @@ namespace {
 std::atomic<std::uint64_t> failures{0};
 }
 
-std::uint64_t failed_assertions() { return failures.load(); }
+std::uint64_t failed_assertions() {
+    return failures.load();
+}
 
 // Counts failed assertions so Scratch can keep the directory of a failed test.
 struct FailureCounter : Catch::TestEventListenerBase {

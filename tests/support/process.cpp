@@ -16,7 +16,9 @@ extern char** environ;
 namespace pmxsnap::test {
 namespace {
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+void set_nonblocking(int fd) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv, const RunOptions& options,
                              int in, int out, int err) {
@@ -90,8 +92,8 @@ ProcessResult run(const std::vector<std::string>& argv, const RunOptions& option
         if (fds[1].revents)
             drain(err[0], err_open, result.err);
         if (in_fd >= 0 && fds[2].revents) {
-            ssize_t n = ::write(in_fd, options.input.data() + written,
-                                options.input.size() - written);
+            ssize_t n =
+                ::write(in_fd, options.input.data() + written, options.input.size() - written);
             if (n > 0)
                 written += static_cast<std::size_t>(n);
             if (n < 0 && errno != EAGAIN) {

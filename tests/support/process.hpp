@@ -12,16 +12,16 @@
 namespace pmxsnap::test {
 
 struct ProcessResult {
-    int exit_code = -1;   // -1 when killed by a signal
-    int signal = 0;       // the signal that ended it, or 0
+    int exit_code = -1; // -1 when killed by a signal
+    int signal = 0;     // the signal that ended it, or 0
     bool timed_out = false;
     std::string out;
     std::string err;
 };
 
 struct RunOptions {
-    std::string input;                              // written to stdin
-    std::map<std::string, std::string> extra_env;   // added to the environment
+    std::string input;                            // written to stdin
+    std::map<std::string, std::string> extra_env; // added to the environment
     std::chrono::seconds timeout{120};
     std::filesystem::path cwd;
 };

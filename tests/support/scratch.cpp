@@ -6,7 +6,8 @@
 
 namespace pmxsnap::test {
 
-Scratch::Scratch() : failures_at_start_(failed_assertions()) {
+Scratch::Scratch()
+    : failures_at_start_(failed_assertions()) {
     const char* tmpdir = std::getenv("TMPDIR");
     std::string pattern = std::string(tmpdir && *tmpdir ? tmpdir : "/tmp") + "/pmxsnap-test.XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr)

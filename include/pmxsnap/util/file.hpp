@@ -17,8 +17,10 @@ namespace fs = std::filesystem;
 class Fd {
   public:
     Fd() = default;
-    explicit Fd(int fd) : fd_(fd) {}
-    Fd(Fd&& other) noexcept : fd_(other.release()) {}
+    explicit Fd(int fd)
+        : fd_(fd) {}
+    Fd(Fd&& other) noexcept
+        : fd_(other.release()) {}
     Fd& operator=(Fd&& other) noexcept;
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;

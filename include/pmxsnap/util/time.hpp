@@ -10,8 +10,8 @@ namespace pmxsnap {
 
 using UnixSeconds = std::int64_t;
 
-std::string compact_utc_stamp(UnixSeconds t);       // 20261125T103000Z
-std::string iso8601_utc(UnixSeconds t);             // 2026-11-25T10:30:00Z
+std::string compact_utc_stamp(UnixSeconds t); // 20261125T103000Z
+std::string iso8601_utc(UnixSeconds t);       // 2026-11-25T10:30:00Z
 std::optional<UnixSeconds> parse_compact_utc_stamp(const std::string& stamp);
 std::optional<UnixSeconds> parse_iso8601_utc(const std::string& text);
 

@@ -1,10 +1,11 @@
+#include "scratch.hpp"
+
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 
-#include "scratch.hpp"
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
-#include <sys/stat.h>
 
 using namespace pmxsnap;
 

@@ -1,0 +1,69 @@
+// Manifest: MANIFEST.json, the first member of every archive. It says what was
+// captured (cluster, node, time, db and corosync versions, authkey digests)
+// and lists every other member with its size and SHA-256, so a reader can
+// check each member against it. parse_manifest never trusts its input and
+// throws pmxsnap::Error("MANIFEST.json: <what>") on anything malformed.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pmxsnap::archive {
+
+inline constexpr int manifest_format_version = 1;
+inline constexpr const char* manifest_schema = "pmxsnap.manifest/1";
+
+struct PmxcfsFacts {
+    std::int64_t inode = 0;
+    std::int64_t version = 0;
+    std::int64_t writer = 0;
+};
+
+struct Member {
+    std::string path; // "db/config.db", "pve/storage.cfg", "host/etc/hosts"
+    bool is_directory = false;
+    unsigned mode = 0;
+    unsigned uid = 0;
+    unsigned gid = 0;
+    std::int64_t size = 0;
+    std::int64_t mtime = 0;
+    std::string sha256;                // empty for directories
+    std::optional<PmxcfsFacts> pmxcfs; // pve/ members only
+};
+
+struct Manifest {
+    int format = manifest_format_version;
+    std::string tool;
+    std::string captured_at; // ISO 8601 UTC
+    std::string cluster;
+    std::string node;
+    std::string note;
+    struct Db {
+        std::int64_t root_version = 0;
+        std::int64_t root_writer = 0;
+        std::int64_t root_mtime = 0;
+        std::string copy_method;
+        std::int64_t invariant_violations = 0;
+    } db;
+    struct Corosync {
+        std::optional<std::uint64_t> host_config_version; // /etc/corosync/corosync.conf
+        std::optional<std::uint64_t> pve_config_version;  // /etc/pve/corosync.conf
+    } corosync;
+    struct Authkeys {
+        std::optional<std::string> corosync; // SHA-256 of /etc/corosync/authkey
+        std::optional<std::string> pve;      // SHA-256 of /etc/pve/priv/authkey.key
+    } authkeys;
+    std::string state; // state digest (see state_digest.hpp)
+    std::vector<Member> members;
+
+    const Member* find(std::string_view path) const;
+    std::int64_t total_member_bytes() const;
+};
+
+std::string serialize_manifest(const Manifest& manifest);
+Manifest parse_manifest(std::string_view json);
+
+} // namespace pmxsnap::archive

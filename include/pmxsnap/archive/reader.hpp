@@ -1,0 +1,70 @@
+// Reader: the one way pmxsnap reads an archive, and it never trusts it.
+// The first member must be MANIFEST.json; every other member must be a
+// regular file or directory with a safe name, listed in the manifest once,
+// with the manifest's type, mode, owner, mtime, size and SHA-256; nothing in
+// the manifest may be missing; the decompressed total is bounded. It streams:
+// memory does not grow with the archive. Any violation throws
+// archive::Rejected naming the member; I/O errors throw pmxsnap::Error.
+#pragma once
+
+#include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/archive/zstd_stream.hpp"
+
+#include <sys/types.h>
+
+#include <exception>
+#include <memory>
+#include <string_view>
+
+struct archive;
+
+namespace pmxsnap::archive {
+
+struct ReaderLimits {
+    std::uint64_t max_total_bytes = 1ULL << 30;   // decompressed tar stream
+    std::uint64_t max_manifest_bytes = 128 << 20; // MANIFEST.json
+};
+
+// Receives the members after the manifest. end() is called only once the
+// member's size and digest have matched: a handler that extracts writes to a
+// temporary file and commits it there.
+class MemberHandler {
+  public:
+    virtual ~MemberHandler() = default;
+    virtual void begin(const Member&) {}
+    virtual void data(std::string_view) {}
+    virtual void end(const Member&) {}
+};
+
+class Reader {
+  public:
+    Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits = {});
+    Reader(const Reader&) = delete;
+    Reader& operator=(const Reader&) = delete;
+    ~Reader();
+
+    const Manifest& manifest() const { return manifest_; }
+    // Reads and checks every remaining member; call at most once.
+    void read_members(MemberHandler& handler);
+
+  private:
+    bool next_entry(Member& header);
+    std::string read_whole(std::uint64_t size, std::string_view name);
+    void read_manifest();
+    void stream_member(const Member& expected, MemberHandler& handler);
+    [[noreturn]] void fail_tar(const std::string& what);
+    static ssize_t read_callback(::archive*, void* client, const void** buffer);
+
+    ZstdDecompressor decompressor_;
+    ReaderLimits limits_;
+    ::archive* tar_;
+    std::vector<std::uint8_t> buffer_;
+    std::vector<char> buffer_for_data_ = std::vector<char>(1 << 16);
+    std::exception_ptr source_error_;
+    Manifest manifest_;
+};
+
+// Opens an archive file (no decryption) as a byte source for Reader.
+ZstdDecompressor::ByteSource file_source(int fd);
+
+} // namespace pmxsnap::archive

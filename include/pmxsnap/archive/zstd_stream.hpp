@@ -1,0 +1,76 @@
+// Streaming zstd over libzstd, both ways, with the settings pmxsnap archives
+// use. pmxsnap drives zstd itself instead of libarchive's filter to control
+// what matters here: long-distance matching (pve/ repeats db/config.db),
+// fixed worker count (same bytes on any machine), a bounded window when
+// reading untrusted input, and a count of decompressed bytes.
+#pragma once
+
+#include <zstd.h>
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string_view>
+
+namespace pmxsnap::archive {
+
+using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
+
+struct CompressionOptions {
+    int level = 3;
+    // 2^window_log bytes of history; 27 (128 MiB) is the largest that stock
+    // `zstd -d` accepts without --long, so archives stay readable with it.
+    int window_log = 27;
+    // Workers change speed, not bytes, as long as there is at least one.
+    int workers = 2;
+};
+
+// window_log fitting an expected amount of input: no more memory than needed.
+int window_log_for(std::uint64_t expected_bytes);
+
+class ZstdCompressor {
+  public:
+    ZstdCompressor(ByteSink sink, const CompressionOptions& options);
+    ZstdCompressor(const ZstdCompressor&) = delete;
+    ZstdCompressor& operator=(const ZstdCompressor&) = delete;
+    ~ZstdCompressor();
+
+    void write(std::span<const std::uint8_t> bytes);
+    void finish();
+
+  private:
+    void drive(ZSTD_inBuffer& input, ZSTD_EndDirective mode);
+
+    ZSTD_CCtx* context_;
+    ByteSink sink_;
+    std::vector<std::uint8_t> buffer_;
+};
+
+// Pull-style decompressor: read() fills the caller's buffer from a source.
+// Throws archive::Rejected on a corrupt or truncated stream, or when the
+// output exceeds max_output (a decompression bomb).
+class ZstdDecompressor {
+  public:
+    using ByteSource = std::function<std::size_t(std::span<std::uint8_t>)>; // 0 at end
+    ZstdDecompressor(ByteSource source, std::uint64_t max_output);
+    ZstdDecompressor(const ZstdDecompressor&) = delete;
+    ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
+    ~ZstdDecompressor();
+
+    // Returns the number of bytes written into out; 0 at the end of the stream.
+    std::size_t read(std::span<std::uint8_t> out);
+    std::uint64_t total_output() const { return total_output_; }
+    void set_max_output(std::uint64_t max_output) { max_output_ = max_output; }
+
+  private:
+    ZSTD_DCtx* context_;
+    ByteSource source_;
+    std::vector<std::uint8_t> input_;
+    ZSTD_inBuffer in_{nullptr, 0, 0};
+    std::uint64_t total_output_ = 0;
+    std::uint64_t max_output_;
+    bool source_done_ = false;
+    bool frame_complete_ = true;
+};
+
+} // namespace pmxsnap::archive

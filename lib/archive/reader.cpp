@@ -1,0 +1,210 @@
+#include "pmxsnap/archive/reader.hpp"
+
+#include "pmxsnap/archive/member_path.hpp"
+#include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/util/sha256.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <unordered_map>
+
+namespace pmxsnap::archive {
+namespace {
+
+// Room for tar headers and padding on top of the members' own bytes.
+constexpr std::uint64_t per_member_overhead = 3 * 512;
+constexpr std::uint64_t stream_overhead = 1 << 20;
+
+const char* type_name(mode_t type) {
+    switch (type) {
+    case AE_IFLNK:
+        return "symbolic link";
+    case AE_IFCHR:
+        return "character device";
+    case AE_IFBLK:
+        return "block device";
+    case AE_IFIFO:
+        return "FIFO";
+    case AE_IFSOCK:
+        return "socket";
+    default:
+        return "unknown type";
+    }
+}
+
+} // namespace
+
+ZstdDecompressor::ByteSource file_source(int fd) {
+    return [fd](std::span<std::uint8_t> out) -> std::size_t {
+        for (;;) {
+            ssize_t n = ::read(fd, out.data(), out.size());
+            if (n >= 0)
+                return static_cast<std::size_t>(n);
+            if (errno != EINTR)
+                fail_errno("reading archive");
+        }
+    };
+}
+
+ssize_t Reader::read_callback(::archive*, void* client, const void** buffer) {
+    auto* reader = static_cast<Reader*>(client);
+    try {
+        *buffer = reader->buffer_.data();
+        return static_cast<ssize_t>(reader->decompressor_.read(reader->buffer_));
+    } catch (...) {
+        reader->source_error_ = std::current_exception();
+        return -1;
+    }
+}
+
+Reader::Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits)
+    : decompressor_(std::move(source), limits.max_total_bytes)
+    , limits_(limits)
+    , tar_(archive_read_new())
+    , buffer_(1 << 16) {
+    if (tar_ == nullptr)
+        fail("libarchive: out of memory");
+    // Only tar, no filters: zstd is ours, and nothing else may be smuggled in.
+    archive_read_support_format_tar(tar_);
+    if (archive_read_open(tar_, this, nullptr, read_callback, nullptr) != ARCHIVE_OK)
+        fail_tar("not a pmxsnap archive");
+    read_manifest();
+}
+
+Reader::~Reader() {
+    archive_read_free(tar_);
+}
+
+void Reader::fail_tar(const std::string& what) {
+    if (source_error_)
+        std::rethrow_exception(source_error_);
+    const char* detail = archive_error_string(tar_);
+    reject("{}: {}", what, detail ? detail : "corrupt or truncated tar stream");
+}
+
+bool Reader::next_entry(Member& header) {
+    archive_entry* entry = nullptr;
+    int rc = archive_read_next_header(tar_, &entry);
+    if (rc == ARCHIVE_EOF)
+        return false;
+    if (rc != ARCHIVE_OK)
+        fail_tar("corrupt or truncated archive");
+    const char* name = archive_entry_pathname(entry);
+    header.path = name ? name : "";
+    if (auto problem = member_path_problem(header.path))
+        reject("member '{}': {}", header.path, *problem);
+    if (header.path.size() > 1 && header.path.back() == '/')
+        header.path.pop_back();
+    if (archive_entry_hardlink(entry) != nullptr)
+        reject("member '{}': hard links are not allowed", header.path);
+    auto type = archive_entry_filetype(entry);
+    if (type != AE_IFREG && type != AE_IFDIR)
+        reject("member '{}': {} members are not allowed", header.path, type_name(type));
+    if (archive_entry_sparse_count(entry) > 0)
+        reject("member '{}': sparse members are not allowed", header.path);
+    header.is_directory = type == AE_IFDIR;
+    header.mode = archive_entry_perm(entry);
+    header.uid = static_cast<unsigned>(archive_entry_uid(entry));
+    header.gid = static_cast<unsigned>(archive_entry_gid(entry));
+    header.mtime = archive_entry_mtime(entry);
+    header.size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+    return true;
+}
+
+std::string Reader::read_whole(std::uint64_t size, std::string_view name) {
+    std::string data;
+    data.resize(size);
+    std::size_t got = 0;
+    while (got < size) {
+        la_ssize_t n = archive_read_data(tar_, data.data() + got, size - got);
+        if (n < 0)
+            fail_tar(std::string(name));
+        if (n == 0)
+            reject("member '{}': truncated ({} of {} bytes)", name, got, size);
+        got += static_cast<std::size_t>(n);
+    }
+    return data;
+}
+
+void Reader::read_manifest() {
+    Member header;
+    if (!next_entry(header))
+        reject("empty archive: no MANIFEST.json");
+    if (header.path != manifest_member)
+        reject("first member is '{}', expected MANIFEST.json", header.path);
+    if (header.is_directory || static_cast<std::uint64_t>(header.size) > limits_.max_manifest_bytes)
+        reject("MANIFEST.json: not a file of at most {} bytes", limits_.max_manifest_bytes);
+    auto text = read_whole(static_cast<std::uint64_t>(header.size), manifest_member);
+    try {
+        manifest_ = parse_manifest(text);
+    } catch (const Rejected&) {
+        throw;
+    } catch (const Error& e) {
+        throw Rejected(e.what());
+    }
+    auto bound = static_cast<std::uint64_t>(manifest_.total_member_bytes()) + text.size() +
+                 per_member_overhead * (manifest_.members.size() + 1) + stream_overhead;
+    decompressor_.set_max_output(std::min(bound, limits_.max_total_bytes));
+}
+
+void Reader::stream_member(const Member& expected, MemberHandler& handler) {
+    handler.begin(expected);
+    if (expected.is_directory) {
+        handler.end(expected);
+        return;
+    }
+    Sha256 digest;
+    std::uint64_t got = 0;
+    for (;;) {
+        la_ssize_t n = archive_read_data(tar_, buffer_for_data_.data(), buffer_for_data_.size());
+        if (n < 0)
+            fail_tar("member '" + expected.path + "'");
+        if (n == 0)
+            break;
+        std::string_view chunk(buffer_for_data_.data(), static_cast<std::size_t>(n));
+        digest.update(chunk);
+        handler.data(chunk);
+        got += static_cast<std::uint64_t>(n);
+    }
+    if (got != static_cast<std::uint64_t>(expected.size))
+        reject("member '{}': truncated ({} of {} bytes)", expected.path, got, expected.size);
+    if (digest.finish_hex() != expected.sha256)
+        reject("member '{}': SHA-256 differs from MANIFEST.json (content altered or corrupt)",
+               expected.path);
+    handler.end(expected);
+}
+
+void Reader::read_members(MemberHandler& handler) {
+    std::unordered_map<std::string_view, const Member*> expected;
+    for (const auto& member : manifest_.members)
+        if (!expected.emplace(member.path, &member).second)
+            reject("MANIFEST.json: '{}' is listed twice", member.path);
+    std::unordered_map<std::string_view, bool> seen;
+    Member header;
+    while (next_entry(header)) {
+        auto it = expected.find(header.path);
+        if (it == expected.end())
+            reject("member '{}': not listed in MANIFEST.json", header.path);
+        const Member& want = *it->second;
+        if (!seen.emplace(want.path, true).second)
+            reject("member '{}': appears twice in the archive", header.path);
+        if (header.is_directory != want.is_directory)
+            reject("member '{}': type differs from MANIFEST.json", header.path);
+        if (!header.is_directory && header.size != want.size)
+            reject("member '{}': size {} differs from MANIFEST.json ({})", header.path, header.size,
+                   want.size);
+        if (header.mode != want.mode || header.uid != want.uid || header.gid != want.gid ||
+            header.mtime != want.mtime)
+            reject("member '{}': mode, owner or mtime differs from MANIFEST.json", header.path);
+        stream_member(want, handler);
+    }
+    for (const auto& member : manifest_.members)
+        if (!seen.contains(member.path))
+            reject("member '{}': listed in MANIFEST.json but missing from the archive",
+                   member.path);
+}
+
+} // namespace pmxsnap::archive

@@ -1,0 +1,111 @@
+#include "pmxsnap/archive/zstd_stream.hpp"
+
+#include "pmxsnap/archive/rejected.hpp"
+
+#include <algorithm>
+#include <bit>
+
+namespace pmxsnap::archive {
+namespace {
+
+constexpr int max_window_log = 27;
+constexpr int min_window_log = 20;
+
+void check(std::size_t rc, const char* doing) {
+    if (ZSTD_isError(rc))
+        fail("zstd: {}: {}", doing, ZSTD_getErrorName(rc));
+}
+
+} // namespace
+
+int window_log_for(std::uint64_t expected_bytes) {
+    int log = expected_bytes <= 1 ? min_window_log : std::bit_width(expected_bytes - 1);
+    return std::clamp(log, min_window_log, max_window_log);
+}
+
+ZstdCompressor::ZstdCompressor(ByteSink sink, const CompressionOptions& options)
+    : context_(ZSTD_createCCtx())
+    , sink_(std::move(sink))
+    , buffer_(ZSTD_CStreamOutSize()) {
+    if (context_ == nullptr)
+        fail("zstd: out of memory");
+    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_compressionLevel, options.level), "level");
+    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_windowLog, options.window_log), "window");
+    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_enableLongDistanceMatching, 1), "long mode");
+    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_checksumFlag, 1), "checksum");
+    // Without thread support in libzstd this fails; the output is then made
+    // by one thread and still valid, only slower.
+    ZSTD_CCtx_setParameter(context_, ZSTD_c_nbWorkers, options.workers);
+}
+
+ZstdCompressor::~ZstdCompressor() {
+    ZSTD_freeCCtx(context_);
+}
+
+void ZstdCompressor::drive(ZSTD_inBuffer& input, ZSTD_EndDirective mode) {
+    for (;;) {
+        ZSTD_outBuffer output{buffer_.data(), buffer_.size(), 0};
+        std::size_t remaining = ZSTD_compressStream2(context_, &output, &input, mode);
+        check(remaining, "compress");
+        if (output.pos > 0)
+            sink_({buffer_.data(), output.pos});
+        bool done = mode == ZSTD_e_continue ? input.pos == input.size : remaining == 0;
+        if (done)
+            return;
+    }
+}
+
+void ZstdCompressor::write(std::span<const std::uint8_t> bytes) {
+    ZSTD_inBuffer input{bytes.data(), bytes.size(), 0};
+    drive(input, ZSTD_e_continue);
+}
+
+void ZstdCompressor::finish() {
+    ZSTD_inBuffer input{nullptr, 0, 0};
+    drive(input, ZSTD_e_end);
+}
+
+ZstdDecompressor::ZstdDecompressor(ByteSource source, std::uint64_t max_output)
+    : context_(ZSTD_createDCtx())
+    , source_(std::move(source))
+    , input_(ZSTD_DStreamInSize())
+    , max_output_(max_output) {
+    if (context_ == nullptr)
+        fail("zstd: out of memory");
+    // Bounds the memory an untrusted frame can make us allocate.
+    check(ZSTD_DCtx_setParameter(context_, ZSTD_d_windowLogMax, max_window_log), "window");
+}
+
+ZstdDecompressor::~ZstdDecompressor() {
+    ZSTD_freeDCtx(context_);
+}
+
+std::size_t ZstdDecompressor::read(std::span<std::uint8_t> out) {
+    ZSTD_outBuffer output{out.data(), out.size(), 0};
+    while (output.pos == 0) {
+        if (in_.pos == in_.size) {
+            if (source_done_)
+                break;
+            std::size_t got = source_(input_);
+            if (got == 0) {
+                source_done_ = true;
+                if (!frame_complete_)
+                    reject("truncated zstd stream (the archive file is cut short)");
+                break;
+            }
+            in_ = {input_.data(), got, 0};
+        }
+        std::size_t rc = ZSTD_decompressStream(context_, &output, &in_);
+        if (ZSTD_isError(rc))
+            reject("corrupt zstd stream: {}", ZSTD_getErrorName(rc));
+        frame_complete_ = rc == 0;
+    }
+    total_output_ += output.pos;
+    if (total_output_ > max_output_)
+        reject("decompresses to more than {} bytes; refusing (raise the limit only for a "
+               "trusted archive)",
+               max_output_);
+    return output.pos;
+}
+
+} // namespace pmxsnap::archive
