@@ -1,0 +1,113 @@
+// One db per pmxcfs load rule, each breaking exactly that rule: the checker
+// must name the rule and the inode.
+#include "scratch.hpp"
+
+#include "pmxsnap/configdb/database.hpp"
+#include "pmxsnap/configdb/invariants.hpp"
+#include "pmxsnap/configdb/tree.hpp"
+#include "pmxsnap/configdb/writer.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace pmxsnap;
+using namespace pmxsnap::configdb;
+
+namespace {
+
+EntryMeta row(std::int64_t inode, std::int64_t parent, int type, std::string name,
+              std::int64_t size = 0) {
+    EntryMeta r;
+    r.inode = r.version = inode;
+    r.parent = parent;
+    r.writer = 1;
+    r.mtime = 1000;
+    r.type = type;
+    r.name = std::move(name);
+    r.size = size;
+    return r;
+}
+
+std::vector<Violation> violations_after(const std::function<void(Writer&)>& damage,
+                                        const std::string& sql = {}) {
+    test::Scratch scratch;
+    auto path = scratch / "config.db";
+    {
+        auto writer = Writer::create(path);
+        writer.write_file("storage.cfg", "dir: local\n", 1000);
+        writer.make_directory("nodes/pve1", 1000);
+        damage(writer);
+    }
+    if (!sql.empty()) {
+        SQLite::Database raw(path.string(), SQLite::OPEN_READWRITE);
+        raw.exec(sql);
+    }
+    auto db = Database::open_readonly(path);
+    return check_invariants(Tree::load(db));
+}
+
+bool has(const std::vector<Violation>& violations, const std::string& rule, std::int64_t inode) {
+    for (const auto& v : violations)
+        if (v.rule == rule && v.inode == inode)
+            return true;
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("a db written like pmxcfs breaks no rule") {
+    CHECK(violations_after([](Writer&) {}).empty());
+}
+
+TEST_CASE("each pmxcfs load rule is reported with its rule id and inode") {
+    using Damage = std::function<void(Writer&)>;
+    struct Case {
+        const char* rule;
+        std::int64_t inode;
+        Damage damage;
+    };
+    std::vector<Case> cases = {
+        {rule::no_name, 500, [](Writer& w) { w.insert_raw_row(row(500, 0, 8, ""), "x"); }},
+        {rule::unknown_type, 501,
+         [](Writer& w) { w.insert_raw_row(row(501, 0, 10, "link"), "x"); }},
+        {rule::directory_with_data, 502,
+         [](Writer& w) { w.insert_raw_row(row(502, 0, 4, "dir"), "data"); }},
+        {rule::parent_not_directory, 504,
+         [](Writer& w) { w.insert_raw_row(row(504, 1, 8, "child.cfg"), "x"); }},
+        {rule::missing_parent, 505,
+         [](Writer& w) { w.insert_raw_row(row(505, 9999, 8, "orphan.cfg"), "x"); }},
+        {rule::duplicate_name, 506,
+         [](Writer& w) { w.insert_raw_row(row(506, 0, 8, "storage.cfg"), "x"); }},
+        {rule::unsafe_name, 507, [](Writer& w) { w.insert_raw_row(row(507, 0, 8, ".."), "x"); }},
+        {rule::file_too_large, 508,
+         [](Writer& w) {
+             w.insert_raw_row(row(508, 0, 8, "huge.cfg"), std::string(max_file_size + 1, 'x'));
+         }},
+        {rule::unreachable, 510,
+         [](Writer& w) {
+             w.insert_raw_row(row(510, 511, 4, "loop-a"), std::nullopt);
+             w.insert_raw_row(row(511, 510, 4, "loop-b"), std::nullopt);
+         }},
+    };
+    for (const auto& c : cases) {
+        DYNAMIC_SECTION(c.rule) {
+            auto violations = violations_after(c.damage);
+            INFO("rule " << c.rule);
+            CHECK(has(violations, c.rule, c.inode));
+        }
+    }
+}
+
+TEST_CASE("a root row with another name, or none at all, is reported") {
+    auto none = [](Writer&) {};
+    CHECK(has(violations_after(none, "UPDATE tree SET name = 'other' WHERE inode = 0"),
+              rule::root_name, 0));
+    CHECK(
+        has(violations_after(none, "DELETE FROM tree WHERE inode = 0"), rule::missing_version, 0));
+}
+
+TEST_CASE("violations carry pmxcfs's wording") {
+    auto violations =
+        violations_after([](Writer& w) { w.insert_raw_row(row(505, 9999, 8, "orphan.cfg"), "x"); });
+    REQUIRE(violations.size() == 1);
+    CHECK_THAT(violations[0].message, Catch::StartsWith("missing directory inode"));
+}
