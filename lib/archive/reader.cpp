@@ -69,8 +69,11 @@ Reader::Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits)
         fail("libarchive: out of memory");
     // Only tar, no filters: zstd is ours, and nothing else may be smuggled in.
     archive_read_support_format_tar(tar_);
-    if (archive_read_open(tar_, this, nullptr, read_callback, nullptr) != ARCHIVE_OK)
+    if (archive_read_open(tar_, this, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
+        if (!source_error_ && decompressor_.total_output() == 0)
+            reject("empty archive: no MANIFEST.json, no data at all");
         fail_tar("not a pmxsnap archive");
+    }
     read_manifest();
 }
 

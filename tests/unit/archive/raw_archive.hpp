@@ -1,0 +1,40 @@
+// RawArchive: writes tar+zstd archives with anything in them — absolute
+// paths, links, devices, lying sizes — to build the hostile inputs the safe
+// reader must reject. Test-only: pmxsnap's own writer cannot make these.
+#pragma once
+
+#include "pmxsnap/archive/manifest.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pmxsnap::test {
+
+struct RawEntry {
+    RawEntry(std::string p, char t = 'f', std::string d = {})
+        : path(std::move(p)), type(t), data(std::move(d)) {}
+    std::string path;
+    char type = 'f'; // f file, d dir, l symlink, h hardlink, c char device, p fifo
+    std::string data;
+    std::string link_target;
+    unsigned mode = 0640;
+    unsigned uid = 0, gid = 33;
+    std::int64_t mtime = 1000;
+    std::int64_t declared_size = -1; // header size when >= 0 (data is then padded/cut)
+};
+
+// A member as pmxsnap would list it in a manifest, for the entry.
+archive::Member member_for(const RawEntry& entry);
+
+// tar (pax) bytes, uncompressed.
+std::string raw_tar(const std::vector<RawEntry>& entries);
+// zstd-compressed tar.
+std::string raw_archive(const std::vector<RawEntry>& entries);
+std::string zstd_compress(const std::string& bytes);
+
+// A well-formed archive: MANIFEST.json listing exactly the entries.
+std::vector<RawEntry> with_manifest(const std::vector<RawEntry>& entries,
+                                    archive::Manifest manifest = {});
+archive::Manifest sample_manifest();
+
+} // namespace pmxsnap::test

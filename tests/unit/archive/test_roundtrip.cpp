@@ -1,0 +1,98 @@
+#include "process.hpp"
+#include "raw_archive.hpp"
+#include "scratch.hpp"
+
+#include "pmxsnap/archive/reader.hpp"
+#include "pmxsnap/archive/writer.hpp"
+#include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/file.hpp"
+#include "pmxsnap/util/sha256.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstring>
+#include <map>
+
+using namespace pmxsnap;
+
+namespace {
+
+struct Built {
+    std::string bytes;
+    std::map<std::string, std::string> data;
+};
+
+Built build(const std::vector<std::pair<std::string, std::string>>& files) {
+    archive::Manifest m = test::sample_manifest();
+    Built built;
+    for (const auto& [path, data] : files) {
+        m.members.push_back(test::member_for({path, 'f', data}));
+        built.data[path] = data;
+    }
+    auto manifest = archive::serialize_manifest(m);
+    archive::Writer writer(
+        [&](std::span<const std::uint8_t> b) {
+            built.bytes.append(reinterpret_cast<const char*>(b.data()), b.size());
+        },
+        {});
+    archive::Member head;
+    head.path = "MANIFEST.json";
+    head.mode = 0600;
+    head.size = static_cast<std::int64_t>(manifest.size());
+    writer.add_file(head, manifest);
+    for (const auto& member : m.members)
+        writer.add_file(member, built.data[member.path]);
+    writer.finish();
+    return built;
+}
+
+struct Collect : archive::MemberHandler {
+    std::map<std::string, std::string> files;
+    std::string current;
+    void begin(const archive::Member&) override { current.clear(); }
+    void data(std::string_view chunk) override { current.append(chunk); }
+    void end(const archive::Member& m) override { files[m.path] = current; }
+};
+
+} // namespace
+
+TEST_CASE(
+    "what the writer writes, the reader reads back, and identical input gives identical bytes") {
+    std::vector<std::pair<std::string, std::string>> files = {
+        {"db/config.db", std::string(100000, 'x')},
+        {"pve/storage.cfg", "dir: local\n\tpath /var/lib/vz\n"},
+        {"pve/nodes/pve1/qemu-server/100.conf", "memory: 2048\n"},
+        {"host/etc/hostname", "pve1\n"}};
+    auto first = build(files);
+    auto second = build(files);
+    CHECK(first.bytes == second.bytes);
+
+    auto offset = std::make_shared<std::size_t>(0);
+    archive::Reader reader([&](std::span<std::uint8_t> out) {
+        auto n = std::min(out.size(), first.bytes.size() - *offset);
+        std::memcpy(out.data(), first.bytes.data() + *offset, n);
+        *offset += n;
+        return n;
+    });
+    Collect collect;
+    reader.read_members(collect);
+    CHECK(collect.files == first.data);
+    CHECK(reader.manifest().cluster == "demo");
+}
+
+TEST_CASE("archives are readable with stock zstd and tar") {
+    if (!test::have_program("zstd") || !test::have_program("tar")) {
+        WARN("zstd or tar not installed: skipped");
+        return;
+    }
+    test::Scratch scratch;
+    auto built = build({{"pve/storage.cfg", "dir: local\n"}, {"host/etc/hosts", "127.0.0.1\n"}});
+    auto path = scratch / "a.pmxsnap";
+    {
+        AtomicFile file(path, 0600);
+        file.write(built.bytes);
+        file.commit();
+    }
+    auto listing = test::run({"sh", "-c", "zstd -dc '" + path.string() + "' | tar -t"});
+    CHECK(listing.exit_code == 0);
+    CHECK(listing.out == "MANIFEST.json\npve/storage.cfg\nhost/etc/hosts\n");
+}
