@@ -28,10 +28,11 @@ std::optional<std::string> Host::read_text_if_exists(const fs::path& host_path) 
     return read_file_if_exists(resolve(host_path));
 }
 
-std::optional<FileFacts> Host::facts(const fs::path& host_path) const {
+std::optional<FileFacts> Host::facts(const fs::path& host_path, Links links) const {
     struct stat st {};
     auto path = resolve(host_path);
-    if (::lstat(path.c_str(), &st) != 0) {
+    int rc = links == Links::follow ? ::stat(path.c_str(), &st) : ::lstat(path.c_str(), &st);
+    if (rc != 0) {
         if (errno == ENOENT || errno == ENOTDIR)
             return std::nullopt;
         fail_errno(path.string());
@@ -44,6 +45,7 @@ std::optional<FileFacts> Host::facts(const fs::path& host_path) const {
     facts.mtime = st.st_mtim.tv_sec;
     facts.is_regular = S_ISREG(st.st_mode);
     facts.is_directory = S_ISDIR(st.st_mode);
+    facts.is_symlink = S_ISLNK(st.st_mode);
     return facts;
 }
 

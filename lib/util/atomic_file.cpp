@@ -60,3 +60,20 @@ void AtomicFile::commit() {
 }
 
 } // namespace pmxsnap
+
+namespace pmxsnap {
+
+void AtomicFile::commit_no_replace() {
+    sync();
+    if (::link(temp_path_.c_str(), final_path_.c_str()) != 0) {
+        if (errno == EEXIST)
+            fail("{}: already exists; refusing to overwrite it", final_path_.string());
+        fail("{}: {}", final_path_.string(), errno_text(errno));
+    }
+    ::unlink(temp_path_.c_str());
+    renamed_ = true;
+    auto directory = final_path_.parent_path();
+    fsync_directory(directory.empty() ? fs::path(".") : directory);
+}
+
+} // namespace pmxsnap

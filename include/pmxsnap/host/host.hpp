@@ -33,6 +33,7 @@ struct FileFacts {
     std::int64_t mtime = 0;
     bool is_regular = false;
     bool is_directory = false;
+    bool is_symlink = false;
 };
 
 class Host {
@@ -46,7 +47,9 @@ class Host {
     fs::path resolve(const fs::path& host_path) const;
 
     std::optional<std::string> read_text_if_exists(const fs::path& host_path) const;
-    std::optional<FileFacts> facts(const fs::path& host_path) const; // lstat; nullopt when missing
+    enum class Links { follow, describe };
+    // stat (follow) or lstat (describe); nullopt when missing.
+    std::optional<FileFacts> facts(const fs::path& host_path, Links links = Links::describe) const;
 
     // The node name Proxmox uses: the first label of the hostname, from
     // <root>/etc/hostname (the live kernel's name when that file is missing

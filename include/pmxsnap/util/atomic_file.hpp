@@ -30,6 +30,9 @@ class AtomicFile {
     void rename_into_place();
     // sync() + rename_into_place() + fsync of the directory.
     void commit();
+    // As commit(), but fails (errno EEXIST, nothing changed) when the final
+    // name exists: publishing with link() never replaces a file, even racing.
+    void commit_no_replace();
 
     // The temporary-name prefix every AtomicFile uses, so a later run holding
     // the directory's lock can recognise and remove leftovers of a killed one.

@@ -1,0 +1,31 @@
+#include "context.hpp"
+
+namespace pmxsnap::cli {
+
+void Output::json(const nlohmann::json& document) {
+    std::fputs((document.dump(2) + "\n").c_str(), stdout);
+    std::fflush(stdout);
+}
+
+void Output::print_line(std::FILE* stream, const std::string& text) {
+    std::fputs((text + "\n").c_str(), stream);
+    std::fflush(stream);
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& options) {
+    app.add_option("--root", options.root, "Read the host under DIR (rescue system, fixtures)")
+        ->type_name("DIR");
+    app.add_option("--repo", options.repo, "Repository directory")->type_name("DIR");
+    app.add_option("--pubkey", options.pubkey, "Trust this public key (default: trusted.d)")
+        ->type_name("FILE");
+    app.add_option("--key", options.key, "Signing key (default /etc/pmxsnap/signing.key)")
+        ->type_name("FILE");
+    app.add_option("--identity", options.identity, "age identity for encrypted archives")
+        ->type_name("FILE");
+    app.add_flag("--offline", options.offline, "Skip every live probe (CMAP, quorum, systemd)");
+    app.add_flag("--json", options.json, "One JSON document on stdout");
+    app.add_flag("-q,--quiet", options.quiet, "Print only errors and warnings");
+    app.add_flag("-v,--verbose", options.verbose, "More detail (phases and timings)");
+}
+
+} // namespace pmxsnap::cli

@@ -1,0 +1,16 @@
+// The keys an archive's signature is checked against: --pubkey when given,
+// else every *.pub in /etc/pmxsnap/trusted.d plus this node's own public key
+// (the .pub beside --key), so a node always trusts what it signed itself.
+#pragma once
+
+#include "context.hpp"
+
+#include "pmxsnap/crypto/keys.hpp"
+
+#include <vector>
+
+namespace pmxsnap::cli {
+
+std::vector<crypto::PublicKey> trusted_keys(const GlobalOptions& options);
+
+} // namespace pmxsnap::cli

@@ -1,0 +1,61 @@
+// Repository: <repo>/<cluster>/<node>/<YYYYmmddTHHMMSSZ>.pmxsnap[.age], each
+// with a detached <name>.minisig. This file knows the layout, lists what is
+// there from the signatures' trusted comments (never the archives), and
+// keeps node directories tidy. Throws pmxsnap::Error naming the path.
+#pragma once
+
+#include "pmxsnap/repo/trusted_comment.hpp"
+#include "pmxsnap/util/file.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::repo {
+
+inline constexpr std::string_view archive_suffix = ".pmxsnap";
+inline constexpr std::string_view encrypted_suffix = ".pmxsnap.age";
+inline constexpr std::string_view signature_suffix = ".minisig";
+inline constexpr unsigned directory_mode = 0700;
+inline constexpr unsigned file_mode = 0600;
+
+struct Snapshot {
+    std::string cluster; // from the directory
+    std::string node;    // from the directory
+    std::string stamp;   // YYYYmmddTHHMMSSZ from the file name
+    fs::path archive;
+    fs::path signature;
+    bool encrypted = false;
+    std::int64_t size = 0;
+    std::string signature_text;            // the .minisig as read (small)
+    std::optional<TrustedComment> comment; // nullopt when missing or malformed
+};
+
+class Repository {
+  public:
+    explicit Repository(fs::path root);
+
+    const fs::path& root() const { return root_; }
+    fs::path node_directory(const std::string& cluster, const std::string& node) const;
+    // Creates <repo>/<cluster>/<node> (0700) as needed.
+    fs::path ensure_node_directory(const std::string& cluster, const std::string& node) const;
+
+    // Every archive with a signature beside it, oldest first per node;
+    // cluster/node filters are exact names when non-empty.
+    std::vector<Snapshot> list(const std::string& cluster = {}, const std::string& node = {}) const;
+    std::optional<Snapshot> newest(const std::string& cluster, const std::string& node) const;
+
+    // Under the node lock: removes temporary files of killed runs and
+    // signatures whose archive never got its final name. Returns what it removed.
+    static std::vector<fs::path> clean_leftovers(const fs::path& node_directory);
+
+  private:
+    void list_node(const fs::path& directory, const std::string& cluster, const std::string& node,
+                   std::vector<Snapshot>& out) const;
+    fs::path root_;
+};
+
+std::string archive_file_name(const std::string& stamp, bool encrypted);
+fs::path signature_path_for(const fs::path& archive);
+
+} // namespace pmxsnap::repo

@@ -1,0 +1,138 @@
+#include "pmxsnap/repo/repository.hpp"
+
+#include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/time.hpp"
+
+#include <algorithm>
+
+namespace pmxsnap::repo {
+namespace {
+
+constexpr std::uint64_t max_signature_bytes = 4096;
+
+// "20261125T103000Z.pmxsnap" → stamp and whether it is encrypted.
+std::optional<std::pair<std::string, bool>> parse_archive_name(const std::string& name) {
+    for (auto [suffix, encrypted] : {std::pair{encrypted_suffix, true}, {archive_suffix, false}}) {
+        if (name.size() > suffix.size() && name.ends_with(suffix)) {
+            auto stamp = name.substr(0, name.size() - suffix.size());
+            if (parse_compact_utc_stamp(stamp))
+                return std::pair{stamp, encrypted};
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> trusted_comment_line(const std::string& signature_text) {
+    static constexpr std::string_view key = "trusted comment: ";
+    auto at = signature_text.find(std::string("\n") + std::string(key));
+    if (at == std::string::npos)
+        return std::nullopt;
+    at += 1 + key.size();
+    auto end = signature_text.find('\n', at);
+    return signature_text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+} // namespace
+
+std::string archive_file_name(const std::string& stamp, bool encrypted) {
+    return stamp + std::string(encrypted ? encrypted_suffix : archive_suffix);
+}
+
+fs::path signature_path_for(const fs::path& archive) {
+    return archive.string() + std::string(signature_suffix);
+}
+
+Repository::Repository(fs::path root)
+    : root_(std::move(root)) {}
+
+fs::path Repository::node_directory(const std::string& cluster, const std::string& node) const {
+    return root_ / cluster / node;
+}
+
+fs::path Repository::ensure_node_directory(const std::string& cluster,
+                                           const std::string& node) const {
+    auto directory = node_directory(cluster, node);
+    create_directories(directory, directory_mode);
+    return directory;
+}
+
+void Repository::list_node(const fs::path& directory, const std::string& cluster,
+                           const std::string& node, std::vector<Snapshot>& out) const {
+    std::vector<Snapshot> found;
+    for (const auto& item : fs::directory_iterator(directory)) {
+        auto parsed = parse_archive_name(item.path().filename().string());
+        if (!parsed || !item.is_regular_file())
+            continue;
+        Snapshot snapshot;
+        snapshot.cluster = cluster;
+        snapshot.node = node;
+        snapshot.stamp = parsed->first;
+        snapshot.encrypted = parsed->second;
+        snapshot.archive = item.path();
+        snapshot.signature = signature_path_for(item.path());
+        snapshot.size = static_cast<std::int64_t>(item.file_size());
+        if (auto text = read_file_if_exists(snapshot.signature, max_signature_bytes)) {
+            snapshot.signature_text = *text;
+            if (auto line = trusted_comment_line(*text))
+                snapshot.comment = TrustedComment::parse(*line);
+        }
+        found.push_back(std::move(snapshot));
+    }
+    std::sort(found.begin(), found.end(),
+              [](const Snapshot& a, const Snapshot& b) { return a.stamp < b.stamp; });
+    std::move(found.begin(), found.end(), std::back_inserter(out));
+}
+
+std::vector<Snapshot> Repository::list(const std::string& cluster, const std::string& node) const {
+    std::vector<Snapshot> out;
+    if (!fs::is_directory(root_))
+        fail("{}: repository not found (no snapshot taken yet, or wrong --repo)", root_.string());
+    std::vector<fs::path> clusters;
+    for (const auto& item : fs::directory_iterator(root_))
+        if (item.is_directory() && (cluster.empty() || item.path().filename() == cluster))
+            clusters.push_back(item.path());
+    std::sort(clusters.begin(), clusters.end());
+    for (const auto& cluster_dir : clusters) {
+        std::vector<fs::path> nodes;
+        for (const auto& item : fs::directory_iterator(cluster_dir))
+            if (item.is_directory() && (node.empty() || item.path().filename() == node))
+                nodes.push_back(item.path());
+        std::sort(nodes.begin(), nodes.end());
+        for (const auto& node_dir : nodes)
+            list_node(node_dir, cluster_dir.filename().string(), node_dir.filename().string(), out);
+    }
+    return out;
+}
+
+std::optional<Snapshot> Repository::newest(const std::string& cluster,
+                                           const std::string& node) const {
+    auto directory = node_directory(cluster, node);
+    if (!fs::is_directory(directory))
+        return std::nullopt;
+    std::vector<Snapshot> found;
+    list_node(directory, cluster, node, found);
+    if (found.empty())
+        return std::nullopt;
+    return found.back();
+}
+
+std::vector<fs::path> Repository::clean_leftovers(const fs::path& node_directory) {
+    std::vector<fs::path> removed;
+    for (const auto& item : fs::directory_iterator(node_directory)) {
+        auto name = item.path().filename().string();
+        bool temporary = name.starts_with(AtomicFile::temp_marker);
+        bool orphan_signature = false;
+        if (name.ends_with(signature_suffix)) {
+            auto archive = name.substr(0, name.size() - signature_suffix.size());
+            orphan_signature = !fs::exists(node_directory / archive);
+        }
+        if (temporary || orphan_signature) {
+            fs::remove(item.path());
+            removed.push_back(item.path());
+        }
+    }
+    return removed;
+}
+
+} // namespace pmxsnap::repo

@@ -1,0 +1,80 @@
+#include "pmxsnap/repo/trusted_comment.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <map>
+
+namespace pmxsnap::repo {
+namespace {
+
+constexpr std::string_view prefix = "pmxsnap/1 ";
+
+template <typename T>
+std::optional<T> parse_number(std::string_view text) {
+    T value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+} // namespace
+
+bool is_comment_safe(std::string_view value) {
+    if (value.empty())
+        return false;
+    for (char c : value)
+        if (c == ' ' || c == '=' || c == '\n' || c == '\r' || c == '\t' || c == '\0')
+            return false;
+    return true;
+}
+
+std::string TrustedComment::format() const {
+    return fmt::format(
+        "pmxsnap/1 cluster={} node={} db_version={} config_version={} state={} captured={} file={}",
+        cluster, node, db_version, config_version ? std::to_string(*config_version) : "-", state,
+        captured, file);
+}
+
+std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
+    if (!text.starts_with(prefix))
+        return std::nullopt;
+    text.remove_prefix(prefix.size());
+    std::map<std::string_view, std::string_view> fields;
+    while (!text.empty()) {
+        auto space = text.find(' ');
+        auto pair = text.substr(0, space);
+        auto equals = pair.find('=');
+        if (equals == std::string_view::npos || equals == 0)
+            return std::nullopt;
+        if (!fields.emplace(pair.substr(0, equals), pair.substr(equals + 1)).second)
+            return std::nullopt;
+        text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
+    }
+    static constexpr std::string_view keys[] = {
+        "cluster", "node", "db_version", "config_version", "state", "captured", "file"};
+    if (fields.size() != std::size(keys))
+        return std::nullopt;
+    for (auto key : keys)
+        if (!fields.contains(key) || !is_comment_safe(fields[key]))
+            return std::nullopt;
+    TrustedComment comment;
+    comment.cluster = fields["cluster"];
+    comment.node = fields["node"];
+    auto db_version = parse_number<std::int64_t>(fields["db_version"]);
+    if (!db_version)
+        return std::nullopt;
+    comment.db_version = *db_version;
+    if (fields["config_version"] != "-") {
+        comment.config_version = parse_number<std::uint64_t>(fields["config_version"]);
+        if (!comment.config_version)
+            return std::nullopt;
+    }
+    comment.state = fields["state"];
+    comment.captured = fields["captured"];
+    comment.file = fields["file"];
+    return comment;
+}
+
+} // namespace pmxsnap::repo

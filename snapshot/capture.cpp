@@ -1,0 +1,225 @@
+#include "capture.hpp"
+
+#include "pmxsnap/archive/member_path.hpp"
+#include "pmxsnap/archive/state_digest.hpp"
+#include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/sha256.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <set>
+
+namespace pmxsnap::snapshot {
+namespace {
+
+constexpr unsigned www_data_gid = 33;
+constexpr std::uint64_t max_host_file_bytes = 4 << 20;
+
+// pmxcfs shows priv/ (and each node's priv/ and SSL key) as root-only.
+bool is_private_pve_path(std::string_view path) {
+    if (path == "priv" || path.starts_with("priv/"))
+        return true;
+    if (!path.starts_with("nodes/"))
+        return false;
+    auto rest = path.substr(6);
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos)
+        return false;
+    auto inside = rest.substr(slash + 1);
+    return inside == "priv" || inside.starts_with("priv/") || inside == "pve-ssl.key";
+}
+
+archive::Member directory_member(std::string path, unsigned mode, std::int64_t mtime) {
+    archive::Member member;
+    member.path = std::move(path);
+    member.is_directory = true;
+    member.mode = mode;
+    member.mtime = mtime;
+    return member;
+}
+
+void add_db_member(Capture& c) {
+    auto mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
+    c.manifest.members.push_back(directory_member("db", 0700, mtime));
+    archive::Member db;
+    db.path = archive::db_member;
+    db.mode = 0600;
+    db.mtime = mtime;
+    Sha256 digest;
+    Fd fd(::open(c.db_copy.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        fail_errno(c.db_copy.string());
+    char buffer[1 << 16];
+    ssize_t n;
+    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0) {
+        digest.update(std::string_view(buffer, static_cast<std::size_t>(n)));
+        db.size += n;
+    }
+    if (n < 0)
+        fail_errno(c.db_copy.string());
+    db.sha256 = digest.finish_hex();
+    c.manifest.members.push_back(std::move(db));
+}
+
+void add_pve_members(Capture& c) {
+    auto root_mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
+    c.manifest.members.push_back(directory_member("pve", 0755, root_mtime));
+    for (const auto& entry : c.tree.paths()) {
+        const auto& row = *entry.entry;
+        bool secret = is_private_pve_path(entry.path);
+        archive::Member member;
+        member.path = archive::pve_member_path(entry.path);
+        member.is_directory = row.is_directory();
+        member.mode = row.is_directory() ? (secret ? 0700 : 0755) : (secret ? 0600 : 0640);
+        member.gid = www_data_gid;
+        member.mtime = row.mtime;
+        member.pmxcfs = archive::PmxcfsFacts{row.inode, row.version, row.writer};
+        if (!row.is_directory()) {
+            auto data = c.db->read_data(row.inode);
+            member.size = static_cast<std::int64_t>(data.size());
+            member.sha256 = sha256_hex(data);
+            c.pve_inode[member.path] = row.inode;
+        }
+        c.manifest.members.push_back(std::move(member));
+    }
+}
+
+void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp) {
+    std::set<std::string> directories;
+    std::vector<archive::Member> files;
+    for (const auto& path : node_local_files(host)) {
+        auto facts = host.facts(path, host::Host::Links::follow);
+        if (!facts || !facts->is_regular)
+            continue;
+        auto data = read_file(host.resolve(path), max_host_file_bytes);
+        archive::Member member;
+        member.path = archive::host_member_path(path);
+        member.mode = facts->mode & 07777;
+        member.uid = facts->uid;
+        member.gid = facts->gid;
+        member.size = static_cast<std::int64_t>(data.size());
+        member.mtime = std::min<std::int64_t>(facts->mtime, clamp);
+        member.sha256 = sha256_hex(data);
+        c.host_data[member.path] = std::move(data);
+        for (auto parent = fs::path(member.path).parent_path(); !parent.empty();
+             parent = parent.parent_path())
+            directories.insert(parent.string());
+        files.push_back(std::move(member));
+    }
+    std::vector<archive::Member> members;
+    for (const auto& directory : directories) {
+        auto host_path =
+            "/" + directory.substr(std::min(directory.size(), archive::host_prefix.size()));
+        auto facts = directory == "host" ? std::nullopt : host.facts(host_path);
+        auto member = directory_member(directory, facts ? facts->mode : 0755,
+                                       facts ? std::min<std::int64_t>(facts->mtime, clamp) : 0);
+        members.push_back(std::move(member));
+    }
+    std::move(files.begin(), files.end(), std::back_inserter(members));
+    std::sort(members.begin(), members.end(),
+              [](const archive::Member& a, const archive::Member& b) { return a.path < b.path; });
+    std::move(members.begin(), members.end(), std::back_inserter(c.manifest.members));
+}
+
+std::optional<corosync::Config> parse_copy(const std::string& text, const std::string& name,
+                                           Capture& c) {
+    auto result = corosync::parse_config(text);
+    if (!result.ok()) {
+        c.warnings.push_back(fmt::format("{} does not parse ({}): captured as it is", name,
+                                         result.error->to_string(name)));
+        return std::nullopt;
+    }
+    return result.config;
+}
+
+void add_corosync_facts(const host::Host& host, Capture& c) {
+    std::optional<corosync::Config> host_copy, pve_copy;
+    if (auto text = host.read_text_if_exists(host::paths::corosync_conf))
+        host_copy = parse_copy(*text, host::paths::corosync_conf, c);
+    auto pve_conf = c.pve_inode.find(archive::pve_member_path("corosync.conf"));
+    if (pve_conf != c.pve_inode.end())
+        pve_copy = parse_copy(c.db->read_data(pve_conf->second), "/etc/pve/corosync.conf", c);
+    if (host_copy)
+        c.manifest.corosync.host_config_version = host_copy->config_version;
+    if (pve_copy)
+        c.manifest.corosync.pve_config_version = pve_copy->config_version;
+    for (const auto* copy : {&host_copy, &pve_copy})
+        if (*copy && !(*copy)->cluster_name.empty() && c.manifest.cluster.empty())
+            c.manifest.cluster = (*copy)->cluster_name;
+    if (c.manifest.cluster.empty()) {
+        bool has_any = host.facts(host::paths::corosync_conf) || pve_conf != c.pve_inode.end();
+        if (has_any)
+            fail("cannot tell the cluster name: no corosync.conf copy parses (run `pmxsnap "
+                 "doctor` and `pmxsnap inspect {}`)",
+                 host.resolve(host::paths::corosync_conf).string());
+        c.manifest.cluster = "standalone";
+    }
+}
+
+void add_authkey_digests(const host::Host& host, Capture& c) {
+    if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
+        c.manifest.authkeys.corosync = sha256_hex(*key);
+    if (const auto* member = c.manifest.find(archive::pve_member_path("priv/authkey.key")))
+        c.manifest.authkeys.pve = member->sha256;
+}
+
+} // namespace
+
+std::vector<std::string> node_local_files(const host::Host& host) {
+    std::vector<std::string> files = {"/etc/corosync/corosync.conf", "/etc/hostname", "/etc/hosts",
+                                      "/etc/resolv.conf", "/etc/network/interfaces"};
+    auto add_matching = [&](const char* directory, auto&& accept) {
+        std::error_code ignored;
+        std::vector<std::string> found;
+        for (const auto& item : fs::directory_iterator(host.resolve(directory), ignored)) {
+            auto name = item.path().filename().string();
+            if (accept(name))
+                found.push_back(std::string(directory) + "/" + name);
+        }
+        std::sort(found.begin(), found.end());
+        files.insert(files.end(), found.begin(), found.end());
+    };
+    add_matching("/etc/network/interfaces.d",
+                 [](const std::string& name) { return !name.starts_with("."); });
+    add_matching("/etc/ssh", [](const std::string& name) {
+        return name.starts_with("ssh_host_") && name.ends_with(".pub");
+    });
+    return files;
+}
+
+Capture capture(const host::Host& host, const std::string& note) {
+    Capture c;
+    c.scratch = std::make_unique<TempDir>();
+    c.db_copy = *c.scratch / "config.db";
+    auto live_db = host.resolve(host::paths::config_db);
+    c.copy = configdb::copy_consistent(live_db, c.db_copy);
+    c.db = std::make_unique<configdb::Database>(
+        configdb::Database::open_readonly(c.db_copy, live_db.string()));
+    c.tree = configdb::Tree::load(*c.db);
+    c.violations = configdb::check_invariants(c.tree);
+
+    auto& m = c.manifest;
+    m.tool = std::string("pmxsnap ") + PMXSNAP_VERSION;
+    m.node = host.node_name();
+    m.note = note;
+    if (auto root = c.tree.root_version()) {
+        m.db.root_version = root->version;
+        m.db.root_writer = root->writer;
+        m.db.root_mtime = root->mtime;
+    }
+    m.db.copy_method = configdb::to_string(c.copy.method);
+    m.db.invariant_violations = static_cast<std::int64_t>(c.violations.size());
+
+    add_db_member(c);
+    add_pve_members(c);
+    add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX);
+    add_corosync_facts(host, c);
+    add_authkey_digests(host, c);
+    m.state = archive::state_digest(m);
+    return c;
+}
+
+} // namespace pmxsnap::snapshot

@@ -1,0 +1,151 @@
+#include "snapshot.hpp"
+
+#include "capture.hpp"
+#include "write_archive.hpp"
+
+#include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/repo/node_lock.hpp"
+#include "pmxsnap/repo/repository.hpp"
+#include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/error.hpp"
+
+#include <chrono>
+#include <thread>
+
+namespace pmxsnap::snapshot {
+namespace {
+
+class PhaseTimer {
+  public:
+    explicit PhaseTimer(std::vector<Phase>& phases)
+        : phases_(phases) {}
+    template <typename F>
+    auto operator()(const char* name, F&& work) {
+        auto start = std::chrono::steady_clock::now();
+        struct Record {
+            std::vector<Phase>& phases;
+            const char* name;
+            std::chrono::steady_clock::time_point start;
+            ~Record() {
+                std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+                phases.push_back({name, took.count()});
+            }
+        } record{phases_, name, start};
+        return work();
+    }
+
+  private:
+    std::vector<Phase>& phases_;
+};
+
+void check_directory_name(const std::string& what, const std::string& value) {
+    if (!repo::is_comment_safe(value) || value == "." || value == ".." ||
+        value.find('/') != std::string::npos)
+        fail("{} '{}' cannot name a repository directory", what, value);
+}
+
+// The newest archive's signed state, if its trusted comment verifies under
+// our own key: a tampered comment must not make us skip a snapshot.
+bool same_state_as_newest(const repo::Repository& repository, const archive::Manifest& manifest,
+                          const crypto::PublicKey& own_key, SnapshotResult& result) {
+    auto newest = repository.newest(manifest.cluster, manifest.node);
+    if (!newest || !newest->comment || newest->comment->state != manifest.state)
+        return false;
+    auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
+    if (!crypto::verify_trusted_comment(signature, own_key))
+        return false;
+    result.archive = newest->archive;
+    result.signature = newest->signature;
+    result.size = newest->size;
+    result.captured_at = newest->comment->captured;
+    return true;
+}
+
+// One archive per second per node: when the name is taken (two runs within
+// a second), wait for the next second rather than invent a time.
+UnixSeconds free_stamp(const host::Host& host, const fs::path& directory) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto now = host.now();
+        auto name = repo::archive_file_name(compact_utc_stamp(now), false);
+        if (!fs::exists(directory / name) && !fs::exists(directory / (name + ".age")))
+            return now;
+        if (host.clock_is_pinned())
+            fail("{}: already exists (SOURCE_DATE_EPOCH pins the time; unset it or use another "
+                 "repository)",
+                 (directory / name).string());
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    }
+    fail("{}: no free time stamp for a new archive", directory.string());
+}
+
+} // namespace
+
+SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& options) {
+    SnapshotResult result;
+    PhaseTimer timed(result.phases);
+    auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
+    auto captured = timed("capture", [&] { return capture(host, options.note); });
+    auto& manifest = captured.manifest;
+    check_directory_name("cluster name", manifest.cluster);
+    check_directory_name("node name", manifest.node);
+
+    result.cluster = manifest.cluster;
+    result.node = manifest.node;
+    result.db_version = manifest.db.root_version;
+    result.config_version = manifest.corosync.host_config_version
+                                ? manifest.corosync.host_config_version
+                                : manifest.corosync.pve_config_version;
+    result.state = manifest.state;
+    result.members = manifest.members.size() + 1;
+    result.copy_method = manifest.db.copy_method;
+    result.violations = captured.violations;
+    result.warnings = captured.warnings;
+
+    repo::Repository repository(options.repo);
+    auto directory = repository.ensure_node_directory(manifest.cluster, manifest.node);
+    repo::NodeLock lock(directory, options.lock_wait);
+    result.cleaned = repo::Repository::clean_leftovers(directory);
+
+    if (options.if_changed && same_state_as_newest(repository, manifest, key.public_key(), result))
+        return result;
+
+    auto now = free_stamp(host, directory);
+    manifest.captured_at = iso8601_utc(now);
+    auto manifest_json = archive::serialize_manifest(manifest);
+    auto name = repo::archive_file_name(compact_utc_stamp(now), false);
+    AtomicFile archive_file(directory / name, repo::file_mode);
+    auto written = timed("write archive", [&] {
+        return write_archive(captured, manifest_json, archive_file.fd(), archive_file.temp_path());
+    });
+
+    repo::TrustedComment comment{manifest.cluster,
+                                 manifest.node,
+                                 manifest.db.root_version,
+                                 result.config_version,
+                                 manifest.state,
+                                 manifest.captured_at,
+                                 name};
+    AtomicFile signature_file(repo::signature_path_for(directory / name), repo::file_mode);
+    signature_file.write(crypto::sign_prehashed(key, written.blake2b, comment.format(),
+                                                "signature from pmxsnap secret key"));
+    // Both files are on disk before either has its final name; the archive's
+    // name comes last, so a crash leaves at most a signature without archive,
+    // which the next run (holding this lock) removes.
+    timed("publish", [&] {
+        archive_file.sync();
+        signature_file.sync();
+        signature_file.rename_into_place();
+        archive_file.rename_into_place();
+        fsync_directory(directory);
+    });
+    result.written = true;
+    result.archive = directory / name;
+    result.signature = repo::signature_path_for(result.archive);
+    result.size = written.size;
+    result.captured_at = manifest.captured_at;
+    return result;
+}
+
+} // namespace pmxsnap::snapshot

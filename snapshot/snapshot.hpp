@@ -1,0 +1,52 @@
+// take_snapshot: the snapshot use case. Captures the host, skips when
+// --if-changed and the newest archive of this node has the same state, and
+// otherwise writes <repo>/<cluster>/<node>/<stamp>.pmxsnap and its .minisig
+// so that neither appears under its final name before both are complete.
+// Throws pmxsnap::Error (exit 2); invariant violations of the captured db are
+// reported in the result (the archive is still written: it is evidence).
+#pragma once
+
+#include "pmxsnap/configdb/invariants.hpp"
+#include "pmxsnap/host/host.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::snapshot {
+
+struct SnapshotOptions {
+    fs::path repo;
+    fs::path key;
+    bool if_changed = false;
+    std::string note;
+    std::chrono::milliseconds lock_wait{std::chrono::seconds(60)};
+};
+
+struct Phase {
+    std::string name;
+    double seconds = 0;
+};
+
+struct SnapshotResult {
+    bool written = false; // false: --if-changed found nothing new
+    fs::path archive;     // the new archive, or the newest one when unchanged
+    fs::path signature;
+    std::int64_t size = 0;
+    std::string cluster;
+    std::string node;
+    std::string captured_at;
+    std::int64_t db_version = 0;
+    std::optional<std::uint64_t> config_version;
+    std::string state;
+    std::size_t members = 0;
+    std::string copy_method;
+    std::vector<configdb::Violation> violations;
+    std::vector<std::string> warnings;
+    std::vector<fs::path> cleaned; // leftovers of killed runs removed
+    std::vector<Phase> phases;
+};
+
+SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& options);
+
+} // namespace pmxsnap::snapshot

@@ -1,0 +1,67 @@
+#include "write_archive.hpp"
+
+#include "pmxsnap/archive/member_path.hpp"
+#include "pmxsnap/archive/writer.hpp"
+#include "pmxsnap/crypto/blake2b.hpp"
+#include "pmxsnap/util/error.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace pmxsnap::snapshot {
+namespace {
+
+void stream_file(archive::Writer& writer, const archive::Member& member, const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        fail_errno(path.string());
+    writer.begin_file(member);
+    char buffer[1 << 16];
+    ssize_t n;
+    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
+        writer.write_data({buffer, static_cast<std::size_t>(n)});
+    if (n < 0)
+        fail_errno(path.string());
+    writer.end_file();
+}
+
+} // namespace
+
+WrittenArchive write_archive(const Capture& c, const std::string& manifest_json, int fd,
+                             const fs::path& shown_as) {
+    WrittenArchive result;
+    crypto::Blake2b512 hasher;
+    archive::CompressionOptions options;
+    options.window_log = archive::window_log_for(
+        static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_json.size());
+    archive::Writer writer(
+        [&](std::span<const std::uint8_t> bytes) {
+            write_all(fd, {reinterpret_cast<const char*>(bytes.data()), bytes.size()}, shown_as);
+            hasher.update(bytes);
+            result.size += static_cast<std::int64_t>(bytes.size());
+        },
+        options);
+
+    archive::Member manifest_member;
+    manifest_member.path = archive::manifest_member;
+    manifest_member.mode = 0600;
+    manifest_member.mtime = c.manifest.db.root_mtime;
+    manifest_member.size = static_cast<std::int64_t>(manifest_json.size());
+    writer.add_file(manifest_member, manifest_json);
+
+    for (const auto& member : c.manifest.members) {
+        if (member.is_directory)
+            writer.add_directory(member);
+        else if (member.path == archive::db_member)
+            stream_file(writer, member, c.db_copy);
+        else if (auto inode = c.pve_inode.find(member.path); inode != c.pve_inode.end())
+            writer.add_file(member, c.db->read_data(inode->second));
+        else
+            writer.add_file(member, c.host_data.at(member.path));
+    }
+    writer.finish();
+    result.blake2b = hasher.finish();
+    return result;
+}
+
+} // namespace pmxsnap::snapshot

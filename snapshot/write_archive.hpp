@@ -1,0 +1,22 @@
+// write_archive: streams a capture into an archive file in the canonical
+// member order (MANIFEST.json, db/, pve/, host/) and returns the BLAKE2b-512
+// of the bytes written, computed on the way (the signature is over it, so the
+// file is never read back). Throws pmxsnap::Error (disk full, I/O).
+#pragma once
+
+#include "capture.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace pmxsnap::snapshot {
+
+struct WrittenArchive {
+    std::array<std::uint8_t, 64> blake2b{};
+    std::int64_t size = 0;
+};
+
+WrittenArchive write_archive(const Capture& capture, const std::string& manifest_json, int fd,
+                             const fs::path& shown_as);
+
+} // namespace pmxsnap::snapshot

@@ -1,0 +1,34 @@
+// verify_archive: the levels of trust in one archive, each reported, stopping
+// at the first that cannot run. 1 signature: the .minisig verifies under a
+// trusted key, its trusted comment parses and names this file, cluster and
+// node; 2 content: the safe reader accepts every member against the
+// manifest. (Level 3, restorability, joins with the full verify.) A failing
+// level is a value; only an unreadable archive file throws pmxsnap::Error.
+#pragma once
+
+#include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/util/file.hpp"
+
+#include <string>
+#include <vector>
+
+namespace pmxsnap::verify {
+
+enum class Status { ok, failed, skipped };
+std::string to_string(Status status);
+
+struct LevelResult {
+    std::string level; // "signature", "content", "restorable"
+    Status status = Status::skipped;
+    std::string detail;
+};
+
+struct Verdict {
+    fs::path archive;
+    std::vector<LevelResult> levels;
+    bool ok() const;
+};
+
+Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys);
+
+} // namespace pmxsnap::verify

@@ -1,0 +1,88 @@
+#include "verify_command.hpp"
+
+#include "trusted_keys.hpp"
+#include "verify.hpp"
+
+#include "pmxsnap/repo/repository.hpp"
+
+#include <map>
+#include <memory>
+
+namespace pmxsnap::verify {
+namespace {
+
+struct Selection {
+    std::vector<std::string> archives;
+    bool latest = false;
+    bool all = false;
+};
+
+std::vector<fs::path> select_archives(const cli::Context& context, const Selection& selection) {
+    std::vector<fs::path> chosen(selection.archives.begin(), selection.archives.end());
+    if (!selection.latest && !selection.all)
+        return chosen;
+    repo::Repository repository(context.options.repo);
+    auto snapshots = repository.list();
+    std::map<std::pair<std::string, std::string>, fs::path> newest;
+    for (const auto& s : snapshots) {
+        if (selection.all)
+            chosen.push_back(s.archive);
+        newest[{s.cluster, s.node}] = s.archive; // list() is oldest first
+    }
+    if (selection.latest && !selection.all)
+        for (const auto& [node, archive] : newest)
+            chosen.push_back(archive);
+    if (chosen.empty())
+        fail("{}: no snapshots to verify", context.options.repo);
+    return chosen;
+}
+
+nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
+    nlohmann::json archives = nlohmann::json::array();
+    bool all_ok = true;
+    for (const auto& v : verdicts) {
+        nlohmann::json levels = nlohmann::json::array();
+        for (const auto& level : v.levels)
+            levels.push_back(
+                {{"level", level.level},
+                 {"status",
+                  to_string(level.status) == "FAILED" ? "failed" : to_string(level.status)},
+                 {"detail", level.detail}});
+        archives.push_back({{"archive", v.archive.string()}, {"ok", v.ok()}, {"levels", levels}});
+        all_ok = all_ok && v.ok();
+    }
+    return {{"schema", "pmxsnap.verify/1"}, {"ok", all_ok}, {"archives", archives}};
+}
+
+} // namespace
+
+cli::Command register_command(CLI::App& app, cli::Context& context) {
+    auto selection = std::make_shared<Selection>();
+    auto* sub = app.add_subcommand("verify", "Check that archives are authentic and whole");
+    cli::add_global_options(*sub, context.options);
+    sub->add_option("ARCHIVE", selection->archives, "Archive files")->type_name("ARCHIVE");
+    sub->add_flag("--latest", selection->latest, "The newest archive of every node in the repo");
+    sub->add_flag("--all", selection->all, "Every archive in the repo");
+    return {sub, [&context, selection]() {
+                if (selection->archives.empty() && !selection->latest && !selection->all)
+                    fail("verify: name ARCHIVE files, or --latest or --all");
+                auto keys = cli::trusted_keys(context.options);
+                std::vector<Verdict> verdicts;
+                for (const auto& archive : select_archives(context, *selection)) {
+                    verdicts.push_back(verify_archive(archive, keys));
+                    const auto& v = verdicts.back();
+                    context.out.say("{}: {}", v.archive.string(), v.ok() ? "ok" : "FAILED");
+                    for (const auto& level : v.levels)
+                        context.out.say("  {:<10} {:<7} {}", level.level, to_string(level.status),
+                                        level.detail);
+                }
+                if (context.out.json_mode())
+                    context.out.json(to_json(verdicts));
+                for (const auto& v : verdicts)
+                    if (!v.ok())
+                        return ExitCode::findings;
+                return ExitCode::ok;
+            }};
+}
+
+} // namespace pmxsnap::verify
