@@ -85,6 +85,9 @@ UnixSeconds free_stamp(const host::Host& host, const fs::path& directory) {
 SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& options) {
     SnapshotResult result;
     PhaseTimer timed(result.phases);
+    if (!fs::exists(options.key))
+        fail("{}: no signing key; create one with `pmxsnap keygen` (or give --key)",
+             options.key.string());
     auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
     auto captured = timed("capture", [&] { return capture(host, options.note); });
     auto& manifest = captured.manifest;

@@ -62,7 +62,13 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_flag("--if-changed", options->if_changed,
                   "Write nothing when the state equals the newest snapshot's");
     sub->add_option("--note", options->note, "Free text stored in the manifest");
-    return {sub, [&context, options]() {
+    auto lock_wait = std::make_shared<double>(60);
+    sub->add_option("--lock-wait", *lock_wait,
+                    "Seconds to wait for another snapshot of this node (default 60)")
+        ->check(CLI::Range(0.0, 86400.0));
+    return {sub, [&context, options, lock_wait]() {
+                options->lock_wait =
+                    std::chrono::milliseconds(static_cast<long>(*lock_wait * 1000));
                 options->repo = context.options.repo;
                 options->key = context.options.key;
                 auto result = take_snapshot(context.host(), *options);

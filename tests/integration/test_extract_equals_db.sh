@@ -1,0 +1,26 @@
+# Acceptance: zstd -dc ARCHIVE | tar -x gives a pve/ tree equal, file by
+# file, to the db content — checked against sqlite3's own reading of the db.
+source "$TESTLIB"
+need sqlite3 zstd tar
+make_node --preset typical
+make_key
+run 0 snap
+archive=$(archives | tail -n 1)
+mkdir "$scratch/x" && zstd -dc "$archive" | tar -x -C "$scratch/x"
+
+# Materialise the tree with sqlite3 alone (recursive paths + writefile).
+mkdir "$scratch/fromdb"
+cp "$scratch/x/db/config.db" "$scratch/db.copy"
+(cd "$scratch/fromdb" && sqlite3 "$scratch/db.copy" "
+  with recursive p(inode, path, type) as (
+    select inode, name, type from tree where parent = 0 and inode != 0
+    union all
+    select t.inode, p.path || '/' || t.name, t.type from tree t join p on t.parent = p.inode)
+  select writefile(path, null, 16877) from p where type = 4 order by path;
+  select count(writefile(path, coalesce(data, ''))) from p where type = 8;" >/dev/null)
+diff -r "$scratch/fromdb" "$scratch/x/pve" || fail "pve/ differs from the db"
+files=$(find "$scratch/x/pve" -type f | wc -l)
+[ "$files" -gt 100 ] || fail "only $files files in pve/"
+pass "pve/ equals the db, $files files"
+[ "$(stat -c %a "$archive")" = 600 ] || fail "archive mode is $(stat -c %a "$archive")"
+pass "archive is 0600"
