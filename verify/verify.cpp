@@ -1,13 +1,20 @@
 #include "verify.hpp"
 
+#include "restorable.hpp"
+
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/trusted_comment.hpp"
+#include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <memory>
+#include <optional>
 
 namespace pmxsnap::verify {
 namespace {
@@ -110,8 +117,9 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
         verdict.levels.push_back({"content", Status::skipped, "signature not verified"});
         return verdict;
     }
-    verdict.levels.push_back(check_content(archive));
-    verdict.levels.push_back({"restorable", Status::skipped, "not checked by this version"});
+    auto [content, restorable] = check_content_and_restorable(archive);
+    verdict.levels.push_back(content);
+    verdict.levels.push_back(restorable);
     return verdict;
 }
 

@@ -2,8 +2,9 @@
 // at the first that cannot run. 1 signature: the .minisig verifies under a
 // trusted key, its trusted comment parses and names this file, cluster and
 // node; 2 content: the safe reader accepts every member against the
-// manifest. (Level 3, restorability, joins with the full verify.) A failing
-// level is a value; only an unreadable archive file throws pmxsnap::Error.
+// manifest; 3 restorable: what a restore checks (see restorable.hpp). A
+// failing level is a value; only an unreadable archive file throws
+// pmxsnap::Error.
 #pragma once
 
 #include "pmxsnap/crypto/keys.hpp"
@@ -21,6 +22,7 @@ struct LevelResult {
     std::string level; // "signature", "content", "restorable"
     Status status = Status::skipped;
     std::string detail;
+    std::vector<std::string> problems; // every problem found, detail names the first
 };
 
 struct Verdict {

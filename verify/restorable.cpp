@@ -1,0 +1,101 @@
+#include "restorable.hpp"
+
+#include "pmxsnap/archive/member_path.hpp"
+#include "pmxsnap/configdb/database.hpp"
+#include "pmxsnap/configdb/invariants.hpp"
+#include "pmxsnap/configdb/tree.hpp"
+#include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/util/sha256.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace pmxsnap::verify {
+namespace {
+
+void check_db(const archive::Manifest& manifest, const fs::path& db_path,
+              std::vector<std::string>& problems) {
+    auto db = configdb::Database::open_readonly(db_path, std::string(archive::db_member));
+    for (const auto& line : db.integrity_problems())
+        problems.push_back("db/config.db: integrity_check: " + line);
+    auto tree = configdb::Tree::load(db);
+    for (const auto& v : configdb::check_invariants(tree))
+        problems.push_back(fmt::format("db/config.db: pmxcfs rule {}: {}{}", v.rule, v.message,
+                                       v.path.empty() ? "" : " (" + v.path + ")"));
+    auto root = tree.root_version() ? tree.root_version()->version : -1;
+    if (root != manifest.db.root_version)
+        problems.push_back(fmt::format("db/config.db: root version {} but the manifest says {}",
+                                       root, manifest.db.root_version));
+
+    std::map<std::string, const archive::Member*> members;
+    for (const auto& member : manifest.members)
+        if (member.path.starts_with(archive::pve_prefix))
+            members[member.path] = &member;
+    for (const auto& entry : tree.paths()) {
+        auto path = archive::pve_member_path(entry.path);
+        auto it = members.find(path);
+        if (it == members.end()) {
+            problems.push_back(path + ": in the db but not in the archive's pve/ tree");
+            continue;
+        }
+        const auto& member = *it->second;
+        const auto& row = *entry.entry;
+        members.erase(it);
+        if (member.is_directory != row.is_directory())
+            problems.push_back(path + ": type differs between pve/ and the db");
+        else if (!row.is_directory() && sha256_hex(db.read_data(row.inode)) != member.sha256)
+            problems.push_back(path + ": content differs between pve/ and the db");
+        if (!member.pmxcfs || member.pmxcfs->inode != row.inode ||
+            member.pmxcfs->version != row.version || member.pmxcfs->writer != row.writer)
+            problems.push_back(path + ": pmxcfs inode/version/writer differ from the db");
+    }
+    for (const auto& [path, member] : members)
+        if (path != "pve")
+            problems.push_back(path + ": in pve/ but not in the db");
+}
+
+void check_corosync(const archive::Manifest& manifest, const std::string& member,
+                    const std::string& text, const std::optional<std::uint64_t>& recorded,
+                    std::vector<std::string>& problems) {
+    auto result = corosync::parse_config(text);
+    if (!result.ok()) {
+        problems.push_back(result.error->to_string(member));
+        return;
+    }
+    const auto& config = *result.config;
+    if (config.config_version != recorded)
+        problems.push_back(
+            fmt::format("{}: config_version {} but the manifest says {}", member,
+                        config.config_version ? std::to_string(*config.config_version) : "none",
+                        recorded ? std::to_string(*recorded) : "none"));
+    if (config.cluster_name != manifest.cluster)
+        problems.push_back(fmt::format("{}: cluster_name '{}' but the archive is of cluster '{}'",
+                                       member, config.cluster_name, manifest.cluster));
+    if (config.find_node_by_name(manifest.node) == nullptr)
+        problems.push_back(
+            fmt::format("{}: node {} is not in the nodelist", member, manifest.node));
+}
+
+} // namespace
+
+std::vector<std::string> restorability_problems(const archive::Manifest& manifest,
+                                                const ExtractedForCheck& extracted) {
+    std::vector<std::string> problems;
+    if (extracted.db.empty())
+        problems.push_back("db/config.db: missing from the archive");
+    else
+        check_db(manifest, extracted.db, problems);
+    const std::pair<std::string, std::optional<std::uint64_t>> copies[] = {
+        {archive::host_member_path("/etc/corosync/corosync.conf"),
+         manifest.corosync.host_config_version},
+        {archive::pve_member_path("corosync.conf"), manifest.corosync.pve_config_version}};
+    for (const auto& [member, recorded] : copies) {
+        auto it = extracted.corosync_copies.find(member);
+        if (it != extracted.corosync_copies.end())
+            check_corosync(manifest, member, it->second, recorded, problems);
+    }
+    return problems;
+}
+
+} // namespace pmxsnap::verify
