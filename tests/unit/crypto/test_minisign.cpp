@@ -1,0 +1,162 @@
+// Interop with the real minisign binary both ways, and the rejections.
+#include "process.hpp"
+#include "scratch.hpp"
+
+#include "pmxsnap/crypto/blake2b.hpp"
+#include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/error.hpp"
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+using namespace pmxsnap;
+using namespace pmxsnap::crypto;
+
+namespace {
+
+void write(const fs::path& path, const std::string& text, unsigned mode = 0600) {
+    AtomicFile file(path, mode);
+    file.write(text);
+    file.commit();
+}
+
+std::string sign_file(const SecretKey& key, const fs::path& file, const std::string& comment) {
+    Blake2b512 hasher;
+    hasher.update(read_file(file));
+    return sign_prehashed(key, hasher.finish(), comment, "signature from pmxsnap secret key");
+}
+
+VerifyResult verify(const fs::path& file, const std::string& signature_text, const PublicKey& key) {
+    return verify_file(file, parse_signature(signature_text, "test.minisig"), {key});
+}
+
+} // namespace
+
+TEST_CASE("keys round-trip through their file formats") {
+    auto key = generate_secret_key();
+    auto parsed = parse_secret_key(format_secret_key(key), "test.key");
+    CHECK(parsed.key == key.key);
+    CHECK(parsed.key_id == key.key_id);
+    auto pub = parse_public_key(format_public_key(key.public_key()), "test.pub");
+    CHECK(pub.key == key.public_key().key);
+    CHECK(pub.key_id_hex().size() == 16);
+    // The bare base64 line is accepted too, as minisign -P takes it.
+    auto text = format_public_key(key.public_key());
+    auto line = text.substr(text.find('\n') + 1);
+    CHECK(parse_public_key(line, "line").key == pub.key);
+}
+
+TEST_CASE("pmxsnap's signatures verify with minisign, and minisign's with pmxsnap") {
+    if (!test::have_program("minisign")) {
+        WARN("minisign not installed: skipped");
+        return;
+    }
+    test::Scratch scratch;
+    auto file = scratch / "archive.pmxsnap";
+    write(file, std::string(200000, 'p') + "payload");
+
+    SECTION("pmxsnap signs, minisign verifies; a flipped byte is rejected") {
+        auto key = generate_secret_key();
+        write(scratch / "k.pub", format_public_key(key.public_key()), 0644);
+        write(scratch / "archive.pmxsnap.minisig", sign_file(key, file, "pmxsnap/1 test"));
+        auto ok = test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "k.pub").string()});
+        CHECK(ok.exit_code == 0);
+        CHECK_THAT(ok.out, Catch::Contains("pmxsnap/1 test"));
+        write(file, std::string(200000, 'p') + "paylOad");
+        auto bad =
+            test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "k.pub").string()});
+        CHECK(bad.exit_code != 0);
+    }
+    SECTION("minisign -G -W keys and minisign -S signatures work with pmxsnap") {
+        auto generated = test::run({"minisign", "-G", "-W", "-p", (scratch / "m.pub").string(),
+                                    "-s", (scratch / "m.key").string()});
+        REQUIRE(generated.exit_code == 0);
+        auto signed_ = test::run({"minisign", "-S", "-s", (scratch / "m.key").string(), "-m",
+                                  file.string(), "-t", "from minisign"});
+        REQUIRE(signed_.exit_code == 0);
+        auto pub = load_public_key(scratch / "m.pub");
+        auto result = verify(file, read_file(file.string() + ".minisig"), pub);
+        CHECK(result.ok);
+        CHECK(result.trusted_comment == "from minisign");
+        // And pmxsnap signs with minisign's secret key; minisign verifies.
+        ::chmod((scratch / "m.key").c_str(), 0600);
+        auto key = load_secret_key(scratch / "m.key");
+        CHECK(key.public_key().key == pub.key);
+        write(file.string() + ".minisig", sign_file(key, file, "pmxsnap with minisign's key"));
+        auto ok = test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "m.pub").string()});
+        CHECK(ok.exit_code == 0);
+    }
+    SECTION("legacy (non-prehashed) minisign signatures verify") {
+        test::run({"minisign", "-G", "-W", "-p", (scratch / "m.pub").string(), "-s",
+                   (scratch / "m.key").string()});
+        auto legacy = test::run(
+            {"minisign", "-S", "-l", "-s", (scratch / "m.key").string(), "-m", file.string()});
+        if (legacy.exit_code != 0) {
+            WARN("this minisign cannot make legacy signatures");
+            return;
+        }
+        auto signature = parse_signature(read_file(file.string() + ".minisig"), "legacy");
+        CHECK_FALSE(signature.prehashed());
+        CHECK(verify_file(file, signature, {load_public_key(scratch / "m.pub")}).ok);
+    }
+}
+
+TEST_CASE("tampering is rejected, each with its own reason") {
+    test::Scratch scratch;
+    auto file = scratch / "a";
+    write(file, "content");
+    auto key = generate_secret_key();
+    auto text = sign_file(key, file, "pmxsnap/1 cluster=demo");
+    CHECK(verify(file, text, key.public_key()).ok);
+
+    SECTION("file altered") {
+        write(file, "Content");
+        CHECK_THAT(verify(file, text, key.public_key()).reason,
+                   Catch::Contains("does not match the file"));
+    }
+    SECTION("trusted comment altered") {
+        auto changed = text;
+        changed.replace(changed.find("demo"), 4, "evil");
+        CHECK_THAT(verify(file, changed, key.public_key()).reason,
+                   Catch::Contains("comment was altered"));
+        CHECK_FALSE(verify_trusted_comment(parse_signature(changed, "x"), key.public_key()));
+    }
+    SECTION("another key") {
+        auto other = generate_secret_key();
+        CHECK_THAT(verify(file, text, other.public_key()).reason,
+                   Catch::Contains("not trusted") &&
+                       Catch::Contains(key.public_key().key_id_hex()));
+    }
+}
+
+TEST_CASE("malformed keys and signatures give an error naming the source") {
+    auto key_text = format_secret_key(generate_secret_key());
+    CHECK_THROWS_WITH(parse_secret_key("", "empty.key"), Catch::Contains("empty.key"));
+    CHECK_THROWS_WITH(parse_secret_key("untrusted comment: x\n!!!!\n", "junk.key"),
+                      Catch::Contains("junk.key") && Catch::Contains("base64"));
+    auto damaged = key_text;
+    damaged[damaged.size() - 10] = damaged[damaged.size() - 10] == 'A' ? 'B' : 'A';
+    CHECK_THROWS_WITH(parse_secret_key(damaged, "damaged.key"), Catch::Contains("damaged.key"));
+    CHECK_THROWS_WITH(parse_signature("just one line\n", "one.minisig"),
+                      Catch::Contains("one.minisig") && Catch::Contains("4 lines"));
+    CHECK_THROWS_WITH(
+        parse_signature("untrusted comment: a\nAAAA\ntrusted comment: b\nAAAA\n", "short.minisig"),
+        Catch::Contains("short.minisig"));
+    CHECK_THROWS(sign_prehashed(generate_secret_key(), {}, "two\nlines", "x"));
+}
+
+TEST_CASE("a secret key readable by others is refused; so is a world-writable trusted.d") {
+    test::Scratch scratch;
+    write(scratch / "open.key", format_secret_key(generate_secret_key()), 0644);
+    CHECK_THROWS_WITH(load_secret_key(scratch / "open.key"),
+                      Catch::Contains("too open") && Catch::Contains("0644"));
+    fs::create_directory(scratch / "trusted.d");
+    write(scratch / "trusted.d" / "a.pub", format_public_key(generate_secret_key().public_key()),
+          0644);
+    CHECK(load_trusted_keys(scratch / "trusted.d").size() == 1);
+    ::chmod((scratch / "trusted.d").c_str(), 0777);
+    CHECK_THROWS_WITH(load_trusted_keys(scratch / "trusted.d"), Catch::Contains("writable"));
+}
