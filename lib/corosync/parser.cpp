@@ -1,0 +1,347 @@
+// A reimplementation of corosync 3.1's config grammar, written from its
+// observable behaviour (`corosync -t`) and coroparse.c's rules: hand-written
+// because no library parses this format, and because the point is to fail
+// exactly where corosync fails, with its words.
+#include "pmxsnap/corosync/parser.hpp"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <charconv>
+#include <limits>
+
+namespace pmxsnap::corosync {
+namespace {
+
+// corosync reads lines with fgets into char[512]: 510 characters and the
+// newline fit, one more does not.
+constexpr std::size_t max_line_length = 510;
+
+struct IntegerKey {
+    std::string_view suffix; // matched against the end of the dotted path
+    std::uint64_t max;
+};
+
+// Keys corosync stores as integers (coroparse.c main_config_parser_cb).
+constexpr std::uint64_t u8 = 255, u16 = 65535, u32 = 4294967295ULL,
+                        u64 = std::numeric_limits<std::uint64_t>::max();
+constexpr IntegerKey integer_keys[] = {
+    {"totem.version", u32},
+    {"totem.nodeid", u32},
+    {"totem.threads", u32},
+    {"totem.token", u32},
+    {"totem.token_coefficient", u32},
+    {"totem.token_retransmit", u32},
+    {"totem.token_warning", u32},
+    {"totem.hold", u32},
+    {"totem.token_retransmits_before_loss_const", u32},
+    {"totem.join", u32},
+    {"totem.send_join", u32},
+    {"totem.consensus", u32},
+    {"totem.merge", u32},
+    {"totem.downcheck", u32},
+    {"totem.fail_recv_const", u32},
+    {"totem.seqno_unchanged_const", u32},
+    {"totem.heartbeat_failures_allowed", u32},
+    {"totem.max_network_delay", u32},
+    {"totem.window_size", u32},
+    {"totem.max_messages", u32},
+    {"totem.miss_count_const", u32},
+    {"totem.knet_pmtud_interval", u32},
+    {"totem.knet_mtu", u32},
+    {"totem.knet_compression_threshold", u32},
+    {"totem.netmtu", u32},
+    {"totem.config_version", u64},
+    {"totem.interface.linknumber", u8},
+    {"totem.interface.ringnumber", u8},
+    {"totem.interface.mcastport", u16},
+    {"totem.interface.ttl", u8},
+    {"totem.interface.knet_link_priority", u8},
+    {"totem.interface.knet_ping_interval", u32},
+    {"totem.interface.knet_ping_timeout", u32},
+    {"totem.interface.knet_ping_precision", u32},
+    {"totem.interface.knet_pong_count", u32},
+    {"quorum.expected_votes", u32},
+    {"quorum.votes", u32},
+    {"quorum.last_man_standing_window", u32},
+    {"quorum.leaving_timeout", u32},
+    {"quorum.two_node", u8},
+    {"quorum.allow_downscale", u8},
+    {"quorum.wait_for_all", u8},
+    {"quorum.auto_tie_breaker", u8},
+    {"quorum.last_man_standing", u8},
+    {"quorum.device.timeout", u32},
+    {"quorum.device.sync_timeout", u32},
+    {"quorum.device.votes", u32},
+    {"quorum.device.master_wins", u8},
+    {".nodeid", u32},
+    {".quorum_votes", u32},
+};
+
+struct EnumeratedKey {
+    std::string_view path;
+    std::initializer_list<std::string_view> allowed;
+    std::string_view message;
+};
+
+// Keys corosync checks against a fixed set while parsing (syntax-level
+// errors, with a line number, unlike its later semantic checks).
+const EnumeratedKey enumerated_keys[] = {
+    {"totem.ip_version", {"ipv4", "ipv6", "ipv4-6", "ipv6-4"}, "Invalid ip_version type"},
+    {"totem.crypto_cipher",
+     {"none", "aes256", "aes192", "aes128"},
+     "Invalid cipher type. Should be none, aes256, aes192 or aes128"},
+    {"totem.crypto_hash",
+     {"none", "md5", "sha1", "sha256", "sha384", "sha512"},
+     "Invalid hash type. Should be none, md5, sha1, sha256, sha384 or sha512"},
+    {"totem.crypto_model", {"nss", "openssl"}, "Invalid crypto model. Should be nss or openssl"},
+    {"totem.knet_compression_model",
+     {"zlib", "lz4", "lz4hc", "lzo2", "lzma", "bzip2", "zstd"},
+     "Invalid compression model. Should be zlib, lz4, lz4hc, lzo2, lzma, bzip2 or zstd"},
+};
+
+const EnumeratedKey* enumerated_key(std::string_view path) {
+    for (const auto& key : enumerated_keys)
+        if (key.path == path)
+            return &key;
+    return nullptr;
+}
+
+// corosync stores every item in icmap, whose key names are 3..255
+// characters of [A-Za-z0-9._/-]; anything else fails while parsing.
+bool is_icmap_name(std::string_view name) {
+    if (name.size() < 3 || name.size() > 255)
+        return false;
+    for (char c : name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' &&
+            c != '/' && c != ':')
+            return false;
+    return true;
+}
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+std::string_view trim(std::string_view text, bool colon_and_brace = false) {
+    while (!text.empty() && is_blank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && (is_blank(text.back()) ||
+                             (colon_and_brace && (text.back() == ':' || text.back() == '{'))))
+        text.remove_suffix(1);
+    return text;
+}
+
+std::optional<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t max) {
+    if (!text.empty() && text.front() == '+')
+        text.remove_prefix(1);
+    std::uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > max)
+        return std::nullopt;
+    return value;
+}
+
+const IntegerKey* integer_key(std::string_view path) {
+    for (const auto& key : integer_keys) {
+        bool node_key = key.suffix.front() == '.';
+        if (node_key ? path.starts_with("nodelist.node.") && path.ends_with(key.suffix)
+                     : path == key.suffix)
+            return &key;
+    }
+    return nullptr;
+}
+
+class Parser {
+  public:
+    explicit Parser(std::string_view text)
+        : text_(text) {}
+
+    ParseResult run() {
+        while (next_line()) {
+            if (auto error = handle_line())
+                return {std::nullopt, error};
+        }
+        if (!sections_.empty())
+            return {std::nullopt, ParseError{line_number_, "Missing closing brace"}};
+        config_.lines = line_number_;
+        return {std::move(config_), std::nullopt};
+    }
+
+  private:
+    bool next_line() {
+        if (text_.empty())
+            return false;
+        auto newline = text_.find('\n');
+        line_ = text_.substr(0, newline);
+        text_.remove_prefix(newline == std::string_view::npos ? text_.size() : newline + 1);
+        ++line_number_;
+        too_long_ = line_.size() > max_line_length;
+        // fgets + strlen: a NUL byte ends the line for corosync.
+        line_ = line_.substr(0, line_.find('\0'));
+        if (!line_.empty() && line_.back() == '\r')
+            line_.remove_suffix(1);
+        while (!line_.empty() && is_blank(line_.back()))
+            line_.remove_suffix(1);
+        return true;
+    }
+
+    std::optional<ParseError> error(std::string message) const {
+        return ParseError{line_number_, std::move(message)};
+    }
+
+    std::string path_of(std::string_view key) const {
+        std::string path;
+        for (const auto& section : sections_)
+            path += section + ".";
+        return path + std::string(key);
+    }
+
+    std::optional<ParseError> handle_line() {
+        if (too_long_)
+            return error("Line too long");
+        auto content = trim(line_);
+        if (content.empty() || content.front() == '#')
+            return std::nullopt;
+        if (auto brace = line_.find('{'); brace != std::string_view::npos)
+            return open_section(brace);
+        if (auto colon = line_.find(':'); colon != std::string_view::npos)
+            return add_item(colon);
+        if (line_.find('}') != std::string_view::npos)
+            return close_section(content);
+        return error("Line is not opening or closing section or key value");
+    }
+
+    std::optional<ParseError> open_section(std::size_t brace) {
+        if (!trim(line_.substr(brace + 1)).empty())
+            return error("Extra characters after opening bracket '{'");
+        auto name = trim(line_.substr(0, brace), true);
+        if (name.empty())
+            return error("Missing section name before opening bracket '{'");
+        std::string section(name);
+        if (section == "node" && sections_.size() == 1 && sections_[0] == "nodelist") {
+            section = "node." + std::to_string(config_.nodes.size());
+            config_.nodes.push_back(Node{});
+            config_.nodes.back().line = line_number_;
+            current_node_ = &config_.nodes.back();
+        }
+        sections_.push_back(std::move(section));
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> close_section(std::string_view content) {
+        if (content != "}")
+            return error("Extra characters before or after closing bracket '}'");
+        if (sections_.empty())
+            return error("Unexpected closing brace");
+        if (sections_.back().starts_with("node."))
+            current_node_ = nullptr;
+        sections_.pop_back();
+        return std::nullopt;
+    }
+
+    std::optional<ParseError> add_item(std::size_t colon) {
+        auto key = trim(line_.substr(0, colon), true);
+        auto value = trim(line_.substr(colon + 1));
+        auto path = path_of(key);
+        if (!is_icmap_name(path))
+            return error(fmt::format("Can't store key \"{}\" into icmap, returned error is "
+                                     "CS_ERR_NAME_TOO_LONG",
+                                     path));
+        if (const auto* integer = integer_key(path);
+            integer && !parse_unsigned(value, integer->max))
+            return error(fmt::format("Value of key \"{}\" is expected to be integer in range "
+                                     "(0..{}), but \"{}\" was given",
+                                     path, integer->max, value));
+        if (const auto* enumerated = enumerated_key(path)) {
+            bool known = false;
+            for (auto allowed : enumerated->allowed)
+                known = known || allowed == value;
+            if (!known)
+                return error(std::string(enumerated->message));
+        }
+        config_.items.push_back({path, std::string(value), line_number_});
+        apply(path, key, value);
+        return std::nullopt;
+    }
+
+    void apply(const std::string& path, std::string_view key, std::string_view value) {
+        if (current_node_ && sections_.size() == 2) {
+            apply_node(key, value);
+            return;
+        }
+        if (path == "totem.cluster_name")
+            config_.cluster_name = value;
+        else if (path == "totem.config_version")
+            config_.config_version = parse_unsigned(value, u64);
+        else if (path == "totem.transport")
+            config_.transport = value;
+        else if (path == "quorum.provider")
+            config_.quorum.provider = value;
+        else if (path == "quorum.expected_votes")
+            config_.quorum.expected_votes = static_cast<std::uint32_t>(*parse_unsigned(value, u32));
+        else if (path == "quorum.two_node")
+            config_.quorum.two_node = value != "0";
+        else if (path == "quorum.wait_for_all")
+            config_.quorum.wait_for_all = value != "0";
+        else if (path == "quorum.last_man_standing")
+            config_.quorum.last_man_standing = value != "0";
+    }
+
+    void apply_node(std::string_view key, std::string_view value) {
+        auto& node = *current_node_;
+        if (key == "name")
+            node.name = value;
+        else if (key == "nodeid")
+            node.nodeid = static_cast<std::uint32_t>(*parse_unsigned(value, u32));
+        else if (key == "quorum_votes")
+            node.quorum_votes = static_cast<std::uint32_t>(*parse_unsigned(value, u32));
+        else if (key.starts_with("ring") && key.ends_with("_addr") && key.size() > 9) {
+            if (auto ring = parse_unsigned(key.substr(4, key.size() - 9), 7))
+                node.ring_addresses[static_cast<int>(*ring)] = value;
+        }
+    }
+
+    std::string_view text_;
+    std::string_view line_;
+    bool too_long_ = false;
+    int line_number_ = 0;
+    std::vector<std::string> sections_;
+    Config config_;
+    Node* current_node_ = nullptr;
+};
+
+} // namespace
+
+std::string ParseError::to_string(std::string_view file) const {
+    if (line > 0)
+        return fmt::format("{}:{}: {}", file, line, message);
+    return fmt::format("{}: {}", file, message);
+}
+
+const Node* Config::find_node_by_name(std::string_view name) const {
+    for (const auto& node : nodes)
+        if (node.name == name)
+            return &node;
+    return nullptr;
+}
+
+const Node* Config::find_node_by_id(std::uint32_t nodeid) const {
+    for (const auto& node : nodes)
+        if (node.nodeid == nodeid)
+            return &node;
+    return nullptr;
+}
+
+std::optional<std::string> Config::value(std::string_view path) const {
+    for (const auto& item : items)
+        if (item.path == path)
+            return item.value;
+    return std::nullopt;
+}
+
+ParseResult parse_config(std::string_view text) {
+    return Parser(text).run();
+}
+
+} // namespace pmxsnap::corosync
