@@ -2,6 +2,7 @@
 
 #include "restorable.hpp"
 
+#include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/crypto/signature.hpp"
@@ -70,22 +71,80 @@ LevelResult check_signature(const fs::path& archive, const std::vector<crypto::P
     return level;
 }
 
-LevelResult check_content(const fs::path& archive) {
-    LevelResult level{"content", Status::failed, ""};
+// Keeps what level 3 needs while level 2 streams the archive: the db into a
+// private file, the corosync.conf copies in memory (small).
+class KeepForRestoreCheck : public archive::MemberHandler {
+  public:
+    explicit KeepForRestoreCheck(const TempDir& scratch)
+        : scratch_(scratch) {}
+    void begin(const archive::Member& member) override {
+        current_ = member.path;
+        text_.clear();
+        if (current_ == archive::db_member)
+            db_ = std::make_unique<AtomicFile>(scratch_ / "config.db", 0600);
+    }
+    void data(std::string_view chunk) override {
+        if (db_)
+            db_->write(chunk);
+        else if (is_corosync_copy())
+            text_.append(chunk);
+    }
+    void end(const archive::Member&) override {
+        if (db_) {
+            db_->commit();
+            db_.reset();
+            extracted.db = scratch_ / "config.db";
+        } else if (is_corosync_copy()) {
+            extracted.corosync_copies[current_] = text_;
+        }
+    }
+    ExtractedForCheck extracted;
+
+  private:
+    bool is_corosync_copy() const {
+        return current_ == "host/etc/corosync/corosync.conf" || current_ == "pve/corosync.conf";
+    }
+    const TempDir& scratch_;
+    std::string current_, text_;
+    std::unique_ptr<AtomicFile> db_;
+};
+
+std::string summarize(const std::vector<std::string>& problems, const std::string& node) {
+    if (problems.empty())
+        return "db sound, every pmxcfs rule holds, pve/ equals the db, corosync.conf parses "
+               "and lists node " +
+               node;
+    auto text = problems.front();
+    if (problems.size() > 1)
+        text += " (and " + std::to_string(problems.size() - 1) + " more)";
+    return text;
+}
+
+std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path& archive) {
+    LevelResult content{"content", Status::failed, ""};
+    LevelResult restorable{"restorable", Status::skipped, "content not verified"};
     Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd)
         fail_errno(archive.string());
+    TempDir scratch;
+    KeepForRestoreCheck keep(scratch);
+    std::optional<archive::Manifest> manifest;
     try {
         archive::Reader reader(archive::file_source(fd.get()));
-        archive::MemberHandler ignore;
-        reader.read_members(ignore);
-        level.status = Status::ok;
-        level.detail =
-            std::to_string(reader.manifest().members.size() + 1) + " members match MANIFEST.json";
+        reader.read_members(keep);
+        manifest = reader.manifest();
+        content.status = Status::ok;
+        content.detail =
+            std::to_string(manifest->members.size() + 1) + " members match MANIFEST.json";
     } catch (const archive::Rejected& e) {
-        level.detail = e.what();
+        content.detail = e.what();
+        return {content, restorable};
     }
-    return level;
+    auto problems = restorability_problems(*manifest, keep.extracted);
+    restorable.status = problems.empty() ? Status::ok : Status::failed;
+    restorable.detail = summarize(problems, manifest->node);
+    restorable.problems = problems;
+    return {content, restorable};
 }
 
 } // namespace

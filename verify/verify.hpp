@@ -19,6 +19,10 @@ enum class Status { ok, failed, skipped };
 std::string to_string(Status status);
 
 struct LevelResult {
+    LevelResult(std::string level_, Status status_, std::string detail_)
+        : level(std::move(level_))
+        , status(status_)
+        , detail(std::move(detail_)) {}
     std::string level; // "signature", "content", "restorable"
     Status status = Status::skipped;
     std::string detail;
