@@ -13,6 +13,9 @@ void Output::print_line(std::FILE* stream, const std::string& text) {
 }
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
+    // Given twice (config file defaults, a wrapper script, the command line),
+    // the last one wins, as with most Unix tools.
+    app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_option("--root", options.root, "Read the host under DIR (rescue system, fixtures)")
         ->type_name("DIR");
     app.add_option("--repo", options.repo, "Repository directory")->type_name("DIR");

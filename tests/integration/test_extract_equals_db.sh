@@ -12,12 +12,13 @@ mkdir "$scratch/x" && zstd -dc "$archive" | tar -x -C "$scratch/x"
 mkdir "$scratch/fromdb"
 cp "$scratch/x/db/config.db" "$scratch/db.copy"
 (cd "$scratch/fromdb" && sqlite3 "$scratch/db.copy" "
-  with recursive p(inode, path, type) as (
-    select inode, name, type from tree where parent = 0 and inode != 0
+  with recursive p(inode, path, type, data) as (
+    select inode, name, type, data from tree where parent = 0 and inode != 0
     union all
-    select t.inode, p.path || '/' || t.name, t.type from tree t join p on t.parent = p.inode)
-  select writefile(path, null, 16877) from p where type = 4 order by path;
-  select count(writefile(path, coalesce(data, ''))) from p where type = 8;" >/dev/null)
+    select t.inode, p.path || '/' || t.name, t.type, t.data from tree t join p on t.parent = p.inode)
+  select case when type = 4 then writefile(path, null, 16877)
+              else writefile(path, coalesce(data, ''), 420) end
+  from p order by path;" >/dev/null)
 diff -r "$scratch/fromdb" "$scratch/x/pve" || fail "pve/ differs from the db"
 files=$(find "$scratch/x/pve" -type f | wc -l)
 [ "$files" -gt 100 ] || fail "only $files files in pve/"
