@@ -1,0 +1,56 @@
+# list, inspect and verify as scripts use them: exit codes (0 valid, 1
+# invalid, 2 unreadable) and exactly one JSON document with its schema.
+source "$TESTLIB"
+need jq
+make_node --preset typical
+make_key
+run 0 snap --json
+[ "$(jq -r .schema <<<"$out")" = pmxsnap.snapshot/1 ] || fail "snapshot --json: $out"
+archive=$(jq -r .archive <<<"$out")
+[ -f "$archive" ] || fail "snapshot --json names no archive"
+pass "snapshot --json"
+
+run 0 "$PMXSNAP" list --repo "$repo" --key "$key" --json
+[ "$(jq -r '.schema, (.snapshots | length), .snapshots[0].signature' <<<"$out" | tr '\n' ' ')" = "pmxsnap.list/1 1 ok " ] ||
+  fail "list --json: $out"
+pass "list --json: one snapshot, signature ok"
+
+run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" --latest --json
+[ "$(jq -r '.schema, .ok, ([.archives[0].levels[].status] | join(","))' <<<"$out" | tr '\n' ' ')" = \
+  "pmxsnap.verify/1 true ok,ok,ok " ] || fail "verify --json: $out"
+pass "verify --latest --json: three levels ok"
+
+run 0 "$PMXSNAP" inspect "$archive" --json
+[ "$(jq -r '.kind, .valid' <<<"$out" | tr '\n' ' ')" = "archive true " ] || fail "inspect archive: $out"
+run 0 "$PMXSNAP" inspect "$scratch/root/var/lib/pve-cluster/config.db" --json
+[ "$(jq -r '.kind, .valid, (.violations | length)' <<<"$out" | tr '\n' ' ')" = "config.db true 0 " ] ||
+  fail "inspect db: $out"
+run 0 "$PMXSNAP" inspect "$scratch/root/etc/corosync/corosync.conf" --json
+[ "$(jq -r '.cluster_name, .config_version, (.nodes | length)' <<<"$out" | tr '\n' ' ')" = "demo 3 3 " ] ||
+  fail "inspect corosync.conf: $out"
+pass "inspect: archive, db and corosync.conf are valid"
+
+head -n 20 "$scratch/root/etc/corosync/corosync.conf" >"$scratch/truncated.conf"
+run 1 "$PMXSNAP" inspect "$scratch/truncated.conf"
+contains "$out" "truncated.conf:20: Missing closing brace"
+run 1 "$PMXSNAP" inspect "$scratch/truncated.conf" --json
+[ "$(jq -r '.valid, .error.line, .error.message' <<<"$out" | tr '\n' '|')" = "false|20|Missing closing brace|" ] ||
+  fail "inspect truncated --json: $out"
+pass "a truncated corosync.conf is invalid (exit 1) with its line"
+
+cp "$archive" "$scratch/damaged.pmxsnap"
+printf 'x' | dd of="$scratch/damaged.pmxsnap" bs=1 seek=200 conv=notrunc 2>/dev/null
+run 1 "$PMXSNAP" inspect "$scratch/damaged.pmxsnap"
+contains "$out" "invalid archive"
+pass "a damaged archive is invalid (exit 1)"
+
+run 2 "$PMXSNAP" inspect "$scratch/does-not-exist"
+one_line "$err"
+contains "$err" "does-not-exist"
+pass "an unreadable path is an error (exit 2)"
+
+run 2 "$PMXSNAP" list --repo "$scratch/no-repo"
+contains "$err" "repository not found"
+run 2 "$PMXSNAP" verify --repo "$repo"
+contains "$err" "name ARCHIVE files, or --latest or --all"
+pass "usage and missing repository exit 2"

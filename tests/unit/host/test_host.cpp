@@ -1,0 +1,51 @@
+#include "scratch.hpp"
+
+#include "pmxsnap/host/host.hpp"
+#include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/error.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+using namespace pmxsnap;
+
+namespace {
+void put(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    AtomicFile file(path, 0644);
+    file.write(text);
+    file.commit();
+}
+} // namespace
+
+TEST_CASE("host paths resolve under --root") {
+    test::Scratch scratch;
+    host::Host host(scratch.path());
+    CHECK(host.resolve("/etc/hostname") == scratch / "etc/hostname");
+    CHECK(host::Host("/").resolve("/etc/hostname") == "/etc/hostname");
+    CHECK_FALSE(host.facts("/etc/hostname"));
+    CHECK_THROWS_WITH(host::Host(scratch / "missing"), Catch::Contains("not a directory"));
+}
+
+TEST_CASE("the node name is the first label of /etc/hostname") {
+    test::Scratch scratch;
+    host::Host host(scratch.path());
+    CHECK_THROWS_WITH(host.node_name(),
+                      Catch::Contains("etc/hostname") && Catch::Contains("missing"));
+    put(scratch / "etc/hostname", "pve1.example.invalid\n");
+    CHECK(host.node_name() == "pve1");
+    put(scratch / "etc/hostname", "\n");
+    CHECK_THROWS_WITH(host.node_name(), Catch::Contains("empty"));
+}
+
+TEST_CASE("SOURCE_DATE_EPOCH pins the clock, and a bad value is an error") {
+    host::Host host("/");
+    ::setenv("SOURCE_DATE_EPOCH", "1764000000", 1);
+    CHECK(host.clock_is_pinned());
+    CHECK(host.now() == 1764000000);
+    ::setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
+    CHECK_THROWS_WITH(host.now(), Catch::Contains("SOURCE_DATE_EPOCH=yesterday"));
+    ::unsetenv("SOURCE_DATE_EPOCH");
+    CHECK_FALSE(host.clock_is_pinned());
+    CHECK(host.now() > 1700000000);
+}

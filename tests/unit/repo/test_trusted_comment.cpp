@@ -1,0 +1,39 @@
+#include "pmxsnap/repo/trusted_comment.hpp"
+
+#include <catch2/catch.hpp>
+#include <vector>
+
+using namespace pmxsnap::repo;
+
+TEST_CASE("the signed index round-trips and rejects anything else") {
+    TrustedComment comment{"demo",
+                           "pve1",
+                           171,
+                           3,
+                           std::string(64, 'a'),
+                           "2026-11-25T03:05:41Z",
+                           "20261125T030541Z.pmxsnap"};
+    auto text = comment.format();
+    CHECK(text == "pmxsnap/1 cluster=demo node=pve1 db_version=171 config_version=3 state=" +
+                      std::string(64, 'a') +
+                      " captured=2026-11-25T03:05:41Z file=20261125T030541Z.pmxsnap");
+    auto parsed = TrustedComment::parse(text);
+    REQUIRE(parsed);
+    CHECK(parsed->db_version == 171);
+    CHECK(parsed->config_version == 3u);
+    CHECK(parsed->file == "20261125T030541Z.pmxsnap");
+
+    comment.config_version.reset();
+    auto standalone = TrustedComment::parse(comment.format());
+    REQUIRE(standalone);
+    CHECK_FALSE(standalone->config_version);
+
+    for (const std::string& bad : std::vector<std::string>{
+             "", "pmxsnap/2 cluster=demo", "minisign comment", text + " extra=1",
+             text.substr(0, text.size() - 30),
+             "pmxsnap/1 cluster=a node=b db_version=x config_version=3 state=s "
+             "captured=c file=f",
+             "pmxsnap/1 cluster=a cluster=b node=b db_version=1 config_version=3 "
+             "state=s captured=c file=f"})
+        CHECK_FALSE(TrustedComment::parse(bad));
+}
