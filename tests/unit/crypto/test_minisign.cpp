@@ -148,7 +148,7 @@ TEST_CASE("malformed keys and signatures give an error naming the source") {
     CHECK_THROWS(sign_prehashed(generate_secret_key(), {}, "two\nlines", "x"));
 }
 
-TEST_CASE("a secret key readable by others is refused; so is a world-writable trusted.d") {
+TEST_CASE("a secret key readable by others is refused, and so is a world-writable trusted.d") {
     test::Scratch scratch;
     write(scratch / "open.key", format_secret_key(generate_secret_key()), 0644);
     CHECK_THROWS_WITH(load_secret_key(scratch / "open.key"),
