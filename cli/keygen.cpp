@@ -30,7 +30,8 @@ Command register_keygen(CLI::App& app, Context& context) {
     sub->add_option("--out", *out, "Secret key file (default /etc/pmxsnap/signing.key)")
         ->type_name("FILE");
     return {sub, [&context, out]() {
-                fs::path secret_path = out->empty() ? fs::path(context.options.key) : fs::path(*out);
+                fs::path secret_path =
+                    out->empty() ? fs::path(context.options.key) : fs::path(*out);
                 auto public_path = public_key_path(secret_path);
                 if (fs::exists(public_path))
                     fail("{}: already exists; refusing to overwrite a key", public_path.string());

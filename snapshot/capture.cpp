@@ -6,9 +6,6 @@
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <set>
 
@@ -49,17 +46,10 @@ void add_db_member(Capture& c) {
     db.mode = 0600;
     db.mtime = mtime;
     Sha256 digest;
-    Fd fd(::open(c.db_copy.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(c.db_copy.string());
-    char buffer[1 << 16];
-    ssize_t n;
-    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0) {
-        digest.update(std::string_view(buffer, static_cast<std::size_t>(n)));
-        db.size += n;
-    }
-    if (n < 0)
-        fail_errno(c.db_copy.string());
+    read_chunks(c.db_copy, [&](std::string_view chunk) {
+        digest.update(chunk);
+        db.size += static_cast<std::int64_t>(chunk.size());
+    });
     db.sha256 = digest.finish_hex();
     c.manifest.members.push_back(std::move(db));
 }

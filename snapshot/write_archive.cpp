@@ -5,23 +5,12 @@
 #include "pmxsnap/crypto/blake2b.hpp"
 #include "pmxsnap/util/error.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace pmxsnap::snapshot {
 namespace {
 
 void stream_file(archive::Writer& writer, const archive::Member& member, const fs::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(path.string());
     writer.begin_file(member);
-    char buffer[1 << 16];
-    ssize_t n;
-    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0)
-        writer.write_data({buffer, static_cast<std::size_t>(n)});
-    if (n < 0)
-        fail_errno(path.string());
+    read_chunks(path, [&](std::string_view chunk) { writer.write_data(chunk); });
     writer.end_file();
 }
 

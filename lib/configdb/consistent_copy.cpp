@@ -44,23 +44,10 @@ FileStamp stamp_of(const fs::path& path) {
 }
 
 void copy_file_bytes(const fs::path& from, const fs::path& to) {
-    Fd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!in)
-        fail_errno(from.string());
     Fd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!out)
         fail_errno(to.string());
-    char buffer[1 << 16];
-    for (;;) {
-        ssize_t n = ::read(in.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            fail_errno(from.string());
-        if (n == 0)
-            break;
-        write_all(out.get(), {buffer, static_cast<std::size_t>(n)}, to);
-    }
+    read_chunks(from, [&](std::string_view chunk) { write_all(out.get(), chunk, to); });
 }
 
 void check_sqlite(int rc, sqlite3* db, const fs::path& path, const char* doing) {

@@ -6,9 +6,7 @@
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"
 
-#include <fcntl.h>
 #include <sodium.h>
-#include <unistd.h>
 
 #include <cstring>
 
@@ -35,30 +33,19 @@ std::string hex_id(const KeyId& id) {
 
 // BLAKE2b-512 of the file ("ED"), or the file itself for legacy "Ed".
 std::vector<std::uint8_t> signed_message(const std::filesystem::path& file, bool prehashed) {
-    Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(file.string());
     Blake2b512 hasher;
     std::vector<std::uint8_t> whole;
-    std::uint8_t buffer[1 << 16];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            fail_errno(file.string());
-        if (n == 0)
-            break;
+    read_chunks(file, [&](std::string_view chunk) {
         if (prehashed) {
-            hasher.update({buffer, static_cast<std::size_t>(n)});
-        } else {
-            if (whole.size() + static_cast<std::size_t>(n) > max_legacy_file_bytes)
-                fail("{}: larger than {} bytes: a legacy (non-prehashed) signature cannot be "
-                     "checked for it",
-                     file.string(), max_legacy_file_bytes);
-            whole.insert(whole.end(), buffer, buffer + n);
+            hasher.update(chunk);
+            return;
         }
-    }
+        if (whole.size() + chunk.size() > max_legacy_file_bytes)
+            fail("{}: larger than {} bytes: a legacy (non-prehashed) signature cannot be "
+                 "checked for it",
+                 file.string(), max_legacy_file_bytes);
+        whole.insert(whole.end(), chunk.begin(), chunk.end());
+    });
     if (!prehashed)
         return whole;
     auto digest = hasher.finish();

@@ -35,6 +35,38 @@ void Fd::close() {
     }
 }
 
+namespace {
+
+// The one read loop: an open descriptor to its pieces.
+void read_fd_chunks(int fd, const fs::path& path,
+                    const std::function<void(std::string_view)>& consume) {
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail_errno(path.string());
+        if (n == 0)
+            return;
+        consume({buffer, static_cast<std::size_t>(n)});
+    }
+}
+
+Fd open_for_reading(const fs::path& path) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        fail_errno(path.string());
+    return fd;
+}
+
+} // namespace
+
+void read_chunks(const fs::path& path, const std::function<void(std::string_view)>& consume) {
+    auto fd = open_for_reading(path);
+    read_fd_chunks(fd.get(), path, consume);
+}
+
 std::optional<std::string> read_file_if_exists(const fs::path& path, std::uint64_t max_bytes) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
@@ -48,19 +80,11 @@ std::optional<std::string> read_file_if_exists(const fs::path& path, std::uint64
     if (S_ISDIR(st.st_mode))
         fail("{}: is a directory, expected a file", path.string());
     std::string content;
-    char buffer[65536];
-    for (;;) {
-        ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            fail_errno(path.string());
-        if (n == 0)
-            break;
-        if (content.size() + static_cast<std::uint64_t>(n) > max_bytes)
+    read_fd_chunks(fd.get(), path, [&](std::string_view chunk) {
+        if (content.size() + chunk.size() > max_bytes)
             fail("{}: larger than {} bytes, refusing to read it whole", path.string(), max_bytes);
-        content.append(buffer, static_cast<std::size_t>(n));
-    }
+        content.append(chunk);
+    });
     return content;
 }
 

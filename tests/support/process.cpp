@@ -120,14 +120,12 @@ ProcessResult run(const std::vector<std::string>& argv, const RunOptions& option
 }
 
 std::filesystem::path built_binary(const std::string& name) {
-#ifdef PMXSNAP_BINARY_DIR
-    for (const char* sub : {"cli", "tests/fixtures", ""}) {
+    for (const char* sub : {"cli", "tests/fixtures", "tests/integration", ""}) {
         auto candidate = std::filesystem::path(PMXSNAP_BINARY_DIR) / sub / name;
         if (std::filesystem::exists(candidate))
             return candidate;
     }
-#endif
-    return name;
+    throw std::runtime_error(name + " is not built under " PMXSNAP_BINARY_DIR);
 }
 
 bool have_program(const std::string& name) {

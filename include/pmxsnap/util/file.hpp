@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,10 @@ std::string read_file(const fs::path& path, std::uint64_t max_bytes = 64u << 20)
 // As read_file, but a missing file gives nullopt instead of an error.
 std::optional<std::string> read_file_if_exists(const fs::path& path,
                                                std::uint64_t max_bytes = 64u << 20);
+
+// Calls consume with successive pieces of the file (64 KiB at most), so
+// memory does not grow with the file; retries EINTR.
+void read_chunks(const fs::path& path, const std::function<void(std::string_view)>& consume);
 
 // Writes all of bytes to fd, retrying short writes and EINTR.
 void write_all(int fd, std::string_view bytes, const fs::path& for_error);

@@ -12,7 +12,9 @@ namespace pmxsnap::test {
 
 struct RawEntry {
     RawEntry(std::string p, char t = 'f', std::string d = {})
-        : path(std::move(p)), type(t), data(std::move(d)) {}
+        : path(std::move(p))
+        , type(t)
+        , data(std::move(d)) {}
     std::string path;
     char type = 'f'; // f file, d dir, l symlink, h hardlink, c char device, p fifo
     std::string data;

@@ -1,6 +1,7 @@
 // A writer process commits to a WAL-mode db as pmxcfs does (one transaction
 // per change, __version__ raised each time, checkpoints now and then) while
 // copies are taken: each copy must be one committed state, whole.
+#include "process.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/consistent_copy.hpp"
@@ -24,23 +25,17 @@ using namespace pmxsnap::configdb;
 
 namespace {
 
-// Each commit writes the same value to two files in one transaction; a torn
-// copy would show them different. Logs every committed root version.
-[[noreturn]] void run_writer(const fs::path& db, const fs::path& log, const fs::path& stop) {
-    auto writer = Writer::open(db);
-    Fd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600));
-    for (int i = 0; !fs::exists(stop); ++i) {
-        writer.begin();
-        auto value = "value " + std::to_string(i) + "\n";
-        writer.write_file("a.cfg", value, 1000 + i);
-        writer.write_file("nodes/pve1/b.cfg", value, 1000 + i);
-        writer.commit();
-        if (i % 25 == 0)
-            writer.checkpoint();
-        auto line = std::to_string(writer.version()) + "\n";
-        (void)!::write(log_fd.get(), line.data(), line.size());
+// The writer is tests/integration/churn.cpp's pmxsnap-churn: each commit
+// writes the same value to two files in one transaction (a torn copy would
+// show them different) and logs every committed root version.
+pid_t start_writer(const fs::path& db, const fs::path& log, const fs::path& stop) {
+    auto churn = test::built_binary("pmxsnap-churn").string();
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::execl(churn.c_str(), churn.c_str(), db.c_str(), log.c_str(), stop.c_str(), nullptr);
+        ::_exit(127);
     }
-    ::_exit(0);
+    return child;
 }
 
 std::set<std::int64_t> committed_versions(const fs::path& log) {
@@ -61,12 +56,15 @@ TEST_CASE("50 copies during continuous commits are each one committed, whole sta
         auto writer = Writer::create(live);
         writer.write_file("storage.cfg", "dir: local\n", 1000);
     }
-    pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0)
-        run_writer(live, scratch / "log", scratch / "stop");
-    while (!fs::exists(scratch / "log") || fs::file_size(scratch / "log") == 0)
+    pid_t child = start_writer(live, scratch / "log", scratch / "stop");
+    REQUIRE(child > 0);
+    // Bounded: a writer that never starts fails the test instead of hanging it.
+    for (int waited = 0; !fs::exists(scratch / "log") || fs::file_size(scratch / "log") == 0;
+         ++waited) {
+        REQUIRE(waited < 10000);
+        REQUIRE(::waitpid(child, nullptr, WNOHANG) == 0);
         ::usleep(1000);
+    }
 
     struct Copy {
         std::int64_t version;
@@ -82,9 +80,9 @@ TEST_CASE("50 copies during continuous commits are each one committed, whole sta
         auto tree = Tree::load(db);
         std::string a, b;
         for (const auto& entry : tree.paths()) {
-            if (entry.path == "a.cfg")
+            if (entry.path == "churn-a.cfg")
                 a = db.read_data(entry.entry->inode);
-            if (entry.path == "nodes/pve1/b.cfg")
+            if (entry.path == "nodes/pve1/churn-b.cfg")
                 b = db.read_data(entry.entry->inode);
         }
         copies.push_back({tree.root_version()->version, a, b, db.integrity_problems().size(),
@@ -94,6 +92,7 @@ TEST_CASE("50 copies during continuous commits are each one committed, whole sta
     int status = 0;
     ::waitpid(child, &status, 0);
     REQUIRE(WIFEXITED(status));
+    REQUIRE(WEXITSTATUS(status) == 0);
 
     auto committed = committed_versions(scratch / "log");
     std::set<std::int64_t> distinct;
