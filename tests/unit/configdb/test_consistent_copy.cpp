@@ -122,6 +122,7 @@ TEST_CASE("a db held by another process is read in one transaction, db and wal u
     auto after = digests(live);
     CHECK(after.at("db") == before.at("db"));
     CHECK(after.at("wal") == before.at("wal"));
+    CHECK(after.at("shm") == before.at("shm"));
 }
 
 TEST_CASE("copies of the same state are byte-identical") {
