@@ -208,6 +208,22 @@ void Reader::read_members(MemberHandler& handler) {
         if (!seen.contains(member.path))
             reject("member '{}': listed in MANIFEST.json but missing from the archive",
                    member.path);
+    drain_to_end_of_stream();
+}
+
+// libarchive stops at the tar trailer; the rest of the zstd stream (the end
+// of the trailer, the frame checksum, anything appended) must still be read,
+// or damage there would go unnoticed.
+void Reader::drain_to_end_of_stream() {
+    // libarchive may report the end of the tar even though a read it made
+    // past the trailer failed: that failure is still a finding.
+    if (source_error_)
+        std::rethrow_exception(source_error_);
+    while (auto n = decompressor_.read(buffer_)) {
+        for (std::size_t i = 0; i < n; ++i)
+            if (buffer_[i] != 0)
+                reject("data after the end of the tar archive");
+    }
 }
 
 } // namespace pmxsnap::archive

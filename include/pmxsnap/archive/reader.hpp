@@ -52,6 +52,7 @@ class Reader {
     std::string read_whole(std::uint64_t size, std::string_view name);
     void read_manifest();
     void stream_member(const Member& expected, MemberHandler& handler);
+    void drain_to_end_of_stream();
     [[noreturn]] void fail_tar(const std::string& what);
     static ssize_t read_callback(::archive*, void* client, const void** buffer);
 

@@ -224,3 +224,14 @@ TEST_CASE("a 2 GiB member is stopped by the decompression bound without memory g
     // Peak RSS may not grow by anything near the member's size.
     CHECK(after.ru_maxrss - before.ru_maxrss < 64 * 1024);
 }
+
+// The zstd stream is read to its end (frame checksum included) even though
+// tar stops at its trailer: bytes appended to the file are caught. (Bytes
+// inside the stream after the tar trailer are ignored by every tar reader;
+// only the signature, over the whole file, covers those.)
+TEST_CASE("bytes appended after the zstd frame are rejected") {
+    auto archive = raw_archive(with_manifest({file("pve/storage.cfg", "dir: local\n")}));
+    CHECK(rejection(archive).empty());
+    CHECK_FALSE(rejection(archive + "garbage appended to the file").empty());
+    CHECK_FALSE(rejection(archive + archive).empty());
+}
