@@ -5,6 +5,10 @@
 
 #include "pmxsnap/repo/repository.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
 #include <map>
 #include <memory>
 
@@ -54,6 +58,35 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
     return {{"schema", "pmxsnap.verify/1"}, {"ok", all_ok}, {"archives", archives}};
 }
 
+void render(cli::Output& out, const Verdict& v) {
+    out.say("{}: {}", v.archive.string(), v.ok() ? "ok" : "FAILED");
+    for (const auto& level : v.levels)
+        out.say("  {:<10} {:<7} {}", level.level, to_string(level.status), level.detail);
+}
+
+// "[12/340] name" on a terminal's stderr while --all walks the repository;
+// nothing when stderr is not a terminal (cron, pipes).
+class Progress {
+  public:
+    Progress(bool wanted, std::size_t total)
+        : enabled_(wanted && ::isatty(2))
+        , total_(total) {}
+    void show(const fs::path& archive) {
+        if (enabled_)
+            std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", ++done_, total_,
+                         archive.filename().c_str());
+    }
+    void done() {
+        if (enabled_)
+            std::fputs("\r\033[K", stderr);
+    }
+
+  private:
+    bool enabled_;
+    std::size_t total_;
+    std::size_t done_ = 0;
+};
+
 } // namespace
 
 cli::Command register_command(CLI::App& app, cli::Context& context) {
@@ -68,14 +101,20 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     fail("verify: name ARCHIVE files, or --latest or --all");
                 auto keys = cli::trusted_keys(context.options);
                 std::vector<Verdict> verdicts;
-                for (const auto& archive : select_archives(context, *selection)) {
+                auto archives = select_archives(context, *selection);
+                Progress progress(selection->all && !context.options.quiet, archives.size());
+                for (const auto& archive : archives) {
+                    progress.show(archive);
                     verdicts.push_back(verify_archive(archive, keys));
-                    const auto& v = verdicts.back();
-                    context.out.say("{}: {}", v.archive.string(), v.ok() ? "ok" : "FAILED");
-                    for (const auto& level : v.levels)
-                        context.out.say("  {:<10} {:<7} {}", level.level, to_string(level.status),
-                                        level.detail);
+                    // --all reports failures in full and passes as a count.
+                    if (!selection->all || !verdicts.back().ok())
+                        render(context.out, verdicts.back());
                 }
+                progress.done();
+                if (archives.size() > 1)
+                    context.out.say("{} archives verified, {} failed", archives.size(),
+                                    std::count_if(verdicts.begin(), verdicts.end(),
+                                                  [](const Verdict& v) { return !v.ok(); }));
                 if (context.out.json_mode())
                     context.out.json(to_json(verdicts));
                 for (const auto& v : verdicts)

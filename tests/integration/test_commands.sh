@@ -54,3 +54,11 @@ contains "$err" "repository not found"
 run 2 "$PMXSNAP" verify --repo "$repo"
 contains "$err" "name ARCHIVE files, or --latest or --all"
 pass "usage and missing repository exit 2"
+
+if command -v mandoc >/dev/null; then
+  for page in "$(dirname "$TESTLIB")"/../../man/*.1; do
+    lint=$(mandoc -Tlint "$page" 2>&1) || true
+    [ -z "$lint" ] || fail "mandoc -Tlint $page: $lint"
+  done
+  pass "man pages lint clean"
+fi
