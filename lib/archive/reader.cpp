@@ -49,6 +49,10 @@ ZstdDecompressor::ByteSource file_source(int fd) {
     };
 }
 
+void Reader::TarFree::operator()(::archive* tar) const {
+    archive_read_free(tar);
+}
+
 ssize_t Reader::read_callback(::archive*, void* client, const void** buffer) {
     auto* reader = static_cast<Reader*>(client);
     try {
@@ -63,13 +67,13 @@ ssize_t Reader::read_callback(::archive*, void* client, const void** buffer) {
 Reader::Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits)
     : decompressor_(std::move(source), limits.max_total_bytes)
     , limits_(limits)
-    , tar_(archive_read_new())
+    , tar_(archive_read_new(), TarFree{})
     , buffer_(1 << 16) {
     if (tar_ == nullptr)
         fail("libarchive: out of memory");
     // Only tar, no filters: zstd is ours, and nothing else may be smuggled in.
-    archive_read_support_format_tar(tar_);
-    if (archive_read_open(tar_, this, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
+    archive_read_support_format_tar(tar_.get());
+    if (archive_read_open(tar_.get(), this, nullptr, read_callback, nullptr) != ARCHIVE_OK) {
         if (!source_error_ && decompressor_.total_output() == 0)
             reject("empty archive: no MANIFEST.json, no data at all");
         fail_tar("not a pmxsnap archive");
@@ -77,20 +81,16 @@ Reader::Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits)
     read_manifest();
 }
 
-Reader::~Reader() {
-    archive_read_free(tar_);
-}
-
 void Reader::fail_tar(const std::string& what) {
     if (source_error_)
         std::rethrow_exception(source_error_);
-    const char* detail = archive_error_string(tar_);
+    const char* detail = archive_error_string(tar_.get());
     reject("{}: {}", what, detail ? detail : "corrupt or truncated tar stream");
 }
 
 bool Reader::next_entry(Member& header) {
     archive_entry* entry = nullptr;
-    int rc = archive_read_next_header(tar_, &entry);
+    int rc = archive_read_next_header(tar_.get(), &entry);
     if (rc == ARCHIVE_EOF)
         return false;
     if (rc != ARCHIVE_OK)
@@ -122,7 +122,7 @@ std::string Reader::read_whole(std::uint64_t size, std::string_view name) {
     data.resize(size);
     std::size_t got = 0;
     while (got < size) {
-        la_ssize_t n = archive_read_data(tar_, data.data() + got, size - got);
+        la_ssize_t n = archive_read_data(tar_.get(), data.data() + got, size - got);
         if (n < 0)
             fail_tar(std::string(name));
         if (n == 0)
@@ -162,7 +162,8 @@ void Reader::stream_member(const Member& expected, MemberHandler& handler) {
     Sha256 digest;
     std::uint64_t got = 0;
     for (;;) {
-        la_ssize_t n = archive_read_data(tar_, buffer_for_data_.data(), buffer_for_data_.size());
+        la_ssize_t n =
+            archive_read_data(tar_.get(), buffer_for_data_.data(), buffer_for_data_.size());
         if (n < 0)
             fail_tar("member '" + expected.path + "'");
         if (n == 0)

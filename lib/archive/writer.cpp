@@ -41,26 +41,26 @@ struct EntryDeleter {
 
 } // namespace
 
-Writer::Writer(ByteSink sink, const CompressionOptions& options)
-    : compressor_(std::move(sink), options)
-    , tar_(archive_write_new()) {
-    if (tar_ == nullptr)
-        fail("libarchive: out of memory");
-    archive_write_set_format_pax_restricted(tar_);
-    archive_write_add_filter_none(tar_);
-    if (archive_write_open2(tar_, this, nullptr, write_to_compressor, nullptr, nullptr) !=
-        ARCHIVE_OK)
-        fail("libarchive: {}", archive_error_string(tar_));
+void Writer::TarFree::operator()(::archive* tar) const {
+    archive_write_free(tar);
 }
 
-Writer::~Writer() {
-    archive_write_free(tar_);
+Writer::Writer(ByteSink sink, const CompressionOptions& options)
+    : compressor_(std::move(sink), options)
+    , tar_(archive_write_new(), TarFree{}) {
+    if (tar_ == nullptr)
+        fail("libarchive: out of memory");
+    archive_write_set_format_pax_restricted(tar_.get());
+    archive_write_add_filter_none(tar_.get());
+    if (archive_write_open2(tar_.get(), this, nullptr, write_to_compressor, nullptr, nullptr) !=
+        ARCHIVE_OK)
+        fail("libarchive: {}", archive_error_string(tar_.get()));
 }
 
 void Writer::fail_with(const std::string& what) {
     if (sink_error_)
         std::rethrow_exception(sink_error_);
-    fail("{}: {}", what, archive_error_string(tar_));
+    fail("{}: {}", what, archive_error_string(tar_.get()));
 }
 
 void Writer::write_header(const Member& member) {
@@ -76,7 +76,7 @@ void Writer::write_header(const Member& member) {
         archive_entry_set_gname(entry.get(), name);
     archive_entry_set_mtime(entry.get(), member.mtime, 0);
     archive_entry_set_size(entry.get(), member.is_directory ? 0 : member.size);
-    if (archive_write_header(tar_, entry.get()) != ARCHIVE_OK)
+    if (archive_write_header(tar_.get(), entry.get()) != ARCHIVE_OK)
         fail_with(member.path + ": cannot write archive header");
 }
 
@@ -100,7 +100,7 @@ void Writer::begin_file(const Member& member) {
 void Writer::write_data(std::string_view chunk) {
     if (static_cast<std::int64_t>(chunk.size()) > pending_)
         fail("archive writer: more data than the member's size");
-    if (archive_write_data(tar_, chunk.data(), chunk.size()) !=
+    if (archive_write_data(tar_.get(), chunk.data(), chunk.size()) !=
         static_cast<la_ssize_t>(chunk.size()))
         fail_with("archive writer");
     pending_ -= static_cast<std::int64_t>(chunk.size());
@@ -114,7 +114,7 @@ void Writer::end_file() {
 void Writer::finish() {
     if (finished_)
         return;
-    if (archive_write_close(tar_) != ARCHIVE_OK)
+    if (archive_write_close(tar_.get()) != ARCHIVE_OK)
         fail_with("archive writer");
     compressor_.finish();
     finished_ = true;

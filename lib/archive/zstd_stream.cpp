@@ -29,23 +29,20 @@ ZstdCompressor::ZstdCompressor(ByteSink sink, const CompressionOptions& options)
     , buffer_(ZSTD_CStreamOutSize()) {
     if (context_ == nullptr)
         fail("zstd: out of memory");
-    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_compressionLevel, options.level), "level");
-    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_windowLog, options.window_log), "window");
-    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_enableLongDistanceMatching, 1), "long mode");
-    check(ZSTD_CCtx_setParameter(context_, ZSTD_c_checksumFlag, 1), "checksum");
+    check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_compressionLevel, options.level), "level");
+    check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_windowLog, options.window_log), "window");
+    check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_enableLongDistanceMatching, 1),
+          "long mode");
+    check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_checksumFlag, 1), "checksum");
     // Without thread support in libzstd this fails; the output is then made
     // by one thread and still valid, only slower.
-    ZSTD_CCtx_setParameter(context_, ZSTD_c_nbWorkers, options.workers);
-}
-
-ZstdCompressor::~ZstdCompressor() {
-    ZSTD_freeCCtx(context_);
+    ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_nbWorkers, options.workers);
 }
 
 void ZstdCompressor::drive(ZSTD_inBuffer& input, ZSTD_EndDirective mode) {
     for (;;) {
         ZSTD_outBuffer output{buffer_.data(), buffer_.size(), 0};
-        std::size_t remaining = ZSTD_compressStream2(context_, &output, &input, mode);
+        std::size_t remaining = ZSTD_compressStream2(context_.get(), &output, &input, mode);
         check(remaining, "compress");
         if (output.pos > 0)
             sink_({buffer_.data(), output.pos});
@@ -73,11 +70,7 @@ ZstdDecompressor::ZstdDecompressor(ByteSource source, std::uint64_t max_output)
     if (context_ == nullptr)
         fail("zstd: out of memory");
     // Bounds the memory an untrusted frame can make us allocate.
-    check(ZSTD_DCtx_setParameter(context_, ZSTD_d_windowLogMax, max_window_log), "window");
-}
-
-ZstdDecompressor::~ZstdDecompressor() {
-    ZSTD_freeDCtx(context_);
+    check(ZSTD_DCtx_setParameter(context_.get(), ZSTD_d_windowLogMax, max_window_log), "window");
 }
 
 std::size_t ZstdDecompressor::read(std::span<std::uint8_t> out) {
@@ -95,7 +88,7 @@ std::size_t ZstdDecompressor::read(std::span<std::uint8_t> out) {
             }
             in_ = {input_.data(), got, 0};
         }
-        std::size_t rc = ZSTD_decompressStream(context_, &output, &in_);
+        std::size_t rc = ZSTD_decompressStream(context_.get(), &output, &in_);
         if (ZSTD_isError(rc))
             reject("corrupt zstd stream: {}", ZSTD_getErrorName(rc));
         frame_complete_ = rc == 0;

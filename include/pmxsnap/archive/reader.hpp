@@ -41,7 +41,6 @@ class Reader {
     Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits = {});
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
-    ~Reader();
 
     const Manifest& manifest() const { return manifest_; }
     // Reads and checks every remaining member; call at most once.
@@ -56,9 +55,15 @@ class Reader {
     [[noreturn]] void fail_tar(const std::string& what);
     static ssize_t read_callback(::archive*, void* client, const void** buffer);
 
+    struct TarFree {
+        void operator()(::archive* tar) const;
+    };
+
     ZstdDecompressor decompressor_;
     ReaderLimits limits_;
-    ::archive* tar_;
+    // Owned from the first line of the constructor: a rejection thrown while
+    // reading the manifest must not leak it.
+    std::unique_ptr<::archive, TarFree> tar_;
     std::vector<std::uint8_t> buffer_;
     std::vector<char> buffer_for_data_ = std::vector<char>(1 << 16);
     std::exception_ptr source_error_;

@@ -22,7 +22,6 @@ class Writer {
     Writer(ByteSink sink, const CompressionOptions& options);
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
-    ~Writer();
 
     void add_directory(const Member& member);
     void add_file(const Member& member, std::string_view data);
@@ -40,8 +39,12 @@ class Writer {
     static ssize_t write_to_compressor(::archive*, void* client, const void* buffer,
                                        std::size_t length);
 
+    struct TarFree {
+        void operator()(::archive* tar) const;
+    };
+
     ZstdCompressor compressor_;
-    ::archive* tar_;
+    std::unique_ptr<::archive, TarFree> tar_;
     std::int64_t pending_ = 0;
     bool finished_ = false;
     std::exception_ptr sink_error_;

@@ -9,8 +9,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace pmxsnap::archive {
 
@@ -33,7 +35,6 @@ class ZstdCompressor {
     ZstdCompressor(ByteSink sink, const CompressionOptions& options);
     ZstdCompressor(const ZstdCompressor&) = delete;
     ZstdCompressor& operator=(const ZstdCompressor&) = delete;
-    ~ZstdCompressor();
 
     void write(std::span<const std::uint8_t> bytes);
     void finish();
@@ -41,7 +42,10 @@ class ZstdCompressor {
   private:
     void drive(ZSTD_inBuffer& input, ZSTD_EndDirective mode);
 
-    ZSTD_CCtx* context_;
+    struct Free {
+        void operator()(ZSTD_CCtx* context) const { ZSTD_freeCCtx(context); }
+    };
+    std::unique_ptr<ZSTD_CCtx, Free> context_;
     ByteSink sink_;
     std::vector<std::uint8_t> buffer_;
 };
@@ -55,7 +59,6 @@ class ZstdDecompressor {
     ZstdDecompressor(ByteSource source, std::uint64_t max_output);
     ZstdDecompressor(const ZstdDecompressor&) = delete;
     ZstdDecompressor& operator=(const ZstdDecompressor&) = delete;
-    ~ZstdDecompressor();
 
     // Returns the number of bytes written into out; 0 at the end of the stream.
     std::size_t read(std::span<std::uint8_t> out);
@@ -63,7 +66,10 @@ class ZstdDecompressor {
     void set_max_output(std::uint64_t max_output) { max_output_ = max_output; }
 
   private:
-    ZSTD_DCtx* context_;
+    struct Free {
+        void operator()(ZSTD_DCtx* context) const { ZSTD_freeDCtx(context); }
+    };
+    std::unique_ptr<ZSTD_DCtx, Free> context_;
     ByteSource source_;
     std::vector<std::uint8_t> input_;
     ZSTD_inBuffer in_{nullptr, 0, 0};
