@@ -120,7 +120,8 @@ std::string summarize(const std::vector<std::string>& problems, const std::strin
     return text;
 }
 
-std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path& archive) {
+std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path& archive,
+                                                                 std::uint64_t max_bytes) {
     LevelResult content{"content", Status::failed, ""};
     LevelResult restorable{"restorable", Status::skipped, "content not verified"};
     Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
@@ -130,7 +131,9 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
     KeepForRestoreCheck keep(scratch);
     std::optional<archive::Manifest> manifest;
     try {
-        archive::Reader reader(archive::file_source(fd.get()));
+        archive::ReaderLimits limits;
+        limits.max_total_bytes = max_bytes;
+        archive::Reader reader(archive::file_source(fd.get()), limits);
         reader.read_members(keep);
         manifest = reader.manifest();
         content.status = Status::ok;
@@ -167,7 +170,8 @@ bool Verdict::ok() const {
     return true;
 }
 
-Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys) {
+Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
+                       std::uint64_t max_bytes) {
     if (!fs::exists(archive))
         fail("{}: no such archive", archive.string());
     Verdict verdict{archive, {}};
@@ -176,7 +180,7 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
         verdict.levels.push_back({"content", Status::skipped, "signature not verified"});
         return verdict;
     }
-    auto [content, restorable] = check_content_and_restorable(archive);
+    auto [content, restorable] = check_content_and_restorable(archive, max_bytes);
     verdict.levels.push_back(content);
     verdict.levels.push_back(restorable);
     return verdict;

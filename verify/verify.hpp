@@ -35,6 +35,9 @@ struct Verdict {
     bool ok() const;
 };
 
-Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys);
+// max_bytes bounds the decompressed archive (default 1 GiB): an archive
+// claiming more is rejected, not read.
+Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
+                       std::uint64_t max_bytes = 1ULL << 30);
 
 } // namespace pmxsnap::verify

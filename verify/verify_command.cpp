@@ -19,6 +19,7 @@ struct Selection {
     std::vector<std::string> archives;
     bool latest = false;
     bool all = false;
+    std::uint64_t max_bytes = 1ULL << 30;
 };
 
 std::vector<fs::path> select_archives(const cli::Context& context, const Selection& selection) {
@@ -51,7 +52,8 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
                 {{"level", level.level},
                  {"status",
                   to_string(level.status) == "FAILED" ? "failed" : to_string(level.status)},
-                 {"detail", level.detail}});
+                 {"detail", level.detail},
+                 {"problems", level.problems}});
         archives.push_back({{"archive", v.archive.string()}, {"ok", v.ok()}, {"levels", levels}});
         all_ok = all_ok && v.ok();
     }
@@ -96,6 +98,10 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_option("ARCHIVE", selection->archives, "Archive files")->type_name("ARCHIVE");
     sub->add_flag("--latest", selection->latest, "The newest archive of every node in the repo");
     sub->add_flag("--all", selection->all, "Every archive in the repo");
+    sub->add_option("--max-decompressed", selection->max_bytes,
+                    "Reject archives larger than this when decompressed (default 1 GiB)")
+        ->type_name("BYTES")
+        ->transform(CLI::AsSizeValue(false));
     return {sub, [&context, selection]() {
                 if (selection->archives.empty() && !selection->latest && !selection->all)
                     fail("verify: name ARCHIVE files, or --latest or --all");
@@ -105,7 +111,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 Progress progress(selection->all && !context.options.quiet, archives.size());
                 for (const auto& archive : archives) {
                     progress.show(archive);
-                    verdicts.push_back(verify_archive(archive, keys));
+                    verdicts.push_back(verify_archive(archive, keys, selection->max_bytes));
                     // --all reports failures in full and passes as a count.
                     if (!selection->all || !verdicts.back().ok())
                         render(context.out, verdicts.back());

@@ -44,7 +44,9 @@ class Checker {
 
     void check_root() {
         for (const auto& row : tree_.stray_root_rows())
-            add(rule::root_name, row, fmt::format("root inode has unexpected name '{}'", row.name));
+            add(rule::root_name, row,
+                fmt::format("root inode has unexpected name '{}' (inode = {:016X})", row.name,
+                            row.inode));
         if (!tree_.root_version())
             violations_.push_back({rule::missing_version, root_inode, "",
                                    "missing __version__ entry (inode 0): the tree has no version"});

@@ -18,7 +18,18 @@ pass "list --json: one snapshot, signature ok"
 run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" --latest --json
 [ "$(jq -r '.schema, .ok, ([.archives[0].levels[].status] | join(","))' <<<"$out" | tr '\n' ' ')" = \
   "pmxsnap.verify/1 true ok,ok,ok " ] || fail "verify --json: $out"
-pass "verify --latest --json: three levels ok"
+# The documented schema (man/pmxsnap-verify.1): exactly these keys and values.
+jq -e '(keys == ["archives","ok","schema"]) and all(.archives[];
+         (keys == ["archive","levels","ok"]) and all(.levels[];
+           (keys == ["detail","level","problems","status"])
+           and (.level | IN("signature","content","restorable"))
+           and (.status | IN("ok","failed","skipped"))
+           and (.problems | type == "array")))' <<<"$out" >/dev/null || fail "verify --json breaks its schema: $out"
+pass "verify --latest --json: three levels ok, schema as documented"
+
+run 1 "$PMXSNAP" verify --repo "$repo" --key "$key" --latest --max-decompressed 100K
+contains "$out" "decompresses to more than 102400 bytes"
+pass "verify --max-decompressed bounds what it reads"
 
 run 0 "$PMXSNAP" inspect "$archive" --json
 [ "$(jq -r '.kind, .valid' <<<"$out" | tr '\n' ' ')" = "archive true " ] || fail "inspect archive: $out"

@@ -149,20 +149,57 @@ TEST_CASE("one flipped byte at any of 200 positions is detected") {
     CHECK(verify::verify_archive(made.archive, {made.key}).ok());
 }
 
-TEST_CASE("a db breaking a pmxcfs rule fails level 3, naming the rule and the inode") {
+TEST_CASE("a db breaking each pmxcfs rule fails level 3, naming the rule and the inode") {
+    struct Case {
+        const char* rule;
+        const char* inode_hex;
+        const char* sql;
+    };
+    // Inode 1 is corosync.conf (a file), 99999 = 0x1869F.
+    const Case cases[] = {
+        {"no-name", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 8, '', 'x')"},
+        {"unknown-type", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 10, 'link', 'x')"},
+        {"directory-with-data", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 4, 'dir', 'x')"},
+        {"root-name", "0000000000000000", "UPDATE tree SET name = 'other' WHERE inode = 0"},
+        {"missing-version", "", "DELETE FROM tree WHERE inode = 0"},
+        {"parent-not-directory", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 1, 99999, 1, 1000, 8, 'child.cfg', 'x')"},
+        {"missing-parent", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 424242, 99999, 1, 1000, 8, 'orphan.cfg', 'x')"},
+        {"duplicate-name", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 8, 'storage.cfg', 'x')"},
+        {"unsafe-name", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 8, '..', 'x')"},
+        {"unreachable", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 99998, 99999, 1, 1000, 4, 'a', NULL);"
+         "INSERT INTO tree VALUES (99998, 99999, 99998, 1, 1000, 4, 'b', NULL)"},
+        {"file-too-large", "000000000001869F",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 8, 'huge.cfg', zeroblob(1048577))"},
+    };
     test::Scratch scratch;
-    auto made = make_archive(scratch, "rule", [](const fs::path& root) {
-        SQLite::Database db((root / "var/lib/pve-cluster/config.db").string(),
-                            SQLite::OPEN_READWRITE);
-        db.exec("INSERT INTO tree VALUES (99999, 424242, 99999, 1, 1000, 8, 'orphan.cfg', 'x')");
-    });
-    auto verdict = verify::verify_archive(made.archive, {made.key});
-    CHECK_FALSE(verdict.ok());
-    CHECK(level_status(verdict, "content") == "ok");
-    REQUIRE(level_status(verdict, "restorable") == "FAILED");
-    const auto& level = verdict.levels.back();
-    CHECK_THAT(level.detail, Catch::Contains("missing-parent") &&
-                                 Catch::Contains("000000000001869F")); // inode 99999
+    for (const auto& c : cases) {
+        DYNAMIC_SECTION(c.rule) {
+            auto made = make_archive(scratch, c.rule, [&](const fs::path& root) {
+                SQLite::Database db((root / "var/lib/pve-cluster/config.db").string(),
+                                    SQLite::OPEN_READWRITE);
+                db.exec(c.sql);
+            });
+            auto verdict = verify::verify_archive(made.archive, {made.key});
+            CHECK_FALSE(verdict.ok());
+            CHECK(level_status(verdict, "content") == "ok");
+            REQUIRE(level_status(verdict, "restorable") == "FAILED");
+            bool named = false;
+            for (const auto& problem : verdict.levels.back().problems)
+                named = named ||
+                        (problem.find(std::string("pmxcfs rule ") + c.rule) != std::string::npos &&
+                         problem.find(c.inode_hex) != std::string::npos);
+            INFO(verdict.levels.back().detail);
+            CHECK(named);
+        }
+    }
 }
 
 TEST_CASE("a signature by another key, or of another archive, fails level 1") {
