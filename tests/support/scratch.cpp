@@ -1,5 +1,7 @@
 #include "scratch.hpp"
 
+#include "pmxsnap/util/atomic_file.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -22,6 +24,13 @@ Scratch::~Scratch() {
     }
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
+}
+
+void put_file(const std::filesystem::path& path, const std::string& text, unsigned mode) {
+    std::filesystem::create_directories(path.parent_path());
+    AtomicFile file(path, mode);
+    file.write(text);
+    file.commit();
 }
 
 } // namespace pmxsnap::test

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace pmxsnap::test {
 
@@ -22,6 +23,9 @@ class Scratch {
     std::filesystem::path path_;
     std::uint64_t failures_at_start_;
 };
+
+// Writes a whole file (parents created), published atomically with mode.
+void put_file(const std::filesystem::path& path, const std::string& text, unsigned mode = 0600);
 
 // Count of failed assertions so far in this process (kept by the listener in main.cpp).
 std::uint64_t failed_assertions();

@@ -17,12 +17,6 @@ using namespace pmxsnap::crypto;
 
 namespace {
 
-void write(const fs::path& path, const std::string& text, unsigned mode = 0600) {
-    AtomicFile file(path, mode);
-    file.write(text);
-    file.commit();
-}
-
 std::string sign_file(const SecretKey& key, const fs::path& file, const std::string& comment) {
     Blake2b512 hasher;
     hasher.update(read_file(file));
@@ -56,16 +50,16 @@ TEST_CASE("pmxsnap's signatures verify with minisign, and minisign's with pmxsna
     }
     test::Scratch scratch;
     auto file = scratch / "archive.pmxsnap";
-    write(file, std::string(200000, 'p') + "payload");
+    test::put_file(file, std::string(200000, 'p') + "payload");
 
     SECTION("pmxsnap signs, minisign verifies; a flipped byte is rejected") {
         auto key = generate_secret_key();
-        write(scratch / "k.pub", format_public_key(key.public_key()), 0644);
-        write(scratch / "archive.pmxsnap.minisig", sign_file(key, file, "pmxsnap/1 test"));
+        test::put_file(scratch / "k.pub", format_public_key(key.public_key()), 0644);
+        test::put_file(scratch / "archive.pmxsnap.minisig", sign_file(key, file, "pmxsnap/1 test"));
         auto ok = test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "k.pub").string()});
         CHECK(ok.exit_code == 0);
         CHECK_THAT(ok.out, Catch::Contains("pmxsnap/1 test"));
-        write(file, std::string(200000, 'p') + "paylOad");
+        test::put_file(file, std::string(200000, 'p') + "paylOad");
         auto bad =
             test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "k.pub").string()});
         CHECK(bad.exit_code != 0);
@@ -85,7 +79,8 @@ TEST_CASE("pmxsnap's signatures verify with minisign, and minisign's with pmxsna
         ::chmod((scratch / "m.key").c_str(), 0600);
         auto key = load_secret_key(scratch / "m.key");
         CHECK(key.public_key().key == pub.key);
-        write(file.string() + ".minisig", sign_file(key, file, "pmxsnap with minisign's key"));
+        test::put_file(file.string() + ".minisig",
+                       sign_file(key, file, "pmxsnap with minisign's key"));
         auto ok = test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "m.pub").string()});
         CHECK(ok.exit_code == 0);
     }
@@ -107,13 +102,13 @@ TEST_CASE("pmxsnap's signatures verify with minisign, and minisign's with pmxsna
 TEST_CASE("tampering is rejected, each with its own reason") {
     test::Scratch scratch;
     auto file = scratch / "a";
-    write(file, "content");
+    test::put_file(file, "content");
     auto key = generate_secret_key();
     auto text = sign_file(key, file, "pmxsnap/1 cluster=demo");
     CHECK(verify(file, text, key.public_key()).ok);
 
     SECTION("file altered") {
-        write(file, "Content");
+        test::put_file(file, "Content");
         CHECK_THAT(verify(file, text, key.public_key()).reason,
                    Catch::Contains("does not match the file"));
     }
@@ -150,12 +145,12 @@ TEST_CASE("malformed keys and signatures give an error naming the source") {
 
 TEST_CASE("a secret key readable by others is refused, and so is a world-writable trusted.d") {
     test::Scratch scratch;
-    write(scratch / "open.key", format_secret_key(generate_secret_key()), 0644);
+    test::put_file(scratch / "open.key", format_secret_key(generate_secret_key()), 0644);
     CHECK_THROWS_WITH(load_secret_key(scratch / "open.key"),
                       Catch::Contains("too open") && Catch::Contains("0644"));
     fs::create_directory(scratch / "trusted.d");
-    write(scratch / "trusted.d" / "a.pub", format_public_key(generate_secret_key().public_key()),
-          0644);
+    test::put_file(scratch / "trusted.d" / "a.pub",
+                   format_public_key(generate_secret_key().public_key()), 0644);
     CHECK(load_trusted_keys(scratch / "trusted.d").size() == 1);
     ::chmod((scratch / "trusted.d").c_str(), 0777);
     CHECK_THROWS_WITH(load_trusted_keys(scratch / "trusted.d"), Catch::Contains("writable"));

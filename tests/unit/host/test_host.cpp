@@ -9,14 +9,7 @@
 
 using namespace pmxsnap;
 
-namespace {
-void put(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
-    AtomicFile file(path, 0644);
-    file.write(text);
-    file.commit();
-}
-} // namespace
+namespace {} // namespace
 
 TEST_CASE("host paths resolve under --root") {
     test::Scratch scratch;
@@ -32,9 +25,9 @@ TEST_CASE("the node name is the first label of /etc/hostname") {
     host::Host host(scratch.path());
     CHECK_THROWS_WITH(host.node_name(),
                       Catch::Contains("etc/hostname") && Catch::Contains("missing"));
-    put(scratch / "etc/hostname", "pve1.example.invalid\n");
+    test::put_file(scratch / "etc/hostname", "pve1.example.invalid\n", 0644);
     CHECK(host.node_name() == "pve1");
-    put(scratch / "etc/hostname", "\n");
+    test::put_file(scratch / "etc/hostname", "\n");
     CHECK_THROWS_WITH(host.node_name(), Catch::Contains("empty"));
 }
 

@@ -16,16 +16,9 @@ using namespace pmxsnap::repo;
 
 namespace {
 
-void put(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path());
-    AtomicFile file(path, 0600);
-    file.write(text);
-    file.commit();
-}
-
 void put_snapshot(const fs::path& dir, const std::string& stamp, std::int64_t db_version) {
     auto archive = dir / archive_file_name(stamp, false);
-    put(archive, "archive bytes");
+    test::put_file(archive, "archive bytes");
     TrustedComment comment{dir.parent_path().filename(),
                            dir.filename(),
                            db_version,
@@ -33,8 +26,8 @@ void put_snapshot(const fs::path& dir, const std::string& stamp, std::int64_t db
                            std::string(64, 'f'),
                            "x",
                            archive.filename()};
-    put(signature_path_for(archive),
-        "untrusted comment: x\nAAAA\ntrusted comment: " + comment.format() + "\nAAAA\n");
+    test::put_file(signature_path_for(archive),
+                   "untrusted comment: x\nAAAA\ntrusted comment: " + comment.format() + "\nAAAA\n");
 }
 
 } // namespace
@@ -49,7 +42,7 @@ TEST_CASE("the repository lists snapshots per node, oldest first, from their sig
     put_snapshot(pve1, "20261125T030000Z", 10);
     put_snapshot(pve1, "20261124T030000Z", 9);
     put_snapshot(repository.ensure_node_directory("demo", "pve2"), "20261125T040000Z", 11);
-    put(pve1 / "notes.txt", "not an archive");
+    test::put_file(pve1 / "notes.txt", "not an archive");
 
     auto all = repository.list();
     REQUIRE(all.size() == 3);
@@ -69,8 +62,9 @@ TEST_CASE("leftovers of a killed run are removed, complete snapshots kept") {
     test::Scratch scratch;
     auto dir = scratch / "demo" / "pve1";
     put_snapshot(dir, "20261125T030000Z", 10);
-    put(dir / ".pmxsnap-tmp.20261125T040000Z.pmxsnap.abc123", "half");
-    put(dir / "20261125T050000Z.pmxsnap.minisig", "signature whose archive never landed");
+    test::put_file(dir / ".pmxsnap-tmp.20261125T040000Z.pmxsnap.abc123", "half");
+    test::put_file(dir / "20261125T050000Z.pmxsnap.minisig",
+                   "signature whose archive never landed");
     auto removed = Repository::clean_leftovers(dir);
     CHECK(removed.size() == 2);
     CHECK(fs::exists(dir / "20261125T030000Z.pmxsnap"));

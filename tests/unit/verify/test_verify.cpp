@@ -28,13 +28,6 @@ struct Made {
     crypto::PublicKey key;
 };
 
-void put(const fs::path& path, const std::string& text, unsigned mode = 0600) {
-    fs::create_directories(path.parent_path());
-    AtomicFile file(path, mode);
-    file.write(text);
-    file.commit();
-}
-
 Made make_archive(const test::Scratch& scratch, const std::string& name,
                   const std::function<void(const fs::path& root)>& damage = {},
                   std::uint64_t seed = 1) {
@@ -47,7 +40,7 @@ Made make_archive(const test::Scratch& scratch, const std::string& name,
     if (damage)
         damage(root);
     auto key = crypto::generate_secret_key();
-    put(scratch / (name + ".key"), crypto::format_secret_key(key));
+    test::put_file(scratch / (name + ".key"), crypto::format_secret_key(key));
     snapshot::SnapshotOptions options;
     options.repo = scratch / (name + "-repo");
     options.key = scratch / (name + ".key");
@@ -131,7 +124,7 @@ TEST_CASE("one flipped byte at any of 200 positions is detected") {
         const auto& path = in_signature ? signature_path : made.archive;
         auto flipped = bytes;
         flipped[at] = static_cast<char>(flipped[at] ^ 0x01);
-        put(path, flipped);
+        test::put_file(path, flipped);
         detected += verify::verify_archive(made.archive, {made.key}).ok() ? 0 : 1;
         if (!in_signature) {
             bool rejected = content_rejects(made.archive);
@@ -141,7 +134,7 @@ TEST_CASE("one flipped byte at any of 200 positions is detected") {
             if (!rejected && decompressed(flipped) == decompressed(original))
                 ++harmless;
         }
-        put(path, bytes);
+        test::put_file(path, bytes);
     }
     CHECK(detected == 200);
     CHECK(detected_by_content + harmless == 180);
