@@ -78,6 +78,7 @@ struct Verdict {
     bool syntax_error = false;
     int line = 0;
     std::string message;
+    std::string all;
 };
 
 Verdict corosync_verdict(const fs::path& file) {
@@ -89,6 +90,7 @@ Verdict corosync_verdict(const fs::path& file) {
     static const std::regex syntax("parser error: [^:]+:([0-9]+): ([^\n]*)");
     std::smatch match;
     auto all = result.out + result.err;
+    verdict.all = all;
     if (std::regex_search(all, match, syntax)) {
         verdict.syntax_error = true;
         verdict.line = std::stoi(match[1]);
@@ -133,6 +135,8 @@ TEST_CASE("pmxsnap's parser agrees with corosync -t", "[corosync][differential]"
             CHECK(ours.ok());
         } else if (ours.ok()) {
             ++corosync_semantic_only;
+            if (std::getenv("PMXSNAP_SHOW_SEMANTIC"))
+                WARN("semantic: " << theirs.all);
         }
         ++agreed;
     }

@@ -1,0 +1,64 @@
+// The running cluster as corosync itself holds it, read through its client
+// libraries (libcmap, libvotequorum, libcfg) — never by scraping tool
+// output. Every probe is bounded: it runs in a child process that is killed
+// when corosync does not answer in time, so a hung corosync cannot hang
+// pmxsnap. An unreachable corosync is a value (reachable = false, error), not
+// an exception.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::corosync {
+
+inline constexpr const char* cmap_unreachable_message =
+    "corosync is not running or its IPC is unreachable (cannot initialize CMAP service)";
+
+struct LiveNode {
+    std::uint32_t nodeid = 0;
+    std::string name;
+    std::map<int, std::string> ring_addresses;
+};
+
+struct LiveMember {
+    std::uint32_t nodeid = 0;
+    std::string ip;     // as corosync reports it: "r(0) ip(198.18.0.11) "
+    std::string status; // joined, left
+};
+
+struct LiveLink {
+    std::uint32_t nodeid = 0;
+    int link = 0;
+    bool enabled = false;
+    bool connected = false;
+};
+
+struct LiveView {
+    bool reachable = false;
+    std::string error; // when not reachable, or a part could not be read
+    std::uint32_t local_nodeid = 0;
+    std::string cluster_name;
+    std::optional<std::uint64_t> config_version;
+    std::vector<LiveNode> nodelist;
+    std::vector<LiveMember> members;
+    std::optional<bool> quorate;
+    std::optional<std::uint32_t> expected_votes;
+    std::optional<std::uint32_t> total_votes;
+    std::optional<std::uint32_t> quorum;
+    std::vector<LiveLink> links;
+
+    nlohmann::json to_json() const;
+    static LiveView from_json(const nlohmann::json& json);
+    std::size_t joined_members() const;
+};
+
+// Reads the running corosync this process can reach (its network namespace
+// and /run). Never blocks longer than timeout.
+LiveView probe_live_cluster(std::chrono::milliseconds timeout = std::chrono::seconds(3));
+
+} // namespace pmxsnap::corosync

@@ -1,0 +1,102 @@
+# A real corosync 3 cluster for the tests: N nodes in network namespaces
+# (veth into a bridge in its own namespace, 198.18.0.0/15 addresses inside
+# them only), each node in its own mount namespace with a private /run and
+# /var/lib/corosync. Everything is torn down on exit, and only what was
+# started here is killed. Sourced after lib.sh.
+
+cluster_id=$(( $$ % 100000 ))
+cluster_dir=$scratch/cluster
+declare -a cluster_pids=()
+
+need_cluster_tools() {
+  [ "$(id -u)" -eq 0 ] || { echo "SKIP: a real corosync cluster needs root (network namespaces)"; exit 0; }
+  need corosync corosync-keygen corosync-cmapctl corosync-quorumtool ip unshare
+  ip netns add "pxt$cluster_id-probe" 2>/dev/null || { echo "SKIP: cannot create network namespaces here"; exit 0; }
+  ip netns del "pxt$cluster_id-probe"
+}
+
+node_ns() { echo "pxt$cluster_id-n$1"; }
+bridge_ns() { echo "pxt$cluster_id-br"; }
+node_address() { echo "198.18.0.$((10 + $1))"; }
+
+# in_node I CMD...: runs CMD inside node I's network and mount namespaces.
+in_node() {
+  local i=$1; shift
+  ip netns exec "$(node_ns "$i")" unshare -m sh -c '
+    mount --make-rprivate / && mount --bind "$1/run" /run && mount --bind "$1/lib" /var/lib/corosync &&
+    shift && exec "$@"' sh "$cluster_dir/n$i" "$@"
+}
+
+write_cluster_conf() { # N CONFIG_VERSION
+  local n=$1 version=$2 i
+  {
+    printf 'totem {\n  version: 2\n  cluster_name: testclu\n  config_version: %s\n' "$version"
+    printf '  transport: knet\n  crypto_cipher: aes256\n  crypto_hash: sha256\n'
+    printf '  keyfile: %s/authkey\n  token: 1000\n  interface {\n    linknumber: 0\n  }\n}\n' "$cluster_dir"
+    printf 'nodelist {\n'
+    for i in $(seq 1 "$n"); do
+      printf '  node {\n    name: node%s\n    nodeid: %s\n    quorum_votes: 1\n    ring0_addr: %s\n  }\n' \
+        "$i" "$i" "$(node_address "$i")"
+    done
+    printf '}\nquorum {\n  provider: corosync_votequorum\n}\nlogging {\n  to_stderr: yes\n  to_syslog: no\n}\n'
+  } >"$cluster_dir/corosync.conf"
+}
+
+# Each program execs the next (ip → unshare → sh → corosync), so the pid
+# recorded here is corosync's own: stop_node kills exactly what it started.
+start_node() {
+  local i=$1
+  (exec ip netns exec "$(node_ns "$i")" unshare -m sh -c '
+    mount --make-rprivate / && mount --bind "$1/run" /run && mount --bind "$1/lib" /var/lib/corosync &&
+    exec corosync -f -c "$1/../corosync.conf"' sh "$cluster_dir/n$i") >"$cluster_dir/n$i/corosync.log" 2>&1 &
+  cluster_pids[$i]=$!
+}
+
+stop_node() {
+  local i=$1 pid=${cluster_pids[$1]:-}
+  [ -n "$pid" ] || return 0
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  cluster_pids[$i]=
+}
+
+cluster_down() {
+  local i
+  for i in "${!cluster_pids[@]}"; do stop_node "$i"; done
+  for ns in $(ip netns list | awk '{print $1}' | grep "^pxt$cluster_id-"); do ip netns del "$ns"; done
+}
+
+cluster_up() { # N
+  local n=$1 i
+  mkdir -p "$cluster_dir"
+  corosync-keygen -k "$cluster_dir/authkey" >/dev/null 2>&1
+  write_cluster_conf "$n" 1
+  trap 'cluster_down; on_exit' EXIT
+  ip netns add "$(bridge_ns)"
+  ip -n "$(bridge_ns)" link add br0 type bridge
+  ip -n "$(bridge_ns)" link set br0 up
+  for i in $(seq 1 "$n"); do
+    mkdir -p "$cluster_dir/n$i/run" "$cluster_dir/n$i/lib"
+    ip netns add "$(node_ns "$i")"
+    ip link add "pxt${cluster_id}v$i" type veth peer name eth0 netns "$(node_ns "$i")"
+    ip link set "pxt${cluster_id}v$i" netns "$(bridge_ns)"
+    ip -n "$(bridge_ns)" link set "pxt${cluster_id}v$i" master br0 up
+    ip -n "$(node_ns "$i")" addr add "$(node_address "$i")/24" dev eth0
+    ip -n "$(node_ns "$i")" link set eth0 up
+    ip -n "$(node_ns "$i")" link set lo up
+    start_node "$i"
+  done
+  wait_for_members 1 "$n"
+}
+
+# wait_for_members I COUNT: until node I sees COUNT joined members (bounded).
+wait_for_members() {
+  local i=$1 want=$2 tries
+  for tries in $(seq 1 100); do
+    local got
+    got=$(in_node "$i" corosync-cmapctl -b runtime.members 2>/dev/null | grep -c 'status (str) = joined' || true)
+    [ "$got" -eq "$want" ] && return 0
+    sleep 0.2
+  done
+  fail "node $i never saw $want members (last: $got); log: $(tail -5 "$cluster_dir/n$i/corosync.log")"
+}

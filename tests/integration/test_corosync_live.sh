@@ -1,0 +1,58 @@
+# The live reader against a real 3-node corosync cluster, each scenario
+# compared with what corosync-cmapctl and corosync-quorumtool report on the
+# same node: all up; config_version raised in the file but not reloaded; one
+# node stopped; two stopped; corosync stopped on the node read.
+source "$TESTLIB"
+source "$(dirname "$TESTLIB")/corosync_cluster.sh"
+: "${LIVEPROBE:?}"
+need_cluster_tools
+need jq
+cluster_up 3
+
+probe() { in_node 1 "$LIVEPROBE" 3000 >"$scratch/probe.json" 2>/dev/null || true; cat "$scratch/probe.json"; }
+field() { jq -r "$1" "$scratch/probe.json"; }
+cmap() { in_node 1 corosync-cmapctl -g "$1" | sed 's/.* = //'; }
+quorumtool() { in_node 1 corosync-quorumtool -s 2>&1 || true; }
+
+probe >/dev/null
+[ "$(field .reachable)" = true ] || fail "probe: $(cat "$scratch/probe.json")"
+[ "$(field .quorate)" = true ] && quorumtool | grep -q 'Quorate: *Yes' || fail "all up: not quorate"
+[ "$(field '[.members[] | select(.status == "joined")] | length')" = 3 ] || fail "all up: members"
+[ "$(field .config_version)" = "$(cmap totem.config_version)" ] || fail "config_version differs from cmapctl"
+[ "$(field .cluster_name)" = "$(cmap totem.cluster_name)" ] || fail "cluster_name differs"
+[ "$(field '.nodelist | length')" = 3 ] || fail "nodelist"
+[ "$(field '.nodelist[1].addresses.ring0_addr')" = "$(cmap nodelist.node.1.ring0_addr)" ] || fail "ring0_addr"
+[ "$(field '.expected_votes')" = 3 ] && [ "$(field '.total_votes')" = 3 ] || fail "votes"
+[ "$(field '[.links[] | select(.connected)] | length')" -ge 2 ] || fail "links: $(field .links)"
+pass "all up: quorate, 3 members, versions and addresses as corosync-cmapctl says"
+
+sed -i 's/config_version: 1/config_version: 2/' "$cluster_dir/corosync.conf"
+probe >/dev/null
+[ "$(field .config_version)" = 1 ] && [ "$(cmap totem.config_version)" = 1 ] || fail "runtime config_version"
+run 0 "$PMXSNAP" inspect "$cluster_dir/corosync.conf" --json
+[ "$(jq -r .config_version <<<"$out")" = 2 ] || fail "file config_version"
+pass "config_version raised in the file (2) but not reloaded: runtime still 1"
+
+stop_node 3
+wait_for_members 1 2
+probe >/dev/null
+[ "$(field .quorate)" = true ] && quorumtool | grep -q 'Quorate: *Yes' || fail "one stopped: quorate"
+[ "$(field '[.members[] | select(.status == "joined")] | length')" = 2 ] || fail "one stopped: members"
+quorumtool | grep -q 'Nodes: *2' || fail "quorumtool disagrees on 2 nodes"
+pass "one node stopped: 2 members, quorate"
+
+stop_node 2
+wait_for_members 1 1
+probe >/dev/null
+[ "$(field .quorate)" = false ] && quorumtool | grep -q 'Quorate: *No' || fail "two stopped: still quorate?"
+pass "two nodes stopped: not quorate"
+
+stop_node 1
+start=$(date +%s%N)
+probe >/dev/null
+took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$(field .reachable)" = false ] || fail "stopped corosync reported reachable"
+[ "$(field .error)" = "corosync is not running or its IPC is unreachable (cannot initialize CMAP service)" ] ||
+  fail "error: $(field .error)"
+in_node 1 corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 && fail "cmapctl still answers"
+pass "corosync stopped on the node read: the CMAP error, in ${took_ms} ms"
