@@ -33,6 +33,19 @@ run 0 "$PMXSNAP" inspect "$cluster_dir/corosync.conf" --json
 [ "$(jq -r .config_version <<<"$out")" = 2 ] || fail "file config_version"
 pass "config_version raised in the file (2) but not reloaded: runtime still 1"
 
+# A corosync that accepts the IPC connection but never answers: the real
+# daemon, stopped with SIGSTOP. The probe must give up within its bound.
+kill -STOP "${cluster_pids[1]}"
+start=$(date +%s%N)
+in_node 1 "$LIVEPROBE" 1500 >"$scratch/probe.json" 2>/dev/null || true
+took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+kill -CONT "${cluster_pids[1]}"
+[ "$(field .reachable)" = false ] || fail "a hung corosync was reported reachable"
+contains "$(field .error)" "did not answer within 1500 ms"
+[ "$took_ms" -lt 5000 ] || fail "the probe took ${took_ms} ms against a hung corosync"
+pass "a hung corosync (SIGSTOP) gives up after ${took_ms} ms with a clear error"
+wait_for_members 1 3
+
 stop_node 3
 wait_for_members 1 2
 probe >/dev/null
