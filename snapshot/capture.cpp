@@ -2,6 +2,7 @@
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/state_digest.hpp"
+#include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/sha256.hpp"
@@ -180,7 +181,15 @@ std::vector<std::string> node_local_files(const host::Host& host) {
     return files;
 }
 
-Capture capture(const host::Host& host, const std::string& note) {
+static void add_runtime_view(Capture& c) {
+    auto view = corosync::probe_live_cluster();
+    if (view.reachable)
+        c.manifest.runtime_json = view.to_json().dump();
+    else if (!c.manifest.cluster.empty() && c.manifest.cluster != "standalone")
+        c.warnings.push_back("runtime view not recorded: " + view.error);
+}
+
+Capture capture(const host::Host& host, const std::string& note, LiveProbe probe) {
     Capture c;
     c.scratch = std::make_unique<TempDir>();
     c.db_copy = *c.scratch / "config.db";
@@ -208,6 +217,8 @@ Capture capture(const host::Host& host, const std::string& note) {
     add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX);
     add_corosync_facts(host, c);
     add_authkey_digests(host, c);
+    if (probe == LiveProbe::yes)
+        add_runtime_view(c);
     m.state = archive::state_digest(m);
     return c;
 }

@@ -32,7 +32,11 @@ struct Capture {
     std::vector<std::string> warnings;
 };
 
-Capture capture(const host::Host& host, const std::string& note);
+enum class LiveProbe { yes, no };
+
+// LiveProbe::yes reads the running corosync (only meaningful on the live
+// host: under --root it would be the rescue system's).
+Capture capture(const host::Host& host, const std::string& note, LiveProbe probe);
 
 // The host files every snapshot records (node-local state that is not in
 // /etc/pve). Globs are expanded under --root.

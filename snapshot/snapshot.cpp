@@ -89,7 +89,8 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         fail("{}: no signing key; create one with `pmxsnap keygen` (or give --key)",
              options.key.string());
     auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
-    auto captured = timed("capture", [&] { return capture(host, options.note); });
+    auto probe = host.is_live() && !options.offline ? LiveProbe::yes : LiveProbe::no;
+    auto captured = timed("capture", [&] { return capture(host, options.note, probe); });
     auto& manifest = captured.manifest;
     check_directory_name("cluster name", manifest.cluster);
     check_directory_name("node name", manifest.node);
@@ -103,6 +104,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.state = manifest.state;
     result.members = manifest.members.size() + 1;
     result.copy_method = manifest.db.copy_method;
+    result.runtime_recorded = !manifest.runtime_json.empty();
     result.violations = captured.violations;
     result.warnings = captured.warnings;
 

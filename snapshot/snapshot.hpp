@@ -19,6 +19,7 @@ struct SnapshotOptions {
     fs::path repo;
     fs::path key;
     bool if_changed = false;
+    bool offline = false; // never probe the running corosync
     std::string note;
     std::chrono::milliseconds lock_wait{std::chrono::seconds(60)};
 };
@@ -41,6 +42,7 @@ struct SnapshotResult {
     std::string state;
     std::size_t members = 0;
     std::string copy_method;
+    bool runtime_recorded = false;
     std::vector<configdb::Violation> violations;
     std::vector<std::string> warnings;
     std::vector<fs::path> cleaned; // leftovers of killed runs removed

@@ -29,6 +29,7 @@ nlohmann::json to_json(const SnapshotResult& r) {
             {"state", r.state},
             {"members", r.members},
             {"copy_method", r.copy_method},
+            {"runtime_recorded", r.runtime_recorded},
             {"invariant_violations", violations},
             {"warnings", r.warnings},
             {"seconds", phases}};
@@ -71,6 +72,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     std::chrono::milliseconds(static_cast<long>(*lock_wait * 1000));
                 options->repo = context.options.repo;
                 options->key = context.options.key;
+                options->offline = context.options.offline;
                 auto result = take_snapshot(context.host(), *options);
                 if (context.out.json_mode())
                     context.out.json(to_json(result));

@@ -164,6 +164,7 @@ std::string serialize_manifest(const Manifest& m) {
                   {{"corosync_sha256", optional_json(m.authkeys.corosync)},
                    {"pve_sha256", optional_json(m.authkeys.pve)}}},
                  {"state", m.state},
+                 {"runtime", m.runtime_json.empty() ? Json(nullptr) : Json::parse(m.runtime_json)},
                  {"members", Json::array()}};
     auto& members = json["members"];
     for (const auto& member : m.members)
@@ -199,6 +200,11 @@ Manifest parse_manifest(std::string_view text) {
     m.authkeys.corosync = authkeys.optional<std::string>("corosync_sha256");
     m.authkeys.pve = authkeys.optional<std::string>("pve_sha256");
     m.state = top.text("state");
+    if (json.contains("runtime") && !json["runtime"].is_null()) {
+        if (!json["runtime"].is_object())
+            fail("MANIFEST.json: runtime: expected an object or null");
+        m.runtime_json = json["runtime"].dump();
+    }
     const auto& members = top.get("members");
     if (!members.is_array())
         fail("MANIFEST.json: members: expected an array");

@@ -6,7 +6,7 @@ source "$TESTLIB"
 source "$(dirname "$TESTLIB")/corosync_cluster.sh"
 : "${LIVEPROBE:?}"
 need_cluster_tools
-need jq
+need jq zstd tar
 cluster_up 3
 
 probe() { in_node 1 "$LIVEPROBE" 3000 >"$scratch/probe.json" 2>/dev/null || true; cat "$scratch/probe.json"; }
@@ -25,6 +25,28 @@ probe >/dev/null
 [ "$(field '.expected_votes')" = 3 ] && [ "$(field '.total_votes')" = 3 ] || fail "votes"
 [ "$(field '[.links[] | select(.connected)] | length')" -ge 2 ] || fail "links: $(field .links)"
 pass "all up: quorate, 3 members, versions and addresses as corosync-cmapctl says"
+
+# A live-host snapshot on node 1 records this runtime view in its manifest:
+# the node's mount namespace gets a fixture's db and host files in place.
+make_node --preset typical --cluster testclu --node pve1
+make_key
+as_pve_node() {
+  ip netns exec "$(node_ns 1)" unshare -m sh -c '
+    mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
+    mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
+    mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
+    mount --bind "$2/etc/hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
+    shift 2 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "$@"
+}
+as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key" --json >"$scratch/snap.json" ||
+  fail "live snapshot: $(cat "$scratch/snap.json")"
+[ "$(jq -r .runtime_recorded "$scratch/snap.json")" = true ] || fail "runtime not recorded"
+zstd -dc "$(jq -r .archive "$scratch/snap.json")" | tar -xO MANIFEST.json >"$scratch/manifest.json"
+[ "$(jq -r '.runtime.quorate, ([.runtime.members[] | select(.status == "joined")] | length)' \
+      "$scratch/manifest.json" | tr '\n' ' ')" = "true 3 " ] || fail "manifest runtime: $(jq .runtime "$scratch/manifest.json")"
+as_pve_node "$PMXSNAP" snapshot --repo "$scratch/repo-offline" --key "$key" --offline --json >"$scratch/snap.json"
+[ "$(jq -r .runtime_recorded "$scratch/snap.json")" = false ] || fail "--offline probed corosync"
+pass "a live snapshot records the runtime view (quorate, 3 members); --offline does not probe"
 
 sed -i 's/config_version: 1/config_version: 2/' "$cluster_dir/corosync.conf"
 probe >/dev/null

@@ -57,6 +57,9 @@ struct Manifest {
         std::optional<std::string> pve;      // SHA-256 of /etc/pve/priv/authkey.key
     } authkeys;
     std::string state; // state digest (see state_digest.hpp)
+    // The running cluster as corosync reported it at capture (a JSON object,
+    // corosync::LiveView), or empty when not probed / not reachable.
+    std::string runtime_json;
     std::vector<Member> members;
 
     const Member* find(std::string_view path) const;
