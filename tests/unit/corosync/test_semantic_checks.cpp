@@ -19,7 +19,6 @@ std::vector<std::string> ids_of(const std::string& text) {
     return ids;
 }
 
-
 std::string replace(std::string text, const std::string& from, const std::string& to) {
     return std::regex_replace(text, std::regex(from), to);
 }
