@@ -7,6 +7,8 @@
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
 #include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/corosync/semantic_checks.hpp"
+#include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
@@ -111,19 +113,32 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
     return valid ? ExitCode::ok : ExitCode::findings;
 }
 
+nlohmann::json truncation_json(const std::vector<corosync::TruncationEvidence>& evidence) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : evidence)
+        out.push_back({{"id", e.id}, {"message", e.message}});
+    return out;
+}
+
+// Valid means corosync would start with it: it parses and no semantic check
+// reports an error. Warnings are shown but keep it valid.
 ExitCode inspect_corosync(Context& context, const fs::path& path) {
     auto text = read_file(path, 16 << 20);
     auto result = corosync::parse_config(text);
+    auto truncation = corosync::truncation_evidence(text);
     nlohmann::json doc = {{"schema", "pmxsnap.inspect/1"},
                           {"path", path.string()},
                           {"kind", "corosync.conf"},
-                          {"valid", result.ok()}};
+                          {"valid", result.ok()},
+                          {"truncation", truncation_json(truncation)}};
     if (!result.ok()) {
         auto message = result.error->to_string(path.string());
         doc["error"] = {{"line", result.error->line}, {"message", result.error->message}};
         if (context.out.json_mode())
             context.out.json(doc);
         context.out.say("{}", message);
+        for (const auto& e : truncation)
+            context.out.say("  TRUNCATED? {}", e.message);
         return ExitCode::findings;
     }
     const auto& config = *result.config;
@@ -136,10 +151,22 @@ ExitCode inspect_corosync(Context& context, const fs::path& path) {
                          {"nodeid", node.nodeid ? nlohmann::json(*node.nodeid) : nullptr},
                          {"addresses", addresses}});
     }
-    doc.update({{"cluster_name", config.cluster_name},
+    auto findings = corosync::check_semantics(config);
+    nlohmann::json finding_list = nlohmann::json::array();
+    for (const auto& f : findings)
+        finding_list.push_back(
+            {{"severity", f.severity == corosync::Severity::error ? "error" : "warning"},
+             {"id", f.id},
+             {"message", f.message},
+             {"line", f.line}});
+    bool valid = !corosync::has_errors(findings);
+    doc.update({{"valid", valid},
+                {"cluster_name", config.cluster_name},
                 {"config_version",
                  config.config_version ? nlohmann::json(*config.config_version) : nullptr},
-                {"nodes", nodes}});
+                {"transport", config.transport.empty() ? "knet" : config.transport},
+                {"nodes", nodes},
+                {"findings", finding_list}});
     if (context.out.json_mode())
         context.out.json(doc);
     context.out.say("{}: corosync.conf of cluster {}, config_version {}, {} nodes", path.string(),
@@ -150,7 +177,12 @@ ExitCode inspect_corosync(Context& context, const fs::path& path) {
         context.out.say("  node {} nodeid {} ring0_addr {}", node.name,
                         node.nodeid ? std::to_string(*node.nodeid) : "?",
                         node.ring_addresses.contains(0) ? node.ring_addresses.at(0) : "?");
-    return ExitCode::ok;
+    for (const auto& f : findings)
+        context.out.say("  {}: {}{}", f.severity == corosync::Severity::error ? "error" : "warning",
+                        f.message, f.line ? fmt::format(" (line {})", f.line) : "");
+    for (const auto& e : truncation)
+        context.out.say("  TRUNCATED? {}", e.message);
+    return valid ? ExitCode::ok : ExitCode::findings;
 }
 
 } // namespace

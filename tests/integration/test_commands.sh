@@ -47,7 +47,11 @@ contains "$out" "truncated.conf:20: Missing closing brace"
 run 1 "$PMXSNAP" inspect "$scratch/truncated.conf" --json
 [ "$(jq -r '.valid, .error.line, .error.message' <<<"$out" | tr '\n' '|')" = "false|20|Missing closing brace|" ] ||
   fail "inspect truncated --json: $out"
-pass "a truncated corosync.conf is invalid (exit 1) with its line"
+[ "$(jq -r '.truncation[0].id' <<<"$out")" = ends-inside-section ] || fail "no truncation evidence: $out"
+sed 's/nodeid: 2/nodeid: 1/' "$scratch/root/etc/corosync/corosync.conf" >"$scratch/dup.conf"
+run 1 "$PMXSNAP" inspect "$scratch/dup.conf"
+contains "$out" "error: Nodeid 1 appears twice in corosync.conf"
+pass "a truncated corosync.conf is invalid (exit 1) with its line and the evidence; a duplicate nodeid too"
 
 cp "$archive" "$scratch/damaged.pmxsnap"
 printf 'x' | dd of="$scratch/damaged.pmxsnap" bs=1 seek=200 conv=notrunc 2>/dev/null
