@@ -96,6 +96,11 @@ class Checker {
         for (const auto& node : config_.nodes) {
             if (node.ring_addresses.contains(0))
                 any_address = true;
+            else
+                warning("node-without-ring0",
+                        fmt::format("node {} has no ring0_addr: corosync ignores it",
+                                    node.name.empty() ? "(unnamed)" : node.name),
+                        node.line);
             for (const auto& [ring, address] : node.ring_addresses)
                 if (!address_usable(address))
                     error("node-address",

@@ -72,6 +72,17 @@ std::vector<std::string> mutations_of(const std::string& base) {
             with(line.substr(0, colon + 1));                                 // empty value
         }
     }
+    // Duplicate node ids and names, the nodelist's own mistakes.
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"nodeid: 2", "nodeid: 1"},
+             {"nodeid: 3", "nodeid: 1"},
+             {"name: pve2", "name: pve1"},
+             {"name: pve3", "name: pve2"},
+             {"ring0_addr: 127.0.0.2", "ring0_addr: 127.0.0.1"}}) {
+        auto at = base.find(from);
+        if (at != std::string::npos)
+            out.push_back(std::string(base).replace(at, from.size(), to));
+    }
     for (std::size_t length : {505u, 510u, 511u, 600u})
         out.push_back(base + "x: " + std::string(length - 3, 'v') + "\n");
     out.push_back("# only a comment\n");
