@@ -1,0 +1,140 @@
+#include "checks.hpp"
+
+#include "pmxsnap/corosync/semantic_checks.hpp"
+#include "pmxsnap/corosync/truncation.hpp"
+
+#include <fmt/format.h>
+
+namespace pmxsnap::doctor {
+namespace {
+
+constexpr const char* compare_hint =
+    "compare with the last snapshot (`pmxsnap diff latest live`) and restore the file";
+
+std::optional<std::uint64_t> version_of(const CorosyncCopy& copy) {
+    if (copy.parsed && copy.parsed->ok())
+        return copy.parsed->config->config_version;
+    return std::nullopt;
+}
+
+Finding check_parse(const Inputs& in) {
+    Finding f{"conf.parse", Layer::corosync, Status::ok};
+    const auto& local = in.local;
+    if (!local.text) {
+        if (!in.cluster.text)
+            return skipped("conf.parse", Layer::corosync, "no corosync.conf: a standalone node");
+        f.status = Status::fail;
+        f.evidence = {{"file", local.name}, {"state", "missing"}};
+        f.meaning = "corosync has no configuration on this node, so it cannot start";
+        f.decision = "copy /etc/pve/corosync.conf to /etc/corosync/corosync.conf, or " +
+                     std::string(compare_hint);
+        return f;
+    }
+    auto truncation = corosync::truncation_evidence(*local.text);
+    for (const auto& e : truncation)
+        f.evidence["truncation"].push_back(e.message);
+    if (!local.parsed->ok()) {
+        f.status = Status::fail;
+        f.evidence["error"] = local.parsed->error->to_string(local.name);
+        f.meaning = truncation.empty() ? "corosync refuses this file: it does not parse"
+                                       : "the file was cut short (local disk corruption or an "
+                                         "interrupted write), not a cluster problem";
+        f.decision = std::string("syntax first: ") + compare_hint;
+        return f;
+    }
+    auto findings = corosync::check_semantics(*local.parsed->config);
+    for (const auto& finding : findings)
+        f.evidence["findings"].push_back(finding.message);
+    if (corosync::has_errors(findings)) {
+        f.status = Status::fail;
+        f.meaning = "the file parses, but corosync refuses to start with it";
+        f.decision = std::string("fix the errors listed, or ") + compare_hint;
+    } else {
+        f.meaning = findings.empty() ? "parses as corosync parses it"
+                                     : "parses; the warnings do not stop corosync";
+    }
+    return f;
+}
+
+// The authoritative copy: the highest valid config_version, the
+// cluster-wide copy on a tie (pmxcfs copies it to /etc/corosync).
+// Evidence that needs the other copy; what one copy shows alone is conf.parse's.
+void add_cross_copy_evidence(std::string_view text, std::string_view other,
+                             std::string_view other_name, std::vector<std::string>& problems) {
+    for (const auto& e : corosync::truncation_evidence(text, other, other_name))
+        if (e.id == "prefix-of-other" || e.id == "shorter-nodelist")
+            problems.push_back(e.message);
+}
+
+Finding check_copies(const Inputs& in) {
+    Finding f{"conf.copies", Layer::corosync, Status::ok};
+    if (!in.local.text && !in.cluster.text)
+        return skipped("conf.copies", Layer::corosync, "no corosync.conf copies");
+    auto local_version = version_of(in.local), cluster_version = version_of(in.cluster);
+    f.evidence = {
+        {"local",
+         {{"file", in.local.name},
+          {"config_version", local_version ? nlohmann::json(*local_version) : nullptr}}},
+        {"cluster",
+         {{"file", in.cluster.name},
+          {"config_version", cluster_version ? nlohmann::json(*cluster_version) : nullptr}}}};
+    std::vector<std::string> problems;
+    if (in.local.text && in.cluster.text) {
+        add_cross_copy_evidence(*in.local.text, *in.cluster.text, in.cluster.name, problems);
+        if (*in.local.text != *in.cluster.text)
+            problems.push_back("the two copies differ");
+    }
+    if (in.local.text && in.last_snapshot_corosync)
+        add_cross_copy_evidence(*in.local.text, *in.last_snapshot_corosync,
+                                "the last snapshot's copy", problems);
+    if (problems.empty()) {
+        f.meaning = "the copies agree";
+        return f;
+    }
+    f.evidence["problems"] = problems;
+    bool cluster_wins = cluster_version && (!local_version || *cluster_version >= *local_version);
+    const auto& winner = cluster_wins ? in.cluster.name : in.local.name;
+    f.status = Status::fail;
+    f.meaning =
+        fmt::format("the copies disagree; the authoritative copy is {} (config_version "
+                    "{}{})",
+                    winner,
+                    cluster_wins ? (cluster_version ? std::to_string(*cluster_version) : "?")
+                                 : (local_version ? std::to_string(*local_version) : "?"),
+                    cluster_wins ? ", the cluster-wide copy" : "");
+    f.decision = cluster_wins
+                     ? "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf (keep a "
+                       ".bak), then restart corosync; `pmxsnap diff latest live` shows the change"
+                     : "the local copy is newer: check it, then bring it into /etc/pve via a "
+                       ".new file with a higher config_version (RECOVERY.md §4)";
+    return f;
+}
+
+Finding check_node_name(const Inputs& in) {
+    const CorosyncCopy& copy = in.cluster.parsed && in.cluster.parsed->ok() ? in.cluster : in.local;
+    if (!copy.parsed || !copy.parsed->ok() || in.node.empty())
+        return skipped("conf.nodeid-name", Layer::corosync,
+                       "no parsable corosync.conf or no hostname");
+    Finding f{"conf.nodeid-name", Layer::corosync, Status::ok};
+    f.evidence = {{"hostname", in.node}, {"file", copy.name}};
+    const auto* node = copy.parsed->config->find_node_by_name(in.node);
+    if (node) {
+        f.meaning =
+            fmt::format("this host is node {} in the nodelist", node->nodeid ? *node->nodeid : 0);
+        return f;
+    }
+    f.status = Status::fail;
+    f.meaning = "no nodelist entry names this host: corosync logs \"No valid name found for "
+                "nodeid\" and cannot join";
+    f.decision = "fix the node's name (or ring0_addr) in the cluster-wide copy " + copy.name +
+                 ", or the hostname in /etc/hostname";
+    return f;
+}
+
+} // namespace
+
+std::vector<Finding> check_corosync_files(const Inputs& in) {
+    return {check_parse(in), check_copies(in), check_node_name(in)};
+}
+
+} // namespace pmxsnap::doctor

@@ -1,0 +1,86 @@
+#include "checks.hpp"
+
+#include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/archive/reader.hpp"
+#include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/configdb/invariants.hpp"
+#include "pmxsnap/util/file.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+
+namespace pmxsnap::doctor {
+namespace {
+
+std::optional<std::string> snapshot_authkey(const repo::Snapshot& snapshot) {
+    if (snapshot.encrypted)
+        return std::nullopt;
+    Fd fd(::open(snapshot.archive.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        return std::nullopt;
+    try {
+        archive::Reader reader(archive::file_source(fd.get()));
+        return reader.manifest().authkeys.corosync;
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+Finding check_db(const Inputs& in) {
+    Finding f{"pmxcfs.db", Layer::pmxcfs};
+    if (in.db_error) {
+        f.status = Status::fail;
+        f.evidence = {{"error", *in.db_error}};
+        f.meaning = "pmxcfs cannot load a database it cannot read (\"DB load failed\")";
+        f.decision = "restore the db from the last good snapshot: `pmxsnap restore plan latest`";
+        return f;
+    }
+    auto violations = configdb::check_invariants(*in.tree);
+    for (const auto& v : violations)
+        f.evidence["violations"].push_back(fmt::format("{}: {}", v.rule, v.message));
+    for (const auto& problem : in.db_integrity_problems)
+        f.evidence["integrity_check"].push_back(problem);
+    f.evidence["root_version"] = in.tree->root_version() ? in.tree->root_version()->version : 0;
+    if (violations.empty() && in.db_integrity_problems.empty()) {
+        f.meaning = "integrity_check ok and every pmxcfs load rule holds";
+        return f;
+    }
+    f.status = Status::fail;
+    f.meaning = "pmxcfs refuses to load this db (\"DB load failed\", \"memdb_open failed\")";
+    f.decision = "stop pve-cluster, keep the broken db aside, restore the last good snapshot: "
+                 "`pmxsnap restore plan latest`";
+    return f;
+}
+
+Finding check_authkey(const Inputs& in) {
+    if (!in.authkey_sha256)
+        return skipped("auth.authkey", Layer::corosync, "no /etc/corosync/authkey");
+    if (in.newest_per_node.empty())
+        return skipped("auth.authkey", Layer::corosync, "no snapshots to compare with (--repo)");
+    Finding f{"auth.authkey", Layer::corosync};
+    f.evidence["this_node"] = in.authkey_sha256->substr(0, 16);
+    std::vector<std::string> differing;
+    for (const auto& snapshot : in.newest_per_node) {
+        auto digest = snapshot_authkey(snapshot);
+        if (!digest)
+            continue;
+        f.evidence["snapshots"][snapshot.node] = digest->substr(0, 16);
+        if (*digest != *in.authkey_sha256)
+            differing.push_back(snapshot.node);
+    }
+    if (differing.empty()) {
+        f.meaning = "the authkey matches the snapshots of every node";
+        return f;
+    }
+    f.status = Status::fail;
+    f.evidence["differs_from"] = differing;
+    f.meaning = "this node's authkey differs from the cluster's (\"nsscrypto: Digest does not "
+                "match\" in the log): it stays alone in the membership";
+    f.decision = "copy /etc/corosync/authkey (0400 root) from a known-good node and restart "
+                 "corosync on the nodes that differed (RECOVERY.md §5)";
+    return f;
+}
+
+} // namespace pmxsnap::doctor

@@ -1,0 +1,67 @@
+#include "doctor_command.hpp"
+
+#include "checks.hpp"
+#include "report.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+
+namespace pmxsnap::doctor {
+namespace {
+
+// Colour only on a terminal, and never with NO_COLOR set.
+std::string paint(Status status, bool colour) {
+    auto text = to_string(status);
+    if (!colour)
+        return text;
+    const char* code = status == Status::ok     ? "32"
+                       : status == Status::warn ? "33"
+                       : status == Status::fail ? "31"
+                                                : "90";
+    return std::string("\033[") + code + "m" + text + "\033[0m";
+}
+
+void render(cli::Output& out, const Report& report, bool colour) {
+    out.say("{}", report.headline());
+    for (const auto& f : report.findings) {
+        out.say("{:<5} {:<24} {}", paint(f.status, colour), f.id, f.meaning);
+        if (f.status == Status::ok || f.status == Status::skip)
+            continue;
+        if (!f.evidence.empty())
+            out.say("      evidence: {}", f.evidence.dump());
+        if (!f.decision.empty())
+            out.say("      decision: {}", f.decision);
+    }
+}
+
+} // namespace
+
+cli::Command register_command(CLI::App& app, cli::Context& context) {
+    auto log_file = std::make_shared<std::string>();
+    auto* sub = app.add_subcommand("doctor", "Check corosync, quorum and pmxcfs in fix order "
+                                             "(read-only)");
+    cli::add_global_options(*sub, context.options);
+    sub->add_option("--log", *log_file, "A saved journal of corosync and pve-cluster to scan")
+        ->type_name("FILE");
+    return {sub, [&context, log_file]() {
+                GatherOptions options{context.options.offline, context.options.repo, *log_file};
+                auto in = gather(context.host(), options);
+                std::vector<Finding> findings = check_corosync_files(in);
+                for (auto& f : check_runtime(in))
+                    findings.push_back(std::move(f));
+                findings.push_back(check_authkey(in));
+                findings.push_back(check_db(in));
+                for (auto& f : check_log(in))
+                    findings.push_back(std::move(f));
+                auto report = make_report(std::move(findings));
+                if (context.out.json_mode())
+                    context.out.json(report.to_json());
+                bool colour = !context.out.json_mode() && ::isatty(1) && !std::getenv("NO_COLOR");
+                render(context.out, report, colour);
+                return report.healthy() ? ExitCode::ok : ExitCode::findings;
+            }};
+}
+
+} // namespace pmxsnap::doctor

@@ -1,0 +1,50 @@
+// What every doctor check reads, gathered once: the host through --root, the
+// corosync.conf copies, the db (through a consistent copy), the newest
+// snapshots of this node and its peers, the running cluster (unless
+// --offline) and the log text (--log FILE). Reading never writes anything.
+#pragma once
+
+#include "pmxsnap/configdb/tree.hpp"
+#include "pmxsnap/corosync/live_cluster.hpp"
+#include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/host/host.hpp"
+#include "pmxsnap/repo/repository.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::doctor {
+
+struct CorosyncCopy {
+    std::string name;                // "/etc/corosync/corosync.conf"
+    std::optional<std::string> text; // nullopt: missing
+    std::optional<corosync::ParseResult> parsed;
+};
+
+struct Inputs {
+    explicit Inputs(host::Host h)
+        : host(std::move(h)) {}
+    host::Host host;
+    std::string node;
+    CorosyncCopy local;   // /etc/corosync/corosync.conf
+    CorosyncCopy cluster; // /etc/pve/corosync.conf (from the db)
+    std::optional<std::string> db_error;
+    std::optional<configdb::Tree> tree;
+    std::vector<std::string> db_integrity_problems;
+    std::optional<std::string> authkey_sha256;         // /etc/corosync/authkey
+    std::vector<repo::Snapshot> newest_per_node;       // this cluster, every node
+    std::optional<std::string> last_snapshot_corosync; // this node's newest archive's copy
+    std::optional<corosync::LiveView> live;            // nullopt when --offline
+    std::optional<std::string> log;                    // --log FILE
+};
+
+struct GatherOptions {
+    bool offline = false;
+    std::string repo;
+    std::string log_file;
+};
+
+Inputs gather(const host::Host& host, const GatherOptions& options);
+
+} // namespace pmxsnap::doctor

@@ -1,0 +1,83 @@
+# doctor --offline on fixture roots (a disk mounted in a rescue system): each
+# broken piece gives its finding, in fix order, with meaning and decision;
+# saved logs map each of the seed's patterns to the check that explains it.
+source "$TESTLIB"
+need jq sqlite3
+make_node --preset typical
+make_key
+run 0 snap
+doctor() { "$PMXSNAP" doctor --root "$scratch/root" --repo "$repo" --offline --json "$@"; }
+status_of() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .status] | first' <<<"$out"; }
+
+run 0 doctor
+[ "$(jq -r '.schema, .first_failing_layer' <<<"$out" | tr '\n' ' ')" = "pmxsnap.doctor/1 null " ] || fail "healthy: $out"
+[ "$(status_of runtime.cmap)" = skip ] || fail "--offline probed corosync"
+pass "a healthy fixture: exit 0, live probes skipped offline"
+
+conf=$scratch/root/etc/corosync/corosync.conf
+cp "$conf" "$scratch/corosync.conf.good"
+head -n 20 "$scratch/corosync.conf.good" >"$conf"
+run 1 doctor
+[ "$(status_of conf.parse)" = fail ] && [ "$(status_of conf.copies)" = fail ] || fail "truncated: $out"
+[ "$(jq -r .first_failing_layer <<<"$out")" = corosync ] || fail "first failing layer"
+contains "$(jq -r '.findings[] | select(.id == "conf.parse") | .decision' <<<"$out")" "pmxsnap diff latest live"
+contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .evidence.problems | join(" ")' <<<"$out")" "first 258 of"
+pass "truncated corosync.conf: conf.parse and conf.copies fail, decision names pmxsnap diff latest live"
+
+sed 's/config_version: 3/config_version: 5/' "$scratch/corosync.conf.good" >"$conf"
+run 1 doctor
+[ "$(status_of conf.parse)" = ok ] && [ "$(status_of conf.copies)" = fail ] || fail "versions: $out"
+contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .meaning' <<<"$out")" \
+  "authoritative copy is /etc/corosync/corosync.conf (config_version 5"
+pass "copies with different config_version: conf.copies names the authoritative one"
+cp "$scratch/corosync.conf.good" "$conf"
+
+sed -i 's/^pve1$/pve7/' "$scratch/root/etc/hostname"
+run 1 doctor
+[ "$(status_of conf.nodeid-name)" = fail ] || fail "nodeid-name: $out"
+sed -i 's/^pve7$/pve1/' "$scratch/root/etc/hostname"
+pass "a hostname missing from the nodelist: conf.nodeid-name fails"
+
+cp "$scratch/root/etc/corosync/authkey" "$scratch/authkey.good"
+chmod 600 "$scratch/root/etc/corosync/authkey"
+head -c 256 /dev/urandom >"$scratch/root/etc/corosync/authkey"
+run 1 doctor
+[ "$(status_of auth.authkey)" = fail ] || fail "authkey: $out"
+[ "$(jq -r '.findings[] | select(.id == "auth.authkey") | .evidence.differs_from[0]' <<<"$out")" = pve1 ] || fail "authkey evidence"
+cp "$scratch/authkey.good" "$scratch/root/etc/corosync/authkey"
+pass "an authkey differing from the snapshots: auth.authkey fails"
+
+db=$scratch/root/var/lib/pve-cluster/config.db
+cp "$db" "$scratch/config.db.good"
+sqlite3 "$db" "insert into tree values (99999, 424242, 99999, 1, 1000, 8, 'orphan.cfg', 'x')"
+run 1 doctor
+[ "$(status_of pmxcfs.db)" = fail ] || fail "db: $out"
+[ "$(jq -r .first_failing_layer <<<"$out")" = pmxcfs ] || fail "first failing layer: pmxcfs"
+contains "$(jq -r '.findings[] | select(.id == "pmxcfs.db") | .evidence.violations[0]' <<<"$out")" missing-parent
+cp "$scratch/config.db.good" "$db"
+pass "a db breaking a pmxcfs rule: pmxcfs.db fails, first failing layer pmxcfs"
+
+# The seed's log lines, one saved journal each.
+check_log() { # EXPECTED-CHECK LINE
+  printf 'Dec 25 12:05:12 pve1 corosync[1789]:   %s\n' "$2" >"$scratch/journal.txt"
+  run 1 doctor --log "$scratch/journal.txt"
+  [ "$(jq -r '[.findings[] | select(.id == "log.patterns") | .evidence.explained_by] | join(",")' <<<"$out")" = "$1" ] ||
+    fail "log line '$2' should map to $1: $out"
+}
+check_log conf.nodeid-name "[MAIN  ] No valid name found for nodeid 1"
+check_log runtime.links "[KNET  ] link: host: 2 link: 0 is down"
+check_log quorum.state "[QUORUM] This node is within the non-primary component and will NOT provide any services."
+check_log auth.authkey "[KNET  ] nsscrypto: Digest does not match"
+check_log auth.authkey "[KNET  ] Could only read 1024 bits of minimum 2048 bits from /etc/corosync/authkey."
+check_log time.sync "[TOTEM ] Token has not been received in 2737 ms"
+check_log conf.copies "[dcdb] local corosync.conf is newer"
+check_log pmxcfs.db "[database] crit: DB load failed"
+check_log runtime.cmap "[quorum] crit: quorum_initialize failed: cannot initialize CMAP service"
+printf 'Dec 25 12:05:12 pve1 corosync[1789]: [MAIN  ] Corosync Cluster Engine started\n' >"$scratch/journal.txt"
+run 0 doctor --log "$scratch/journal.txt"
+pass "each of the seed's log patterns maps to the check that explains it; a clean log maps to none"
+
+run 2 "$PMXSNAP" doctor --root "$scratch/root" --offline --log "$scratch/no-such-log"
+one_line "$err"
+contains "$err" "no-such-log"
+pass "an unreadable --log is an error (exit 2)"
