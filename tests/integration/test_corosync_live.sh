@@ -6,7 +6,7 @@ source "$TESTLIB"
 source "$(dirname "$TESTLIB")/corosync_cluster.sh"
 : "${LIVEPROBE:?}"
 need_cluster_tools
-need jq zstd tar
+need jq zstd tar sqlite3
 cluster_up 3
 
 probe() { in_node 1 "$LIVEPROBE" 3000 >"$scratch/probe.json" 2>/dev/null || true; cat "$scratch/probe.json"; }
@@ -27,16 +27,22 @@ probe >/dev/null
 pass "all up: quorate, 3 members, versions and addresses as corosync-cmapctl says"
 
 # A live-host snapshot on node 1 records this runtime view in its manifest:
-# the node's mount namespace gets a fixture's db and host files in place.
+# the node's mount namespace gets a fixture's db and host files in place,
+# with the running cluster's own corosync.conf as /etc/corosync/corosync.conf.
 make_node --preset typical --cluster testclu --node pve1
 make_key
+# Make the fixture one of this cluster's nodes: its name and its /etc/pve copy.
+echo node1 >"$scratch/hostname"
+sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
+  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf'"
 as_pve_node() {
   ip netns exec "$(node_ns 1)" unshare -m sh -c '
     mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
     mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
     mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
-    mount --bind "$2/etc/hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
-    shift 2 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "$@"
+    mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
+    mount --bind "$3" /etc/corosync/corosync.conf &&
+    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "$cluster_dir/corosync.conf" "$@"
 }
 as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key" --json >"$scratch/snap.json" ||
   fail "live snapshot: $(cat "$scratch/snap.json")"
@@ -48,12 +54,21 @@ as_pve_node "$PMXSNAP" snapshot --repo "$scratch/repo-offline" --key "$key" --of
 [ "$(jq -r .runtime_recorded "$scratch/snap.json")" = false ] || fail "--offline probed corosync"
 pass "a live snapshot records the runtime view (quorate, 3 members); --offline does not probe"
 
+doctor_live() { as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true; }
+doctor_status() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .status] | first' "$scratch/doctor.json"; }
+doctor_live
+for id in runtime.cmap runtime.config-version quorum.state; do
+  [ "$(doctor_status "$id")" = ok ] || fail "healthy cluster: $id is $(doctor_status "$id"): $(cat "$scratch/doctor.json")"
+done
+pass "doctor on a healthy cluster: runtime.cmap, runtime.config-version and quorum.state ok"
+
 sed -i 's/config_version: 1/config_version: 2/' "$cluster_dir/corosync.conf"
 probe >/dev/null
 [ "$(field .config_version)" = 1 ] && [ "$(cmap totem.config_version)" = 1 ] || fail "runtime config_version"
 run 0 "$PMXSNAP" inspect "$cluster_dir/corosync.conf" --json
 [ "$(jq -r .config_version <<<"$out")" = 2 ] || fail "file config_version"
 pass "config_version raised in the file (2) but not reloaded: runtime still 1"
+sed -i 's/config_version: 2/config_version: 1/' "$cluster_dir/corosync.conf"
 
 # A corosync that accepts the IPC connection but never answers: the real
 # daemon, stopped with SIGSTOP. The probe must give up within its bound.
@@ -61,11 +76,16 @@ kill -STOP "${cluster_pids[1]}"
 start=$(date +%s%N)
 in_node 1 "$LIVEPROBE" 1500 >"$scratch/probe.json" 2>/dev/null || true
 took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+start=$(date +%s%N)
+doctor_live
+doctor_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 kill -CONT "${cluster_pids[1]}"
+[ "$(doctor_status runtime.cmap)" = fail ] || fail "doctor against a hung corosync: $(cat "$scratch/doctor.json")"
+[ "$doctor_ms" -lt 10000 ] || fail "doctor took ${doctor_ms} ms against a hung corosync (bound: 10 s)"
 [ "$(field .reachable)" = false ] || fail "a hung corosync was reported reachable"
 contains "$(field .error)" "did not answer within 1500 ms"
 [ "$took_ms" -lt 5000 ] || fail "the probe took ${took_ms} ms against a hung corosync"
-pass "a hung corosync (SIGSTOP) gives up after ${took_ms} ms with a clear error"
+pass "a hung corosync (SIGSTOP): the probe gives up after ${took_ms} ms, doctor finishes in ${doctor_ms} ms"
 wait_for_members 1 3
 
 stop_node 3
@@ -81,6 +101,10 @@ wait_for_members 1 1
 probe >/dev/null
 [ "$(field .quorate)" = false ] && quorumtool | grep -q 'Quorate: *No' || fail "two stopped: still quorate?"
 pass "two nodes stopped: not quorate"
+doctor_live
+[ "$(doctor_status quorum.state)" = fail ] || fail "doctor with two nodes stopped: $(cat "$scratch/doctor.json")"
+[ "$(jq -r .first_failing_layer "$scratch/doctor.json")" = quorum ] || fail "first failing layer should be quorum"
+pass "doctor with two nodes stopped: quorum.state fails, first failing layer quorum"
 
 stop_node 1
 start=$(date +%s%N)
@@ -91,3 +115,9 @@ took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
   fail "error: $(field .error)"
 in_node 1 corosync-cmapctl -g totem.cluster_name >/dev/null 2>&1 && fail "cmapctl still answers"
 pass "corosync stopped on the node read: the CMAP error, in ${took_ms} ms"
+doctor_live
+[ "$(doctor_status runtime.cmap)" = fail ] || fail "doctor with corosync stopped: $(cat "$scratch/doctor.json")"
+[ "$(jq -r .first_failing_layer "$scratch/doctor.json")" = corosync ] || fail "first failing layer should be corosync"
+contains "$(jq -r '.findings[] | select(.id == "runtime.cmap") | .meaning' "$scratch/doctor.json")" \
+  "cannot initialize CMAP service"
+pass "doctor with corosync stopped: runtime.cmap fails with the CMAP message, first failing layer corosync"
