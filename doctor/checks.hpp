@@ -13,6 +13,11 @@ std::vector<Finding>
 check_runtime(const Inputs& in);         // runtime.cmap, runtime.config-version, quorum.state
 Finding check_authkey(const Inputs& in); // auth.authkey
 Finding check_db(const Inputs& in);      // pmxcfs.db
-std::vector<Finding> check_log(const Inputs& in); // log.patterns
+std::vector<Finding> check_log(const Inputs& in);      // log.patterns
+std::vector<Finding> check_services(const Inputs& in); // service.corosync, service.pve-cluster
+std::vector<Finding> check_network(const Inputs& in); // net.ring-addr, net.name-resolution, net.mtu
+std::vector<Finding> check_membership(const Inputs& in); // runtime.links, quorum.partition
+std::vector<Finding> check_pmxcfs(const Inputs& in);     // pmxcfs.mount, pmxcfs.nodes
+Finding check_time(const Inputs& in);                    // time.sync
 
 } // namespace pmxsnap::doctor

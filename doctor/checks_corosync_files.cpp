@@ -126,8 +126,8 @@ Finding check_node_name(const Inputs& in) {
     f.status = Status::fail;
     f.meaning = "no nodelist entry names this host: corosync logs \"No valid name found for "
                 "nodeid\" and cannot join";
-    f.decision = "fix the node's name (or ring0_addr) in the cluster-wide copy " + copy.name +
-                 ", or the hostname in /etc/hostname";
+    f.decision = "fix the node's name (or ring0_addr) in the cluster-wide copy "
+                 "/etc/pve/corosync.conf (raise config_version), or the hostname in /etc/hostname";
     return f;
 }
 

@@ -34,7 +34,11 @@ const Pattern patterns[] = {
 
 std::vector<Finding> check_log(const Inputs& in) {
     if (!in.log)
-        return {skipped("log.patterns", Layer::any, "no log given (--log FILE)")};
+        return {skipped("log.patterns", Layer::any,
+                        in.log_source == "journal"
+                            ? "no journal readable on this host; save one with `journalctl -b -u "
+                              "corosync -u pve-cluster > FILE` and pass --log FILE"
+                            : "no log given (--log FILE)")};
     std::vector<Finding> findings;
     for (const auto& pattern : patterns) {
         std::regex re(pattern.regex);
@@ -51,14 +55,17 @@ std::vector<Finding> check_log(const Inputs& in) {
         if (lines.empty())
             continue;
         Finding f{"log.patterns", Layer::any, Status::warn};
-        f.evidence = {
-            {"pattern", pattern.regex}, {"lines", lines}, {"explained_by", pattern.explained_by}};
+        f.evidence = {{"source", in.log_source},
+                      {"pattern", pattern.regex},
+                      {"lines", lines},
+                      {"explained_by", pattern.explained_by}};
         f.meaning = pattern.meaning;
         f.decision = std::string("see the ") + pattern.explained_by + " finding";
         findings.push_back(std::move(f));
     }
     if (findings.empty()) {
         Finding f{"log.patterns", Layer::any};
+        f.evidence = {{"source", in.log_source}};
         f.meaning = "none of the known failure patterns appears in the log";
         findings.push_back(std::move(f));
     }

@@ -36,6 +36,25 @@ void render(cli::Output& out, const Report& report, bool colour) {
     }
 }
 
+// The order of doctor-checks.md; the report keeps it within each layer.
+std::vector<Finding> run_checks(const Inputs& in) {
+    std::vector<Finding> findings;
+    auto add = [&findings](std::vector<Finding> more) {
+        for (auto& f : more)
+            findings.push_back(std::move(f));
+    };
+    add(check_services(in));
+    add(check_corosync_files(in));
+    add(check_network(in));
+    add(check_runtime(in));
+    add(check_membership(in));
+    add({check_authkey(in), check_time(in)});
+    add(check_pmxcfs(in));
+    add({check_db(in)});
+    add(check_log(in));
+    return findings;
+}
+
 } // namespace
 
 cli::Command register_command(CLI::App& app, cli::Context& context) {
@@ -48,13 +67,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     return {sub, [&context, log_file]() {
                 GatherOptions options{context.options.offline, context.options.repo, *log_file};
                 auto in = gather(context.host(), options);
-                std::vector<Finding> findings = check_corosync_files(in);
-                for (auto& f : check_runtime(in))
-                    findings.push_back(std::move(f));
-                findings.push_back(check_authkey(in));
-                findings.push_back(check_db(in));
-                for (auto& f : check_log(in))
-                    findings.push_back(std::move(f));
+                auto findings = run_checks(in);
                 auto report = make_report(std::move(findings));
                 if (context.out.json_mode())
                     context.out.json(report.to_json());

@@ -4,12 +4,15 @@
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
+#include "pmxsnap/host/journal.hpp"
+#include "pmxsnap/host/names.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/sha256.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <map>
 
 namespace pmxsnap::doctor {
@@ -91,7 +94,60 @@ void read_snapshots(Inputs& in, const std::string& repo_path) {
     }
 }
 
+void probe_host(Inputs& in) {
+    in.probed_host = true;
+    for (const char* unit : {"corosync.service", "pve-cluster.service"})
+        in.units[unit] = host::unit_state(unit, std::chrono::seconds(2));
+    in.interfaces = host::interface_addresses();
+    for (const auto& address : in.interfaces)
+        if (!in.interface_mtus.count(address.interface))
+            if (auto mtu = host::interface_mtu(address.interface))
+                in.interface_mtus[address.interface] = *mtu;
+    in.pve_mount = host::mount_at(host::current_mounts(), host::paths::pve_mount);
+    in.clock = host::clock_state();
+}
+
+// The names that matter to corosync and pmxcfs: this host's and every node's.
+std::vector<std::string> names_to_resolve(const Inputs& in) {
+    std::vector<std::string> names;
+    if (!in.node.empty())
+        names.push_back(in.node);
+    if (const auto* config = in.effective_config())
+        for (const auto& node : config->nodes)
+            if (!node.name.empty() &&
+                std::find(names.begin(), names.end(), node.name) == names.end())
+                names.push_back(node.name);
+    return names;
+}
+
+void resolve(Inputs& in, bool use_resolver) {
+    auto names = names_to_resolve(in);
+    if (use_resolver) {
+        auto resolution = host::resolve_names(names, std::chrono::seconds(2));
+        in.resolved = std::move(resolution.addresses);
+        in.resolution_timed_out = resolution.timed_out;
+        in.resolution_source = "getaddrinfo";
+        return;
+    }
+    in.resolution_source = in.host.resolve(host::paths::hosts).string();
+    auto hosts = in.host.read_text_if_exists(host::paths::hosts).value_or("");
+    for (const auto& name : names)
+        in.resolved[name] = host::hosts_file_addresses(hosts, name);
+}
+
 } // namespace
+
+const corosync::Config* Inputs::effective_config() const {
+    for (const auto* copy : {&local, &cluster})
+        if (copy->parsed && copy->parsed->ok())
+            return &*copy->parsed->config;
+    return nullptr;
+}
+
+const corosync::Node* Inputs::this_node() const {
+    const auto* config = effective_config();
+    return config && !node.empty() ? config->find_node_by_name(node) : nullptr;
+}
 
 Inputs gather(const host::Host& host, const GatherOptions& options) {
     Inputs in(host);
@@ -108,10 +164,19 @@ Inputs gather(const host::Host& host, const GatherOptions& options) {
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
         in.authkey_sha256 = sha256_hex(*key);
     read_snapshots(in, options.repo);
-    if (!options.offline && host.is_live())
+    bool live = !options.offline && host.is_live();
+    if (live) {
         in.live = corosync::probe_live_cluster(std::chrono::seconds(3));
-    if (!options.log_file.empty())
+        probe_host(in);
+    }
+    resolve(in, live);
+    if (!options.log_file.empty()) {
         in.log = read_file(options.log_file, 256 << 20);
+        in.log_source = options.log_file;
+    } else if (live) {
+        in.log = host::journal_this_boot({"corosync.service", "pve-cluster.service"}, 100000);
+        in.log_source = "journal";
+    }
     return in;
 }
 

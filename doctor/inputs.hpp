@@ -7,9 +7,14 @@
 #include "pmxsnap/configdb/tree.hpp"
 #include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/host/clock.hpp"
 #include "pmxsnap/host/host.hpp"
+#include "pmxsnap/host/interfaces.hpp"
+#include "pmxsnap/host/mounts.hpp"
+#include "pmxsnap/host/units.hpp"
 #include "pmxsnap/repo/repository.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +41,26 @@ struct Inputs {
     std::vector<repo::Snapshot> newest_per_node;       // this cluster, every node
     std::optional<std::string> last_snapshot_corosync; // this node's newest archive's copy
     std::optional<corosync::LiveView> live;            // nullopt when --offline
-    std::optional<std::string> log;                    // --log FILE
+    std::optional<std::string> log;                    // --log FILE, or this boot's journal
+    std::string log_source;                            // "FILE" or "journal"
+
+    // The live host's own state; empty/nullopt when --offline or --root.
+    bool probed_host = false;
+    std::map<std::string, host::UnitState> units; // "corosync.service" → state
+    std::vector<host::InterfaceAddress> interfaces;
+    std::map<std::string, unsigned> interface_mtus;
+    std::optional<host::Mount> pve_mount;
+    std::optional<host::ClockState> clock;
+
+    // Names → addresses: getaddrinfo on the live host, the root's /etc/hosts
+    // otherwise (source says which).
+    std::map<std::string, std::vector<std::string>> resolved;
+    std::string resolution_source;
+    bool resolution_timed_out = false;
+
+    // The corosync.conf corosync itself reads when it parses, else the cluster copy.
+    const corosync::Config* effective_config() const;
+    const corosync::Node* this_node() const;
 };
 
 struct GatherOptions {

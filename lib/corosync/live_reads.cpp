@@ -128,8 +128,9 @@ void read_links(LiveView& view) {
             continue;
         for (int link = 0; link < CFG_MAX_LINKS; ++link)
             if (status.link_status[link].enabled)
-                view.links.push_back(
-                    {node.nodeid, link, true, status.link_status[link].connected != 0});
+                view.links.push_back({node.nodeid, link, true,
+                                      status.link_status[link].connected != 0,
+                                      status.link_status[link].mtu});
     }
     corosync_cfg_finalize(handle);
 }

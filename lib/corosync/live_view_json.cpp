@@ -33,7 +33,8 @@ nlohmann::json LiveView::to_json() const {
         link_list.push_back({{"nodeid", l.nodeid},
                              {"link", l.link},
                              {"enabled", l.enabled},
-                             {"connected", l.connected}});
+                             {"connected", l.connected},
+                             {"mtu", l.mtu}});
     return {{"reachable", reachable},
             {"error", error},
             {"local_nodeid", local_nodeid},
@@ -74,7 +75,8 @@ LiveView LiveView::from_json(const nlohmann::json& json) {
         view.quorum = optional_from<std::uint32_t>(json, "quorum");
         for (const auto& l : json.at("links"))
             view.links.push_back({l.at("nodeid").get<std::uint32_t>(), l.at("link").get<int>(),
-                                  l.at("enabled").get<bool>(), l.at("connected").get<bool>()});
+                                  l.at("enabled").get<bool>(), l.at("connected").get<bool>(),
+                                  l.value("mtu", 0u)});
     } catch (const nlohmann::json::exception& e) {
         LiveView broken;
         broken.error = std::string("unreadable probe answer: ") + e.what();

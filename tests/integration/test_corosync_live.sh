@@ -41,8 +41,19 @@ as_pve_node() {
     mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
     mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
     mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
-    mount --bind "$3" /etc/corosync/corosync.conf &&
-    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "$cluster_dir/corosync.conf" "$@"
+    mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
+    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "${NODE_CONF:-$cluster_dir/corosync.conf}" "$@"
+}
+write_hosts() { # the address node1 resolves to
+  { echo "127.0.0.1 localhost"; echo "$1 node1.test node1"
+    echo "$(node_address 2) node2"; echo "$(node_address 3) node3"; } >"$scratch/hosts"
+}
+write_hosts "$(node_address 1)"
+# Both copies of corosync.conf (the file and the db's /etc/pve copy) become FILE.
+use_conf() {
+  NODE_CONF=$1
+  sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
+    "update tree set data = readfile('$1') where parent = 0 and name = 'corosync.conf'"
 }
 as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key" --json >"$scratch/snap.json" ||
   fail "live snapshot: $(cat "$scratch/snap.json")"
@@ -57,10 +68,41 @@ pass "a live snapshot records the runtime view (quorate, 3 members); --offline d
 doctor_live() { as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true; }
 doctor_status() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .status] | first' "$scratch/doctor.json"; }
 doctor_live
-for id in runtime.cmap runtime.config-version quorum.state; do
+for id in conf.parse conf.nodeid-name net.ring-addr net.name-resolution runtime.cmap \
+          runtime.config-version runtime.links quorum.state quorum.partition; do
   [ "$(doctor_status "$id")" = ok ] || fail "healthy cluster: $id is $(doctor_status "$id"): $(cat "$scratch/doctor.json")"
 done
-pass "doctor on a healthy cluster: runtime.cmap, runtime.config-version and quorum.state ok"
+# time.sync reads this machine's clock, which the cluster does not own.
+not_ok=$(jq -r '[.findings[] | select(.layer == "corosync" or .layer == "quorum")
+                 | select(.id != "time.sync" and .status != "ok" and .status != "skip") | .id] | join(",")' "$scratch/doctor.json")
+[ -z "$not_ok" ] || fail "healthy cluster: $not_ok not ok: $(cat "$scratch/doctor.json")"
+[ "$(jq -r '.findings[] | select(.id == "net.ring-addr") | .evidence.ring0_addr.interface' "$scratch/doctor.json")" = eth0 ] ||
+  fail "ring0_addr should be found on eth0"
+pass "doctor on a healthy cluster: every corosync and quorum check ok (ring0_addr on eth0)"
+
+sed 's/name: node1$/name: node1-renamed/' "$cluster_dir/corosync.conf" >"$scratch/renamed.conf"
+use_conf "$scratch/renamed.conf"
+doctor_live
+[ "$(doctor_status conf.nodeid-name)" = fail ] || fail "renamed node: $(cat "$scratch/doctor.json")"
+[ "$(jq -r .first_failing_layer "$scratch/doctor.json")" = corosync ] || fail "renamed: first failing layer"
+pass "nodelist name changed (no entry for this host): conf.nodeid-name fails"
+
+sed "s/ring0_addr: $(node_address 1)\$/ring0_addr: 198.18.0.99/" "$cluster_dir/corosync.conf" >"$scratch/moved.conf"
+use_conf "$scratch/moved.conf"
+doctor_live
+[ "$(doctor_status net.ring-addr)" = fail ] || fail "ring0_addr elsewhere: $(cat "$scratch/doctor.json")"
+contains "$(jq -r '.findings[] | select(.id == "net.ring-addr") | .meaning' "$scratch/doctor.json")" \
+  "ring0_addr 198.18.0.99 of node node1 is on no local interface"
+pass "ring0_addr on no interface: net.ring-addr fails, naming the address"
+use_conf "$cluster_dir/corosync.conf"
+
+write_hosts 198.18.0.77
+doctor_live
+[ "$(doctor_status net.name-resolution)" = warn ] || fail "hosts elsewhere: $(cat "$scratch/doctor.json")"
+contains "$(jq -r '.findings[] | select(.id == "net.name-resolution") | .evidence.problems[0]' "$scratch/doctor.json")" \
+  "node1 resolves to 198.18.0.77, its ring0_addr is $(node_address 1)"
+write_hosts "$(node_address 1)"
+pass "/etc/hosts pointing the node name elsewhere: net.name-resolution warns"
 
 sed -i 's/config_version: 1/config_version: 2/' "$cluster_dir/corosync.conf"
 probe >/dev/null
@@ -104,7 +146,11 @@ pass "two nodes stopped: not quorate"
 doctor_live
 [ "$(doctor_status quorum.state)" = fail ] || fail "doctor with two nodes stopped: $(cat "$scratch/doctor.json")"
 [ "$(jq -r .first_failing_layer "$scratch/doctor.json")" = quorum ] || fail "first failing layer should be quorum"
-pass "doctor with two nodes stopped: quorum.state fails, first failing layer quorum"
+[ "$(doctor_status quorum.partition)" = warn ] &&
+  [ "$(jq -r '.findings[] | select(.id == "quorum.partition") | .evidence.missing | join(",")' "$scratch/doctor.json")" = node2,node3 ] ||
+  fail "quorum.partition should name node2 and node3: $(cat "$scratch/doctor.json")"
+[ "$(doctor_status runtime.links)" = warn ] || fail "runtime.links with peers down: $(cat "$scratch/doctor.json")"
+pass "doctor with two nodes stopped: quorum.state fails (first failing layer quorum), quorum.partition names node2 and node3"
 
 stop_node 1
 start=$(date +%s%N)

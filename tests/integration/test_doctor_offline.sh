@@ -81,3 +81,26 @@ run 2 "$PMXSNAP" doctor --root "$scratch/root" --offline --log "$scratch/no-such
 one_line "$err"
 contains "$err" "no-such-log"
 pass "an unreadable --log is an error (exit 2)"
+
+# Names under --root come from the root's /etc/hosts, not this machine's resolver.
+cp "$scratch/root/etc/hosts" "$scratch/hosts.good"
+sed -i 's/^198\.18\.0\.12 /198.18.0.99 /' "$scratch/root/etc/hosts"
+run 1 doctor
+[ "$(status_of net.name-resolution)" = warn ] || fail "hosts: $out"
+[ "$(jq -r '.findings[] | select(.id == "net.name-resolution") | .evidence.source' <<<"$out")" = "$scratch/root/etc/hosts" ] ||
+  fail "name resolution should read the root's /etc/hosts"
+contains "$(jq -r '.findings[] | select(.id == "net.name-resolution") | .evidence.problems[0]' <<<"$out")" \
+  "pve2 resolves to 198.18.0.99, its ring0_addr is 198.18.0.12"
+cp "$scratch/hosts.good" "$scratch/root/etc/hosts"
+pass "under --root, a node name pointing elsewhere in the root's /etc/hosts: net.name-resolution warns"
+
+# A node directory in /etc/pve/nodes that the nodelist does not know.
+cp "$db" "$scratch/config.db.good"
+sqlite3 "$db" "insert into tree select 99998, inode, 99998, 4, 1000, 4, 'pve9', NULL from tree where name = 'nodes' and parent = 0"
+run 1 doctor
+[ "$(status_of pmxcfs.nodes)" = warn ] || fail "extra node dir: $out"
+[ "$(jq -r '.findings[] | select(.id == "pmxcfs.nodes") | .evidence.extra[0]' <<<"$out")" = pve9 ] || fail "extra: $out"
+cp "$scratch/config.db.good" "$db"
+run 0 doctor
+[ "$(status_of pmxcfs.nodes)" = ok ] || fail "pmxcfs.nodes after restore: $out"
+pass "a node directory the nodelist does not know: pmxcfs.nodes warns and names it"

@@ -36,6 +36,7 @@ struct LiveLink {
     int link = 0;
     bool enabled = false;
     bool connected = false;
+    unsigned mtu = 0; // knet's detected path MTU (payload), 0 when unknown
 };
 
 struct LiveView {
