@@ -2,6 +2,7 @@
 // the one-line message and exit code of DESIGN.md's contract.
 #include "commands.hpp"
 #include "context.hpp"
+#include "diff_command.hpp"
 #include "doctor_command.hpp"
 #include "snapshot_command.hpp"
 #include "verify_command.hpp"
@@ -27,7 +28,8 @@ int main(int argc, char** argv) {
     std::vector<cli::Command> commands = {
         cli::register_keygen(app, context),     snapshot::register_command(app, context),
         cli::register_list(app, context),       cli::register_inspect(app, context),
-        verify::register_command(app, context), doctor::register_command(app, context)};
+        verify::register_command(app, context), diff::register_command(app, context),
+        doctor::register_command(app, context)};
     for (auto& command : commands)
         command.app->fallthrough();
 

@@ -1,9 +1,9 @@
 #include "snapshot.hpp"
 
-#include "capture.hpp"
 #include "write_archive.hpp"
 
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/capture/capture.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/node_lock.hpp"
@@ -89,8 +89,9 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         fail("{}: no signing key; create one with `pmxsnap keygen` (or give --key)",
              options.key.string());
     auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
-    auto probe = host.is_live() && !options.offline ? LiveProbe::yes : LiveProbe::no;
-    auto captured = timed("capture", [&] { return capture(host, options.note, probe); });
+    auto probe =
+        host.is_live() && !options.offline ? capture::LiveProbe::yes : capture::LiveProbe::no;
+    auto captured = timed("capture", [&] { return capture::capture(host, options.note, probe); });
     auto& manifest = captured.manifest;
     check_directory_name("cluster name", manifest.cluster);
     check_directory_name("node name", manifest.node);

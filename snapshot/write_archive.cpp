@@ -16,7 +16,7 @@ void stream_file(archive::Writer& writer, const archive::Member& member, const f
 
 } // namespace
 
-WrittenArchive write_archive(const Capture& c, const std::string& manifest_json, int fd,
+WrittenArchive write_archive(const capture::Capture& c, const std::string& manifest_json, int fd,
                              const fs::path& shown_as) {
     WrittenArchive result;
     crypto::Blake2b512 hasher;

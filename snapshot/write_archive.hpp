@@ -4,7 +4,7 @@
 // file is never read back). Throws pmxsnap::Error (disk full, I/O).
 #pragma once
 
-#include "capture.hpp"
+#include "pmxsnap/capture/capture.hpp"
 
 #include <array>
 #include <cstdint>
@@ -16,7 +16,7 @@ struct WrittenArchive {
     std::int64_t size = 0;
 };
 
-WrittenArchive write_archive(const Capture& capture, const std::string& manifest_json, int fd,
-                             const fs::path& shown_as);
+WrittenArchive write_archive(const capture::Capture& capture, const std::string& manifest_json,
+                             int fd, const fs::path& shown_as);
 
 } // namespace pmxsnap::snapshot

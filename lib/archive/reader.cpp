@@ -154,6 +154,11 @@ void Reader::read_manifest() {
 }
 
 void Reader::stream_member(const Member& expected, MemberHandler& handler) {
+    if (!handler.wants(expected)) {
+        if (archive_read_data_skip(tar_.get()) != ARCHIVE_OK)
+            fail_tar("member '" + expected.path + "'");
+        return;
+    }
     handler.begin(expected);
     if (expected.is_directory) {
         handler.end(expected);

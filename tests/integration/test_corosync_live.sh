@@ -65,6 +65,18 @@ as_pve_node "$PMXSNAP" snapshot --repo "$scratch/repo-offline" --key "$key" --of
 [ "$(jq -r .runtime_recorded "$scratch/snap.json")" = false ] || fail "--offline probed corosync"
 pass "a live snapshot records the runtime view (quorate, 3 members); --offline does not probe"
 
+# diff latest live on the node: identical files, and the running column as corosync-cmapctl says.
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --json >"$scratch/diff.json" || fail "diff latest live: $(cat "$scratch/diff.json")"
+running() { jq -r "[.corosync.running[] | select(.when == \"now\")][0] | $1" "$scratch/diff.json"; }
+[ "$(running .config_version)" = "$(cmap totem.config_version)" ] || fail "diff running config_version: $(jq -c .corosync "$scratch/diff.json")"
+[ "$(running '[.nodelist[] | "\(.nodeid)=\(.name)=\(.ring0_addr)"] | join(" ")')" = \
+  "$(for i in 1 2 3; do printf '%s=%s=%s ' "$(cmap nodelist.node.$((i-1)).nodeid)" "$(cmap nodelist.node.$((i-1)).name)" "$(cmap nodelist.node.$((i-1)).ring0_addr)"; done | sed 's/ $//')" ] ||
+  fail "diff running nodelist: $(jq -c .corosync.running "$scratch/diff.json")"
+[ "$(running .members)" = 3 ] && [ "$(jq -r .corosync.running_uses "$scratch/diff.json")" = /etc/corosync/corosync.conf ] ||
+  fail "diff running: $(jq -c .corosync "$scratch/diff.json")"
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --path '/etc/corosync/*' >"$scratch/diff.txt" 2>&1 || true
+pass "diff latest live: the running column (config_version, nodelist, 3 members) agrees with corosync-cmapctl; corosync uses /etc/corosync/corosync.conf"
+
 doctor_live() { as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true; }
 doctor_status() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .status] | first' "$scratch/doctor.json"; }
 doctor_live

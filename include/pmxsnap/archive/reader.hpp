@@ -31,6 +31,10 @@ struct ReaderLimits {
 class MemberHandler {
   public:
     virtual ~MemberHandler() = default;
+    // A member not wanted is stepped over: no begin/data/end, no digest (its
+    // bytes still pass through zstd, whose frame checksum covers them). Only
+    // a reader that uses none of its content may say no.
+    virtual bool wants(const Member&) { return true; }
     virtual void begin(const Member&) {}
     virtual void data(std::string_view) {}
     virtual void end(const Member&) {}

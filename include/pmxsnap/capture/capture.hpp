@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace pmxsnap::snapshot {
+namespace pmxsnap::capture {
 
 struct Capture {
     std::unique_ptr<TempDir> scratch;
@@ -42,4 +42,4 @@ Capture capture(const host::Host& host, const std::string& note, LiveProbe probe
 // /etc/pve). Globs are expanded under --root.
 std::vector<std::string> node_local_files(const host::Host& host);
 
-} // namespace pmxsnap::snapshot
+} // namespace pmxsnap::capture

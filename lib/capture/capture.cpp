@@ -1,4 +1,4 @@
-#include "capture.hpp"
+#include "pmxsnap/capture/capture.hpp"
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/state_digest.hpp"
@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <set>
 
-namespace pmxsnap::snapshot {
+namespace pmxsnap::capture {
 namespace {
 
 constexpr unsigned www_data_gid = 33;
@@ -223,4 +223,4 @@ Capture capture(const host::Host& host, const std::string& note, LiveProbe probe
     return c;
 }
 
-} // namespace pmxsnap::snapshot
+} // namespace pmxsnap::capture

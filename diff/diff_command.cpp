@@ -1,0 +1,71 @@
+#include "diff_command.hpp"
+
+#include "corosync_copies.hpp"
+#include "report.hpp"
+
+#include <memory>
+
+namespace pmxsnap::diff {
+namespace {
+
+struct Arguments {
+    std::string a, b;
+    bool stat = false;
+    bool show_secrets = false;
+    std::vector<std::string> paths;
+};
+
+ExitCode run(cli::Context& context, const Arguments& args) {
+    SourceOptions sources{context.options.repo, context.options.offline};
+    auto host = context.host();
+    auto a = open_side(args.a, host, sources);
+    auto b = open_side(args.b, host, sources);
+    for (const auto* side : {&a, &b})
+        for (const auto& note : side->notes)
+            context.out.warn("{}: {}", side->spec, note);
+    if (a.manifest.cluster != b.manifest.cluster)
+        context.out.warn("{} is of cluster {}, {} of cluster {}: comparing anyway", args.a,
+                         a.manifest.cluster, args.b, b.manifest.cluster);
+
+    CompareOptions options;
+    options.path_globs = args.paths;
+    options.show_secrets = args.show_secrets;
+    options.cluster_wide_only = a.manifest.node != b.manifest.node;
+
+    Report report;
+    report.a = &a;
+    report.b = &b;
+    report.cross_node = options.cluster_wide_only;
+    report.paths_compared = count_compared(a, b, options);
+    report.changes = find_changes(a, b, options);
+    describe_changes(report.changes, a, b, options, report.reads);
+    report.corosync = corosync_copies(a, b);
+
+    if (context.out.json_mode())
+        context.out.json(report.to_json());
+    else
+        for (const auto& line : report.text(args.stat))
+            context.out.say("{}", line);
+    return report.identical() ? ExitCode::ok : ExitCode::findings;
+}
+
+} // namespace
+
+cli::Command register_command(CLI::App& app, cli::Context& context) {
+    auto args = std::make_shared<Arguments>();
+    auto* sub = app.add_subcommand("diff", "What changed between two snapshots, or a snapshot "
+                                           "and the live node");
+    cli::add_global_options(*sub, context.options);
+    sub->add_option("A", args->a, "archive path, live, latest, latest@NODE or latest~K")
+        ->required();
+    sub->add_option("B", args->b, "archive path, live, latest, latest@NODE or latest~K")
+        ->required();
+    sub->add_flag("--stat", args->stat, "One line per changed path, no content");
+    sub->add_option("--path", args->paths, "Compare only paths matching GLOB (repeatable)")
+        ->type_name("GLOB");
+    sub->add_flag("--show-secrets", args->show_secrets,
+                  "Show secret files and values instead of masking them");
+    return {sub, [&context, args]() { return run(context, *args); }};
+}
+
+} // namespace pmxsnap::diff

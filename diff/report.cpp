@@ -1,0 +1,243 @@
+#include "report.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace pmxsnap::diff {
+namespace {
+
+nlohmann::json side_json(const Side& side) {
+    const auto& m = side.manifest;
+    return {
+        {"spec", side.spec},
+        {"source", side.label},
+        {"kind", side.is_live ? "live" : "archive"},
+        {"archive", side.is_live ? nlohmann::json(nullptr) : nlohmann::json(side.archive.string())},
+        {"cluster", m.cluster},
+        {"node", m.node},
+        {"captured_at", side.is_live ? nlohmann::json(nullptr) : nlohmann::json(m.captured_at)},
+        {"db_version", m.db.root_version},
+        {"notes", side.notes}};
+}
+
+nlohmann::json member_json(const archive::Member* member, bool secret) {
+    if (!member)
+        return nullptr;
+    nlohmann::json out = {{"type", member->is_directory ? "directory" : "file"},
+                          {"size", member->size},
+                          {"mode", fmt::format("{:04o}", member->mode)},
+                          {"uid", member->uid},
+                          {"gid", member->gid}};
+    if (!secret && !member->is_directory)
+        out["sha256"] = member->sha256;
+    if (member->pmxcfs)
+        out["pmxcfs"] = {{"inode", member->pmxcfs->inode},
+                         {"version", member->pmxcfs->version},
+                         {"writer", member->pmxcfs->writer}};
+    return out;
+}
+
+std::string version_note(const Change& c) {
+    const auto* a = c.before && c.before->pmxcfs ? &*c.before->pmxcfs : nullptr;
+    const auto* b = c.after && c.after->pmxcfs ? &*c.after->pmxcfs : nullptr;
+    if (a && b && (a->version != b->version || a->writer != b->writer))
+        return fmt::format(" (pmxcfs version {} → {}, writer node {} → {})", a->version, b->version,
+                           a->writer, b->writer);
+    if (a && b)
+        return fmt::format(" (pmxcfs version {}, writer node {})", a->version, a->writer);
+    if (a || b)
+        return fmt::format(" (pmxcfs version {}, writer node {})", (a ? a : b)->version,
+                           (a ? a : b)->writer);
+    return {};
+}
+
+std::string value_text(const nlohmann::json& value) {
+    return value.is_null() ? "" : value.get<std::string>();
+}
+
+// "[snap1]" and "[OPTIONS]" as written; "rbd: store1" quoted.
+std::string section_name(const std::string& name) {
+    return name.starts_with("[") ? name : "'" + name + "'";
+}
+
+void add_section_lines(std::vector<std::string>& out, const nlohmann::json& sections) {
+    for (const auto& s : sections) {
+        auto section = s["section"].get<std::string>();
+        auto where = section.empty() ? std::string() : section_name(section) + " ";
+        if (s["key"].is_null())
+            out.push_back(fmt::format("    section {} {}", section_name(section),
+                                      s["before"].is_null() ? "added" : "removed"));
+        else if (s["before"].is_null())
+            out.push_back(fmt::format("    {}+ {}: {}", where, s["key"].get<std::string>(),
+                                      value_text(s["after"])));
+        else if (s["after"].is_null())
+            out.push_back(fmt::format("    {}- {}: {}", where, s["key"].get<std::string>(),
+                                      value_text(s["before"])));
+        else
+            out.push_back(fmt::format("    {}{}: {} → {}", where, s["key"].get<std::string>(),
+                                      value_text(s["before"]), value_text(s["after"])));
+    }
+}
+
+void add_corosync_lines(std::vector<std::string>& out, const nlohmann::json& c) {
+    if (!c.contains("config_version")) {
+        for (const char* side : {"before_error", "after_error"})
+            if (!c[side].is_null())
+                out.push_back("    does not parse: " + c[side].get<std::string>());
+        return;
+    }
+    const auto& v = c["config_version"];
+    if (v["before"] != v["after"])
+        out.push_back(
+            fmt::format("    config_version {} → {}", v["before"].dump(), v["after"].dump()));
+    for (const auto& n : c["nodes"])
+        out.push_back(fmt::format(
+            "    node {}: {}{}", n["nodeid"].get<std::uint32_t>(), n["change"].get<std::string>(),
+            n["what"].get<std::string>().empty()
+                ? fmt::format(" {}{}", n["before"].get<std::string>(),
+                              n["after"].get<std::string>())
+                : fmt::format(" {} {} → {}", n["what"].get<std::string>(),
+                              n["before"].get<std::string>(), n["after"].get<std::string>())));
+    for (const auto& k : c["keys"])
+        out.push_back(fmt::format("    {}: {} → {}", k["path"].get<std::string>(),
+                                  k["before"].is_null() ? "(none)" : k["before"].get<std::string>(),
+                                  k["after"].is_null() ? "(none)" : k["after"].get<std::string>()));
+}
+
+void add_change_lines(std::vector<std::string>& out, const Change& c) {
+    out.push_back(fmt::format("{:<9} {}{}", to_string(c.status), c.path, version_note(c)));
+    if (c.status == Status::metadata) {
+        out.push_back(fmt::format("    mode {:04o} → {:04o}, owner {}:{} → {}:{}", c.before->mode,
+                                  c.after->mode, c.before->uid, c.before->gid, c.after->uid,
+                                  c.after->gid));
+        return;
+    }
+    if (c.secret && c.unified.empty()) {
+        out.push_back("    secret: content not shown (--show-secrets)");
+        return;
+    }
+    if (c.binary) {
+        out.push_back("    binary files differ");
+        return;
+    }
+    if (c.detail.contains("corosync"))
+        add_corosync_lines(out, c.detail["corosync"]);
+    if (c.detail.contains("sections"))
+        add_section_lines(out, c.detail["sections"]);
+    std::istringstream lines(c.unified);
+    std::string line;
+    while (std::getline(lines, line))
+        out.push_back("    " + line);
+}
+
+std::string version_text(const nlohmann::json& version) {
+    return version.is_null() ? "- (does not parse)" : version.dump();
+}
+
+void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& corosync) {
+    if (corosync["copies"].empty() && corosync["running"].empty())
+        return;
+    out.push_back("corosync.conf copies:");
+    for (const auto& copy : corosync["copies"])
+        out.push_back(fmt::format("  {}  {:<30} config_version {}{}",
+                                  copy["side"].get<std::string>(), copy["file"].get<std::string>(),
+                                  version_text(copy["config_version"]),
+                                  copy["in_use"] == true ? "  ← the running config" : ""));
+    for (const auto& r : corosync["running"])
+        out.push_back(fmt::format(
+            "  {}  {:<30} config_version {}, {} of {} nodes members, {}",
+            r["side"].get<std::string>(), "running (CMAP, " + r["when"].get<std::string>() + ")",
+            version_text(r["config_version"]), r["members"].get<std::size_t>(),
+            r["nodelist"].size(), r["quorate"] == true ? "quorate" : "NOT quorate"));
+    bool live_running = false;
+    for (const auto& r : corosync["running"])
+        live_running = live_running || r["when"] == "now";
+    if (live_running && corosync["running_uses"].is_null())
+        out.push_back("  the running config matches no copy: corosync has not reloaded the file, "
+                      "or the file changed under it");
+}
+
+} // namespace
+
+std::string Report::summary() const {
+    auto sides = fmt::format("{} and {}", a->spec, b->spec);
+    if (identical())
+        return fmt::format("identical: {} ({} paths compared{})", sides, paths_compared,
+                           cross_node ? ", cluster-wide paths only" : "");
+    std::size_t added = 0, removed = 0, modified = 0, truncated = 0;
+    for (const auto& c : changes) {
+        added += c.status == Status::added;
+        removed += c.status == Status::removed;
+        modified += c.status == Status::modified || c.status == Status::metadata;
+        truncated += c.truncated;
+    }
+    return fmt::format("{} differ: {} path{} ({} added, {} removed, {} modified){}; {} paths "
+                       "compared, {} contents read",
+                       sides, changes.size(), changes.size() == 1 ? "" : "s", added, removed,
+                       modified, truncated ? fmt::format(", {} TRUNCATED", truncated) : "",
+                       paths_compared, reads.a + reads.b);
+}
+
+nlohmann::json Report::to_json() const {
+    nlohmann::json list = nlohmann::json::array();
+    nlohmann::json truncated = nlohmann::json::array();
+    for (const auto& c : changes) {
+        nlohmann::json item = {{"path", c.path},
+                               {"status", to_string(c.status)},
+                               {"truncated", c.truncated},
+                               {"truncation", c.truncation},
+                               {"secret", c.secret},
+                               {"binary", c.binary},
+                               {"before", member_json(c.before, c.secret)},
+                               {"after", member_json(c.after, c.secret)}};
+        for (const auto& [key, value] : c.detail.items())
+            item[key] = value;
+        if (!c.unified.empty())
+            item["unified"] = c.unified;
+        list.push_back(std::move(item));
+        if (c.truncated)
+            truncated.push_back(c.path);
+    }
+    return {
+        {"schema", "pmxsnap.diff/1"},
+        {"identical", identical()},
+        {"a", side_json(*a)},
+        {"b", side_json(*b)},
+        {"cross_node", cross_node},
+        {"truncated", truncated},
+        {"changes", list},
+        {"corosync", corosync},
+        {"stats",
+         {{"paths_compared", paths_compared}, {"contents_read", {{"a", reads.a}, {"b", reads.b}}}}},
+        {"summary", summary()}};
+}
+
+std::vector<std::string> Report::text(bool stat) const {
+    std::vector<std::string> out;
+    if (identical())
+        return {summary()};
+    out.push_back(
+        fmt::format("a: {} = {} (db version {})", a->spec, a->label, a->manifest.db.root_version));
+    out.push_back(
+        fmt::format("b: {} = {} (db version {})", b->spec, b->label, b->manifest.db.root_version));
+    for (const auto& c : changes)
+        for (const auto& why : c.truncation)
+            out.push_back(fmt::format("TRUNCATED {}: {}", c.path, why));
+    for (const auto& c : changes) {
+        if (stat) {
+            auto size = [](const archive::Member* m) { return m ? std::to_string(m->size) : "-"; };
+            out.push_back(fmt::format("{:<9} {} ({} → {} bytes){}", to_string(c.status), c.path,
+                                      size(c.before), size(c.after),
+                                      c.truncated ? " TRUNCATED" : ""));
+            continue;
+        }
+        add_change_lines(out, c);
+    }
+    if (!stat)
+        add_copies_lines(out, corosync);
+    out.push_back(summary());
+    return out;
+}
+
+} // namespace pmxsnap::diff

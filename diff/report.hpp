@@ -1,0 +1,30 @@
+// The diff as data (pmxsnap.diff/1) and as text an operator reads top-down:
+// TRUNCATED files first, then each path with what changed in it, then the
+// corosync.conf copies side by side, then a one-line summary.
+#pragma once
+
+#include "changes.hpp"
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::diff {
+
+struct Report {
+    const Side* a = nullptr;
+    const Side* b = nullptr;
+    std::vector<Change> changes;
+    nlohmann::json corosync;
+    ReadCounts reads;
+    std::size_t paths_compared = 0;
+    bool cross_node = false;
+
+    bool identical() const { return changes.empty(); }
+    std::string summary() const;
+    nlohmann::json to_json() const;
+    // stat: one line per path, no content.
+    std::vector<std::string> text(bool stat) const;
+};
+
+} // namespace pmxsnap::diff

@@ -1,0 +1,203 @@
+#include "source.hpp"
+
+#include "pmxsnap/archive/reader.hpp"
+#include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/host/mounts.hpp"
+#include "pmxsnap/repo/repository.hpp"
+#include "pmxsnap/util/error.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+
+#include <regex>
+
+namespace pmxsnap::diff {
+namespace {
+
+struct LatestSpec {
+    std::string node; // empty: this host's
+    std::size_t back = 0;
+};
+
+std::optional<LatestSpec> parse_latest(const std::string& spec) {
+    static const std::regex latest(R"(^latest(@([A-Za-z0-9][A-Za-z0-9._-]*))?(~([0-9]{1,6}))?$)");
+    std::smatch m;
+    if (!std::regex_match(spec, m, latest))
+        return std::nullopt;
+    return LatestSpec{m[2].str(), m[4].matched ? std::stoul(m[4].str()) : 0};
+}
+
+// The cluster "latest" refers to: the one this host's corosync.conf names,
+// else the only cluster in the repository.
+std::string this_cluster(const host::Host& host, const repo::Repository& repository) {
+    if (auto text = host.read_text_if_exists(host::paths::corosync_conf)) {
+        auto parsed = corosync::parse_config(*text);
+        if (parsed.ok() && !parsed.config->cluster_name.empty())
+            return parsed.config->cluster_name;
+    }
+    std::set<std::string> clusters;
+    for (const auto& s : repository.list())
+        clusters.insert(s.cluster);
+    if (clusters.size() == 1)
+        return *clusters.begin();
+    if (clusters.empty())
+        return "standalone";
+    fail("latest: cannot tell which cluster: {} does not parse and {} holds {} clusters; give an "
+         "archive path",
+         host.resolve(host::paths::corosync_conf).string(), repository.root().string(),
+         clusters.size());
+}
+
+std::string nodes_in(const repo::Repository& repository, const std::string& cluster) {
+    std::set<std::string> nodes;
+    for (const auto& s : repository.list(cluster))
+        nodes.insert(s.node);
+    if (nodes.empty())
+        return "none";
+    return fmt::format("{}", fmt::join(nodes, ", "));
+}
+
+fs::path find_latest(const std::string& spec, const LatestSpec& latest, const host::Host& host,
+                     const SourceOptions& options) {
+    if (options.repo.empty() || !fs::is_directory(options.repo))
+        fail("{}: repository {} does not exist (--repo)", spec, options.repo.string());
+    repo::Repository repository(options.repo);
+    auto cluster = this_cluster(host, repository);
+    auto node = latest.node.empty() ? host.node_name() : latest.node;
+    auto snapshots = repository.list(cluster, node);
+    if (snapshots.empty())
+        fail("{}: no snapshots of node {} of cluster {} in {} (nodes there: {})", spec, node,
+             cluster, options.repo.string(), nodes_in(repository, cluster));
+    if (latest.back >= snapshots.size())
+        fail("{}: only {} snapshot{} of node {} in {}", spec, snapshots.size(),
+             snapshots.size() == 1 ? "" : "s", node, options.repo.string());
+    return snapshots[snapshots.size() - 1 - latest.back].archive;
+}
+
+// The reader's rejection names the member; the operator also needs the file.
+template <typename Read>
+auto naming_archive(const fs::path& path, Read&& read) {
+    try {
+        return read();
+    } catch (const archive::Rejected& rejected) {
+        fail("{}: {}", path.string(), rejected.what());
+    }
+}
+
+Side open_archive(const std::string& spec, const fs::path& path) {
+    if (path.string().ends_with(".age"))
+        fail("{}: encrypted archives cannot be read yet (age support is pending)", path.string());
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        fail_errno(path.string());
+    Side side;
+    side.spec = spec;
+    side.archive = path;
+    side.manifest = naming_archive(
+        path, [&] { return archive::Reader(archive::file_source(fd.get())).manifest(); });
+    side.label = fmt::format("{} {} {}", path.filename().string(), side.manifest.node,
+                             side.manifest.captured_at);
+    if (!side.manifest.runtime_json.empty())
+        side.runtime = corosync::LiveView::from_json(
+            nlohmann::json::parse(side.manifest.runtime_json, nullptr, false));
+    return side;
+}
+
+Side open_live(const host::Host& host, const SourceOptions& options) {
+    Side side;
+    side.spec = "live";
+    side.is_live = true;
+    side.captured =
+        std::make_unique<capture::Capture>(capture::capture(host, "", capture::LiveProbe::no));
+    side.manifest = side.captured->manifest;
+    side.label = "live " + side.manifest.node;
+    if (host.is_live()) {
+        auto mount = host::mount_at(host::current_mounts(), host::paths::pve_mount);
+        if (!mount || !(mount->fs_type == "fuse" || mount->fs_type.starts_with("fuse.")))
+            side.notes.push_back("/etc/pve is not mounted: the live side is read from "
+                                 "config.db, which is what pmxcfs would serve");
+    }
+    if (host.is_live() && !options.offline) {
+        auto view = corosync::probe_live_cluster();
+        if (view.reachable)
+            side.runtime = std::move(view);
+        else
+            side.notes.push_back(view.error + ": comparing the files only");
+    }
+    return side;
+}
+
+class KeepWanted : public archive::MemberHandler {
+  public:
+    KeepWanted(const std::set<std::string>& wanted, std::map<std::string, std::string>& out,
+               std::size_t& reads)
+        : wanted_(wanted)
+        , out_(out)
+        , reads_(reads) {}
+    bool wants(const archive::Member& m) override { return wanted_.count(m.path) > 0; }
+    void begin(const archive::Member&) override { current_.clear(); }
+    void data(std::string_view chunk) override { current_.append(chunk); }
+    void end(const archive::Member& m) override {
+        if (m.is_directory)
+            return;
+        out_[m.path] = std::move(current_);
+        ++reads_;
+    }
+
+  private:
+    const std::set<std::string>& wanted_;
+    std::map<std::string, std::string>& out_;
+    std::size_t& reads_;
+    std::string current_;
+};
+
+} // namespace
+
+Side open_side(const std::string& spec, const host::Host& host, const SourceOptions& options) {
+    if (spec == "live")
+        return open_live(host, options);
+    if (auto latest = parse_latest(spec))
+        return open_archive(spec, find_latest(spec, *latest, host, options));
+    if (!fs::exists(spec))
+        fail("{}: no such archive (a source is an archive path, live, latest, latest@NODE or "
+             "latest~K)",
+             spec);
+    return open_archive(spec, spec);
+}
+
+std::map<std::string, std::string>
+read_contents(const Side& side, const std::set<std::string>& paths, std::size_t& reads) {
+    std::map<std::string, std::string> contents;
+    if (paths.empty())
+        return contents;
+    if (side.captured) {
+        for (const auto& path : paths) {
+            if (auto inode = side.captured->pve_inode.find(path);
+                inode != side.captured->pve_inode.end())
+                contents[path] = side.captured->db->read_data(inode->second);
+            else if (auto host = side.captured->host_data.find(path);
+                     host != side.captured->host_data.end())
+                contents[path] = host->second;
+            else
+                continue;
+            ++reads;
+        }
+        return contents;
+    }
+    Fd fd(::open(side.archive.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        fail_errno(side.archive.string());
+    naming_archive(side.archive, [&] {
+        archive::Reader reader(archive::file_source(fd.get()));
+        if (reader.manifest().state != side.manifest.state ||
+            reader.manifest().members.size() != side.manifest.members.size())
+            fail("{}: changed while it was being read", side.archive.string());
+        KeepWanted keep(paths, contents, reads);
+        reader.read_members(keep);
+        return 0;
+    });
+    return contents;
+}
+
+} // namespace pmxsnap::diff

@@ -1,0 +1,46 @@
+// The two sides of a diff. A side is an archive (a path, or `latest`,
+// `latest@NODE`, `latest~K`, `latest@NODE~K` looked up in the repository) or
+// `live`: this host captured as a snapshot would capture it, without writing
+// anything. Either way a side is a manifest (every path with its digest) plus
+// a way to fetch the content of the few paths that differ.
+#pragma once
+
+#include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/capture/capture.hpp"
+#include "pmxsnap/corosync/live_cluster.hpp"
+#include "pmxsnap/host/host.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace pmxsnap::diff {
+
+struct Side {
+    std::string spec;  // as given: "latest~1", "live", a path
+    std::string label; // "pve1 2026-11-25T04:00:00Z", "live pve1"
+    bool is_live = false;
+    fs::path archive;                           // archive sides
+    std::unique_ptr<capture::Capture> captured; // the live side
+    archive::Manifest manifest;
+    std::optional<corosync::LiveView> runtime; // live: probed now; archive: recorded at capture
+    std::vector<std::string> notes;            // "corosync is not running: ...", ...
+};
+
+struct SourceOptions {
+    fs::path repo;
+    bool offline = false;
+};
+
+// Throws pmxsnap::Error (exit 2) naming the source when it cannot be found;
+// archive::Rejected when the archive itself is bad.
+Side open_side(const std::string& spec, const host::Host& host, const SourceOptions& options);
+
+// The content of the given member paths, read in one pass (archive: the safe
+// reader stepping over every other member). reads counts the members read.
+std::map<std::string, std::string>
+read_contents(const Side& side, const std::set<std::string>& paths, std::size_t& reads);
+
+} // namespace pmxsnap::diff
