@@ -4,6 +4,7 @@
 #include "context.hpp"
 #include "diff_command.hpp"
 #include "doctor_command.hpp"
+#include "restore_command.hpp"
 #include "snapshot_command.hpp"
 #include "verify_command.hpp"
 
@@ -29,7 +30,7 @@ int main(int argc, char** argv) {
         cli::register_keygen(app, context),     snapshot::register_command(app, context),
         cli::register_list(app, context),       cli::register_inspect(app, context),
         verify::register_command(app, context), diff::register_command(app, context),
-        doctor::register_command(app, context)};
+        restore::register_command(app, context), doctor::register_command(app, context)};
     for (auto& command : commands)
         command.app->fallthrough();
 

@@ -105,7 +105,7 @@ void add_corosync_lines(std::vector<std::string>& out, const nlohmann::json& c) 
                                   k["after"].is_null() ? "(none)" : k["after"].get<std::string>()));
 }
 
-void add_change_lines(std::vector<std::string>& out, const Change& c) {
+void add_change_lines(std::vector<std::string>& out, const Change& c, bool live_after) {
     out.push_back(fmt::format("{:<9} {}{}", to_string(c.status), c.path, version_note(c)));
     if (c.status == Status::metadata) {
         out.push_back(fmt::format("    mode {:04o} → {:04o}, owner {}:{} → {}:{}", c.before->mode,
@@ -121,6 +121,8 @@ void add_change_lines(std::vector<std::string>& out, const Change& c) {
         out.push_back("    binary files differ");
         return;
     }
+    if (live_after && c.after && !c.after->is_directory && !c.secret)
+        out.push_back("    live SHA-256 (restore file --expect-digest): " + c.after->sha256);
     if (c.detail.contains("corosync"))
         add_corosync_lines(out, c.detail["corosync"]);
     if (c.detail.contains("sections"))
@@ -232,7 +234,7 @@ std::vector<std::string> Report::text(bool stat) const {
                                       c.truncated ? " TRUNCATED" : ""));
             continue;
         }
-        add_change_lines(out, c);
+        add_change_lines(out, c, b->is_live);
     }
     if (!stat)
         add_copies_lines(out, corosync);

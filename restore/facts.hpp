@@ -1,0 +1,53 @@
+// What a restore decision rests on, read once and never written: the archive
+// (its manifest, its cluster's nodelist) and the host through --root (the
+// live db's version, the services holding the db, /etc/pve, the running
+// cluster when reachable).
+#pragma once
+
+#include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/corosync/live_cluster.hpp"
+#include "pmxsnap/host/host.hpp"
+#include "pmxsnap/host/processes.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::restore {
+
+struct ArchiveFacts {
+    fs::path path;
+    archive::Manifest manifest;
+    struct Node {
+        std::string name;
+        std::string ring0_addr;
+    };
+    std::vector<Node> nodelist; // the archive's /etc/pve/corosync.conf
+    std::string ring0_of(const std::string& node) const;
+};
+
+struct LiveDb {
+    bool exists = false;
+    std::optional<std::int64_t> root_version; // nullopt: unreadable or corrupt
+    std::optional<std::int64_t> root_mtime;
+    std::string problem; // why it is unreadable, or its first pmxcfs rule violation
+};
+
+struct HostFacts {
+    std::string node;    // this host's name (empty when /etc/hostname is missing)
+    std::string cluster; // the cluster /etc/corosync/corosync.conf names, empty: none
+    LiveDb db;
+    std::vector<host::Process> services; // pmxcfs / corosync running (live host)
+    std::vector<host::Process> holders;  // processes holding files under /var/lib/pve-cluster
+    bool pve_mounted = false;
+    bool probed = false; // the running cluster was asked (live host, not --offline)
+    std::optional<corosync::LiveView> runtime;
+
+    bool cluster_alive() const; // reachable, quorate, with other members
+    bool node_in_running_nodelist() const;
+};
+
+ArchiveFacts read_archive_facts(const fs::path& archive);
+HostFacts read_host_facts(const host::Host& host, bool offline);
+
+} // namespace pmxsnap::restore

@@ -1,0 +1,281 @@
+#include "plan.hpp"
+
+#include <fmt/format.h>
+
+namespace pmxsnap::restore {
+namespace {
+
+using State = Precondition::State;
+constexpr const char* here = "this node";
+constexpr const char* healthy = "a healthy cluster node";
+
+struct Context {
+    const ArchiveFacts& archive;
+    const HostFacts& host;
+    const PlanOptions& options;
+    std::string node, cluster, ring0, peer, archive_arg;
+};
+
+std::string pick_peer(const ArchiveFacts& archive, const HostFacts& host, const std::string& node) {
+    if (host.runtime && host.runtime->reachable)
+        for (const auto& n : host.runtime->nodelist)
+            if (n.name != node && !n.name.empty())
+                return n.name;
+    for (const auto& n : archive.nodelist)
+        if (n.name != node)
+            return n.name;
+    return "<healthy node>";
+}
+
+Precondition peers_state(const HostFacts& host, bool want_alive) {
+    if (!host.probed)
+        return {State::unknown,
+                want_alive ? "the cluster's state was not probed (--offline or --root)"
+                           : "whether other nodes are alive was not probed (--offline or --root)",
+                want_alive ? "check `pvecm status` on a healthy node: quorate, this node absent"
+                           : "make sure every other node is really gone before going on"};
+    bool alive = host.cluster_alive();
+    if (alive == want_alive)
+        return {State::ok,
+                alive ? fmt::format("the cluster is quorate with {} members",
+                                    host.runtime->joined_members())
+                      : "no quorate cluster is reachable from this node",
+                ""};
+    return {State::failed,
+            alive ? "a quorate cluster is running: a restored db would overwrite it or be "
+                    "overwritten (the highest version wins)"
+                  : "no quorate cluster is reachable: nothing to rejoin",
+            alive ? "use --scenario rejoin (or restore single files)"
+                  : "bring the cluster back first (`pmxsnap doctor` on a healthy node), or use "
+                    "--scenario cluster if every node is lost"};
+}
+
+Precondition pve_writable(const HostFacts& host) {
+    if (!host.probed)
+        return {State::unknown, "/etc/pve was not checked (--offline or --root)",
+                "/etc/pve must be mounted by pmxcfs and quorate"};
+    if (host.pve_mounted && host.runtime && host.runtime->quorate.value_or(false))
+        return {State::ok, "/etc/pve is mounted by pmxcfs and the cluster is quorate", ""};
+    return {State::failed, "/etc/pve is not mounted read-write (pmxcfs down or no quorum)",
+            "fix corosync and quorum first (`pmxsnap doctor`)"};
+}
+
+std::vector<Step> single_node_steps(const Context& c) {
+    return {
+        {here, "pmxsnap verify " + c.archive_arg,
+         "install only an archive whose signature, content and db check out",
+         "all three levels ok"},
+        {here, "systemctl stop pve-ha-lrm pve-ha-crm",
+         "with HA active, a node fences itself about 60 s after losing quorum",
+         "`systemctl is-active pve-ha-lrm pve-ha-crm` says inactive"},
+        {here, "systemctl stop pve-cluster", "pmxcfs holds config.db while it runs",
+         "`pgrep -x pmxcfs` prints nothing"},
+        {here, "pmxsnap restore apply " + c.archive_arg,
+         "moves config.db, -wal and -shm aside (never deletes them) and installs the archived "
+         "db, 0600, by atomic rename",
+         "the output names the moved-aside files; `pmxsnap inspect "
+         "/var/lib/pve-cluster/config.db` shows the archive's version"},
+        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files-only --dry-run",
+         "the node's directory under /etc/pve/nodes/ is found by hostname: /etc/hostname and "
+         "/etc/hosts must name the node as the archive does (drop --dry-run to install them)",
+         fmt::format("`hostname` says {}; /etc/hosts maps {} to {}", c.node, c.node, c.ring0)},
+        {here, "systemctl start pve-cluster", "pmxcfs loads the restored db",
+         fmt::format("`ls /etc/pve/nodes/{}/qemu-server` lists the expected guests; `pmxsnap diff "
+                     "{} live` shows no pve/ changes",
+                     c.node, c.archive_arg)},
+        {here, "systemctl start pve-ha-crm pve-ha-lrm",
+         "only if HA was in use; after /etc/pve is back", "`ha-manager status`"},
+    };
+}
+
+std::vector<Step> rejoin_steps(const Context& c) {
+    return {
+        {healthy, "pvecm delnode " + c.node,
+         "removes the old node from the nodelist (`cs_err_not_exist` for an offline node is "
+         "harmless); keep /etc/pve/nodes/" +
+             c.node + "/ until its guest configs are saved (the archive has them too)",
+         "`pvecm nodes` no longer lists " + c.node},
+        {healthy,
+         fmt::format("sed -i '/ root@{}$/d' /etc/pve/priv/authorized_keys && ssh-keygen -f "
+                     "/etc/pve/priv/known_hosts -R {} && ssh-keygen -f /etc/pve/priv/known_hosts "
+                     "-R {}",
+                     c.node, c.node, c.ring0.empty() ? "<ring0 address>" : c.ring0),
+         "the rebuilt node has new SSH keys; the old ones would be refused (newer releases pin "
+         "host keys in nodes/<name>/ssh_known_hosts, rewritten at join)",
+         "`grep -c root@" + c.node + " /etc/pve/priv/authorized_keys` prints 0"},
+        {healthy, "ha-manager status; pvesr list",
+         "remove " + c.node + " from HA rules/groups and replication jobs first",
+         "neither mentions " + c.node},
+        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files-only && ifreload -a",
+         "only node-local files come from the archive (hostname, hosts, interfaces, resolv.conf; "
+         "SSH host keys are not archived, so the node gets new fingerprints); never config.db "
+         "or /etc/corosync/*: the join refuses a node that has an authkey, an "
+         "/etc/pve/corosync.conf, or guests",
+         fmt::format("`ip -br addr` shows {}", c.ring0.empty() ? "the ring address" : c.ring0)},
+        {here,
+         fmt::format("cd / && pvecm add {}{}", c.peer,
+                     c.ring0.empty() ? "" : " --link0 " + c.ring0),
+         "the cluster sends corosync.conf and the authkey; this node's own db is backed up and "
+         "replaced by the cluster's",
+         "`pvecm status` is quorate with the expected votes"},
+        {here, "pvecm updatecerts", "only if SSH between nodes still fails",
+         "`ssh -o BatchMode=yes " + c.node + "` works from every node"},
+        {here,
+         fmt::format("pmxsnap restore file {} /etc/pve/nodes/{}/qemu-server/<vmid>.conf",
+                     c.archive_arg, c.node),
+         "only if /etc/pve/nodes/" + c.node +
+             "/ was removed: put each guest config back, only where its disks exist",
+         "`qm list` shows the guests"},
+    };
+}
+
+std::vector<Step> cluster_steps(const Context& c) {
+    return {
+        {here,
+         fmt::format("install Proxmox VE as {} with its addresses ({})", c.node,
+                     c.ring0.empty() ? "as in the archive's /etc/network/interfaces" : c.ring0),
+         "the archive's db names this node by hostname", "`hostname` and `ip -br addr`"},
+        {here, "pmxsnap verify " + c.archive_arg, "install only an archive that checks out",
+         "all three levels ok"},
+        {here, "systemctl stop pve-cluster corosync", "pmxcfs holds config.db while it runs",
+         "`pgrep -x pmxcfs` and `pgrep -x corosync` print nothing"},
+        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files",
+         "installs the archived db (the old one moved aside) and the node-local files",
+         "`pmxsnap inspect /var/lib/pve-cluster/config.db` shows the archive's version"},
+        {here, "pmxcfs -l",
+         "local mode: the db holds the old cluster's corosync.conf, whose other nodes are gone "
+         "(only if every node is rebuilt from archives carrying the authkey may "
+         "/etc/corosync be restored instead)",
+         "/etc/pve lists the cluster's files"},
+        {here,
+         "mkdir -p /root/old-cluster && mv /etc/pve/corosync.conf /etc/corosync/* "
+         "/root/old-cluster/",
+         "the node becomes standalone, keeping every config", "`ls /etc/corosync` is empty"},
+        {here, "killall pmxcfs && systemctl start pve-cluster", "leave local mode",
+         "`systemctl is-active pve-cluster` says active"},
+        {here, "pvecm create " + c.cluster,
+         "a new cluster; the other rebuilt nodes join it with `pvecm add " + c.node + "`",
+         "`pvecm status`"},
+        {here, "pvesm status", "check storage.cfg against reality before starting any guest",
+         "every storage is active and is this cluster's alone"},
+    };
+}
+
+std::vector<Step> file_steps(const Context& c) {
+    auto file = c.options.file.empty() ? std::string("/etc/pve/<path>") : c.options.file;
+    return {
+        {here, fmt::format("pmxsnap diff {} live --path {}", c.archive_arg, file),
+         "see what changed and the live file's digest", "the change is the one to undo"},
+        {here,
+         fmt::format("pmxsnap restore file {} {} --expect-digest <sha256 of the live file>",
+                     c.archive_arg, file),
+         "writes the archived content into the mounted /etc/pve by temp name and rename, only "
+         "if the live file is still the one reviewed; never restore an old db into a running "
+         "cluster for one file",
+         fmt::format("`pmxsnap diff {} live --path {}` is identical", c.archive_arg, file)},
+        {here, "ls /etc/pve/nodes/*/qemu-server/<vmid>.conf /etc/pve/nodes/*/lxc/<vmid>.conf",
+         "for a guest config: its VMID must exist once in the whole cluster",
+         "exactly one file listed"},
+    };
+}
+
+std::string archive_argument(const ArchiveFacts& archive, const PlanOptions& options) {
+    return options.archive_argument.empty() ? archive.path.string() : options.archive_argument;
+}
+
+} // namespace
+
+std::string to_string(Scenario scenario) {
+    switch (scenario) {
+    case Scenario::single_node:
+        return "single-node";
+    case Scenario::rejoin:
+        return "rejoin";
+    case Scenario::cluster:
+        return "cluster";
+    case Scenario::file:
+        return "file";
+    }
+    return "?";
+}
+
+std::optional<Scenario> parse_scenario(const std::string& text) {
+    for (auto s : {Scenario::single_node, Scenario::rejoin, Scenario::cluster, Scenario::file})
+        if (to_string(s) == text)
+            return s;
+    return std::nullopt;
+}
+
+Scenario choose_scenario(const ArchiveFacts& archive, const HostFacts& host, std::string& because) {
+    if (host.cluster_alive()) {
+        if (host.node_in_running_nodelist() && host.db.root_version && host.db.problem.empty()) {
+            because = "this node is a healthy member of a quorate cluster: restore single files, "
+                      "never the db";
+            return Scenario::file;
+        }
+        because = "a quorate cluster is running and this node is not a healthy member of it";
+        return Scenario::rejoin;
+    }
+    if (archive.nodelist.size() <= 1) {
+        because = archive.nodelist.empty() ? "the archive is of a standalone node"
+                                           : "the archive's cluster has this one node";
+        return Scenario::single_node;
+    }
+    because = host.probed ? fmt::format("no quorate cluster is reachable and the archive's "
+                                        "cluster has {} nodes: every node is taken as lost",
+                                        archive.nodelist.size())
+                          : fmt::format("the archive's cluster has {} nodes and peers were not "
+                                        "probed (--offline or --root): if they are alive, use "
+                                        "--scenario rejoin",
+                                        archive.nodelist.size());
+    return Scenario::cluster;
+}
+
+Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOptions& options) {
+    Plan plan;
+    if (options.scenario) {
+        plan.scenario = *options.scenario;
+        plan.chosen_because = "--scenario " + to_string(*options.scenario);
+    } else {
+        plan.scenario = choose_scenario(archive, host, plan.chosen_because);
+    }
+    plan.node = archive.manifest.node;
+    plan.cluster = archive.manifest.cluster;
+    Context c{archive,
+              host,
+              options,
+              plan.node,
+              plan.cluster,
+              archive.ring0_of(plan.node),
+              pick_peer(archive, host, plan.node),
+              archive_argument(archive, options)};
+    auto checks = apply_preconditions(archive, host);
+    switch (plan.scenario) {
+    case Scenario::single_node:
+        plan.preconditions = {checks[0], checks[1], peers_state(host, false)};
+        plan.steps = single_node_steps(c);
+        plan.dangers = {"an older db forgets every later change (guests created since)"};
+        break;
+    case Scenario::rejoin:
+        plan.preconditions = {peers_state(host, true),
+                              {State::unknown,
+                               "the old install of " + plan.node + " can never boot again",
+                               "power it off for good or wipe its disk first"}};
+        plan.steps = rejoin_steps(c);
+        plan.dangers = {"the old install booting again means two nodes with one identity"};
+        break;
+    case Scenario::cluster:
+        plan.preconditions = {peers_state(host, false), checks[1]};
+        plan.steps = cluster_steps(c);
+        plan.dangers = {"two clusters must never share one storage (locking does not cross "
+                        "clusters; VMIDs clash)"};
+        break;
+    case Scenario::file:
+        plan.preconditions = {checks[0], pve_writable(host)};
+        plan.steps = file_steps(c);
+        break;
+    }
+    return plan;
+}
+
+} // namespace pmxsnap::restore

@@ -1,0 +1,59 @@
+// A restore plan: the scenario (single-node, rejoin, cluster, file), why it
+// was chosen, the preconditions with what to do when one fails, and numbered
+// steps — each with where it runs, the exact command, why, and what to check
+// afterwards. The procedures are RECOVERY.md's; pure over the facts.
+#pragma once
+
+#include "facts.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pmxsnap::restore {
+
+enum class Scenario { single_node, rejoin, cluster, file };
+std::string to_string(Scenario scenario);
+std::optional<Scenario> parse_scenario(const std::string& text); // nullopt for "auto"
+
+struct Precondition {
+    enum class State { ok, failed, unknown } state = State::unknown;
+    std::string what;
+    std::string remedy; // when not ok
+};
+
+struct Step {
+    std::string where; // "this node", "a healthy cluster node"
+    std::string command;
+    std::string why;
+    std::string check;
+};
+
+struct Plan {
+    Scenario scenario = Scenario::single_node;
+    std::string chosen_because;
+    std::string node, cluster;
+    std::vector<Precondition> preconditions;
+    std::vector<Step> steps;
+    std::vector<std::string> dangers;
+
+    bool preconditions_hold() const;
+    nlohmann::json to_json() const;
+    std::vector<std::string> text() const;
+};
+
+Scenario choose_scenario(const ArchiveFacts& archive, const HostFacts& host, std::string& because);
+
+struct PlanOptions {
+    std::optional<Scenario> scenario; // nullopt: choose
+    std::string file;                 // for the file scenario
+    std::string archive_argument;     // as the operator typed it, for the commands
+};
+
+Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOptions& options);
+
+// The preconditions apply checks (each overridable with --force).
+std::vector<Precondition> apply_preconditions(const ArchiveFacts& archive, const HostFacts& host);
+
+} // namespace pmxsnap::restore
