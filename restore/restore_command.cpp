@@ -102,9 +102,11 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
         return ExitCode::findings;
     }
     if (result.applied && !options.host_files_only)
-        context.out.say("next: systemctl start pve-cluster, then corosync if it is not started by "
-                        "it; check `ls /etc/pve/nodes` and `pvecm status`; the kept files above "
-                        "are the previous state");
+        context.out.say(
+            "next, in this order: systemctl start pve-cluster; systemctl start corosync; "
+            "systemctl start pvedaemon pveproxy pvestatd; then pve-ha-crm and "
+            "pve-ha-lrm if HA is used. Check `ls /etc/pve/nodes`, `pvecm status` and "
+            "`pmxsnap doctor`; the kept files above are the previous state");
     return ExitCode::ok;
 }
 

@@ -30,6 +30,8 @@ kept=$(ls "$db".pmxsnap-* | grep -v -- '-wal$\|-shm$')
 contains "$out" "$kept"
 [ "$(sqlite3 "$kept" 'pragma integrity_check')" = ok ] || fail "the kept db with its wal does not open"
 sqlite3 "$db" 'pragma integrity_check' | grep -qx ok || fail "installed db integrity"
+run 0 "$PMXSNAP" inspect "$db" --json
+[ "$(jq -r '.violations | length' <<<"$out")" = 0 ] || fail "installed db breaks a pmxcfs rule: $out"
 pass "apply: db byte-identical to the archive's, 0600, previous db and -wal kept (opens with sqlite3) and named"
 
 # A newer live db: restoring the archive would roll back.
