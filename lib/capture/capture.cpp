@@ -197,6 +197,7 @@ Capture capture(const host::Host& host, const std::string& note, LiveProbe probe
     c.copy = configdb::copy_consistent(live_db, c.db_copy);
     c.db = std::make_unique<configdb::Database>(
         configdb::Database::open_readonly(c.db_copy, live_db.string()));
+    c.db->hold_read_transaction();
     c.tree = configdb::Tree::load(*c.db);
     c.violations = configdb::check_invariants(c.tree);
 

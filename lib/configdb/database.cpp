@@ -57,6 +57,16 @@ Database Database::open_readonly(const std::filesystem::path& path, const std::s
     }
 }
 
+void Database::hold_read_transaction() {
+    try {
+        db_.exec("BEGIN");
+        SQLite::Statement first(db_, "SELECT count(*) FROM tree WHERE inode = 0");
+        first.executeStep(); // a deferred BEGIN takes its lock at the first read
+    } catch (const SQLite::Exception& e) {
+        fail("{}: {}", shown_as_, e.what());
+    }
+}
+
 void Database::check_schema() const {
     static const std::set<std::string> required = {"inode", "parent", "version", "writer",
                                                    "mtime", "type",   "name",    "data"};

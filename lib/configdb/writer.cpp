@@ -56,6 +56,11 @@ Writer::Writer(fs::path path, SQLite::Database db, std::uint32_t writer_node)
     SQLite::Statement query(*db_, "SELECT coalesce(max(version), 0) FROM tree");
     query.executeStep();
     version_ = query.getColumn(0).getInt64();
+    SQLite::Statement rows(*db_, "SELECT inode, parent, name FROM tree WHERE inode != 0 "
+                                 "ORDER BY rowid");
+    while (rows.executeStep())
+        children_.emplace(std::pair{rows.getColumn(1).getInt64(), rows.getColumn(2).getString()},
+                          rows.getColumn(0).getInt64());
 }
 
 Writer Writer::create(const fs::path& path, std::uint32_t writer_node) {
@@ -79,13 +84,10 @@ Writer Writer::open(const fs::path& path, std::uint32_t writer_node) {
 }
 
 std::optional<std::int64_t> Writer::lookup(std::int64_t parent, std::string_view name) const {
-    SQLite::Statement query(*db_,
-                            "SELECT inode FROM tree WHERE parent = ? AND name = ? AND inode != 0");
-    query.bind(1, static_cast<std::int64_t>(parent));
-    query.bind(2, std::string(name));
-    if (!query.executeStep())
+    auto it = children_.find(std::pair{parent, std::string(name)});
+    if (it == children_.end())
         return std::nullopt;
-    return query.getColumn(0).getInt64();
+    return it->second;
 }
 
 std::int64_t Writer::ensure_directory(std::string_view path, std::int64_t mtime) {
@@ -147,6 +149,7 @@ void Writer::remove(std::string_view path, std::int64_t mtime) {
     SQLite::Statement erase(*db_, "DELETE FROM tree WHERE inode = ?");
     erase.bind(1, static_cast<std::int64_t>(inode));
     erase.exec();
+    std::erase_if(children_, [inode](const auto& child) { return child.second == inode; });
     next_version();
     bump_version(mtime);
 }
@@ -166,6 +169,8 @@ void Writer::insert_raw_row(const EntryMeta& row, std::optional<std::string_view
     else
         insert.bind(8);
     insert.exec();
+    if (row.inode != 0)
+        children_.emplace(std::pair{row.parent, row.name}, row.inode);
 }
 
 EntryMeta Writer::make_row(std::int64_t inode, std::int64_t parent, int type, std::string_view name,

@@ -11,6 +11,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,10 @@ class Writer {
     std::uint32_t writer_node_;
     std::int64_t version_ = 0;
     bool in_batch_ = false;
+    // (parent, name) → inode. pmxcfs's schema has no index on them (pmxcfs
+    // keeps its tree in memory); the writer does the same, or every lookup
+    // would scan the table and building a 262,144-inode db would be quadratic.
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t, std::less<>> children_;
 };
 
 } // namespace pmxsnap::configdb
