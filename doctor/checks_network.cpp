@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ranges>
 #include <set>
 
 namespace pmxsnap::doctor {
@@ -136,9 +135,12 @@ Finding check_mtu(const Inputs& in) {
         return f;
     }
     f.status = Status::warn;
+    std::vector<unsigned> path_mtus;
+    for (const auto& [mtu, peers] : knet)
+        path_mtus.push_back(mtu);
     f.meaning = knet.size() > 1 ? fmt::format("knet found path MTUs {} to its peers: some path "
                                               "is narrower than the rest",
-                                              fmt::join(knet | std::views::keys, ", "))
+                                              fmt::join(path_mtus, ", "))
                                 : "this node's ring interfaces have different MTUs";
     f.decision = "keep the corosync network at one MTU end to end (interfaces, bridges, "
                  "switches); check with `ping -M do -s SIZE` between the ring addresses";

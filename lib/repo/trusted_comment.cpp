@@ -38,6 +38,7 @@ std::string TrustedComment::format() const {
 }
 
 std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
+    const std::string_view original = text;
     if (!text.starts_with(prefix))
         return std::nullopt;
     text.remove_prefix(prefix.size());
@@ -74,6 +75,11 @@ std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     comment.state = fields["state"];
     comment.captured = fields["captured"];
     comment.file = fields["file"];
+    // Exactly the form format() writes: no field order, leading zero or sign
+    // of its own (found by fuzz_trusted_comment: "db_version=026" was read as
+    // 26, so two different signed lines meant the same index).
+    if (comment.format() != original)
+        return std::nullopt;
     return comment;
 }
 

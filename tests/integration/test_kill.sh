@@ -10,7 +10,7 @@ run 0 snap --note "baseline"
 start=$(date +%s%N)
 run 0 snap
 total_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-rounds=${PMXSNAP_KILL_ROUNDS:-25}
+rounds=${PMXSNAP_KILL_ROUNDS:-50}
 for i in $(seq 1 "$rounds"); do
   delay_ms=$(( RANDOM % (total_ms + 20) ))
   snap >/dev/null 2>&1 &

@@ -37,3 +37,19 @@ TEST_CASE("the signed index round-trips and rejects anything else") {
              "state=s captured=c file=f"})
         CHECK_FALSE(TrustedComment::parse(bad));
 }
+
+TEST_CASE("only the canonical form is accepted (regression: fuzz_trusted_comment)") {
+    const std::string canonical =
+        "pmxsnap/1 cluster=demo node=pve1 db_version=26 config_version=3 state=ab "
+        "captured=2026-11-25T05:26:14Z file=20261125T052614Z.pmxsnap";
+    REQUIRE(pmxsnap::repo::TrustedComment::parse(canonical));
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"db_version=26", "db_version=026"},
+             {"db_version=26", "db_version=+26"},
+             {"config_version=3", "config_version=03"},
+             {"cluster=demo node=pve1", "node=pve1 cluster=demo"}}) {
+        auto variant = canonical;
+        variant.replace(variant.find(from), from.size(), to);
+        CHECK_FALSE(pmxsnap::repo::TrustedComment::parse(variant));
+    }
+}
