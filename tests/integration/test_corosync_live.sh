@@ -133,13 +133,20 @@ took_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 start=$(date +%s%N)
 doctor_live
 doctor_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+start=$(date +%s%N)
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --json >"$scratch/diff-hung.json" 2>"$scratch/diff-hung.err" || true
+diff_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 kill -CONT "${cluster_pids[1]}"
+[ "$diff_ms" -lt 10000 ] || fail "diff live took ${diff_ms} ms against a hung corosync"
+contains "$(cat "$scratch/diff-hung.err")" "did not answer"
+[ "$(jq '.corosync.running | map(select(.when == "now")) | length' "$scratch/diff-hung.json")" = 0 ] ||
+  fail "a hung corosync must not give a running column"
 [ "$(doctor_status runtime.cmap)" = fail ] || fail "doctor against a hung corosync: $(cat "$scratch/doctor.json")"
 [ "$doctor_ms" -lt 10000 ] || fail "doctor took ${doctor_ms} ms against a hung corosync (bound: 10 s)"
 [ "$(field .reachable)" = false ] || fail "a hung corosync was reported reachable"
 contains "$(field .error)" "did not answer within 1500 ms"
 [ "$took_ms" -lt 5000 ] || fail "the probe took ${took_ms} ms against a hung corosync"
-pass "a hung corosync (SIGSTOP): the probe gives up after ${took_ms} ms, doctor finishes in ${doctor_ms} ms"
+pass "a hung corosync (SIGSTOP): the probe gives up after ${took_ms} ms, doctor finishes in ${doctor_ms} ms, diff live in ${diff_ms} ms (comparing the files)"
 wait_for_members 1 3
 
 stop_node 3
