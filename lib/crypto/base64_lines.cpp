@@ -26,6 +26,26 @@ void decode_base64(std::string_view line, std::span<std::uint8_t> out, const std
         fail("{}: {}: {} bytes, expected {}", source, what, length, out.size());
 }
 
+std::string encode_base64_unpadded(std::span<const std::uint8_t> bytes) {
+    constexpr int variant = sodium_base64_VARIANT_ORIGINAL_NO_PADDING;
+    std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
+    sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
+    out.resize(out.size() - 1);
+    return out;
+}
+
+std::optional<std::vector<std::uint8_t>> decode_base64_unpadded(std::string_view text) {
+    std::vector<std::uint8_t> out(text.size() * 3 / 4 + 1);
+    std::size_t length = 0;
+    const char* end = nullptr;
+    if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &length, &end,
+                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0 ||
+        end != text.data() + text.size())
+        return std::nullopt;
+    out.resize(length);
+    return out;
+}
+
 std::vector<std::string_view> split_lines(std::string_view text, std::size_t max_lines) {
     std::vector<std::string_view> lines;
     while (!text.empty() && lines.size() < max_lines) {
