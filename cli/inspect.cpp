@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
@@ -40,13 +41,12 @@ Kind detect(const fs::path& path) {
 }
 
 ExitCode inspect_archive(Context& context, const fs::path& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(path.string());
     nlohmann::json doc = {
         {"schema", "pmxsnap.inspect/1"}, {"path", path.string()}, {"kind", "archive"}};
     try {
-        archive::Reader reader(archive::file_source(fd.get()));
+        archive::ArchiveInput input(path, context.options.identity);
+        doc["encrypted"] = input.encrypted();
+        archive::Reader reader(input.source());
         const auto& m = reader.manifest();
         archive::MemberHandler ignore;
         reader.read_members(ignore);
@@ -196,11 +196,8 @@ Command register_inspect(CLI::App& app, Context& context) {
     return {sub, [&context, path]() {
                 switch (detect(*path)) {
                 case Kind::archive:
-                    return inspect_archive(context, *path);
                 case Kind::encrypted_archive:
-                    fail("{}: encrypted archive; reading it needs --identity (not yet "
-                         "supported by this build)",
-                         *path);
+                    return inspect_archive(context, *path);
                 case Kind::database:
                     return inspect_database(context, *path);
                 case Kind::corosync_conf:

@@ -27,9 +27,9 @@ int main(int argc, char** argv) {
     cli::add_global_options(app, context.options);
 
     std::vector<cli::Command> commands = {
-        cli::register_keygen(app, context),     snapshot::register_command(app, context),
-        cli::register_list(app, context),       cli::register_inspect(app, context),
-        verify::register_command(app, context), diff::register_command(app, context),
+        cli::register_keygen(app, context),      snapshot::register_command(app, context),
+        cli::register_list(app, context),        cli::register_inspect(app, context),
+        verify::register_command(app, context),  diff::register_command(app, context),
         restore::register_command(app, context), doctor::register_command(app, context)};
     for (auto& command : commands)
         command.app->fallthrough();

@@ -16,7 +16,7 @@ struct Arguments {
 };
 
 ExitCode run(cli::Context& context, const Arguments& args) {
-    SourceOptions sources{context.options.repo, context.options.offline};
+    SourceOptions sources{context.options.repo, context.options.offline, context.options.identity};
     auto host = context.host();
     auto a = open_side(args.a, host, sources);
     auto b = open_side(args.b, host, sources);

@@ -1,5 +1,6 @@
 #include "source.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/corosync/parser.hpp"
@@ -85,17 +86,15 @@ auto naming_archive(const fs::path& path, Read&& read) {
     }
 }
 
-Side open_archive(const std::string& spec, const fs::path& path) {
-    if (path.string().ends_with(".age"))
-        fail("{}: encrypted archives cannot be read yet (age support is pending)", path.string());
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(path.string());
+Side open_archive(const std::string& spec, const fs::path& path, const fs::path& identity) {
     Side side;
     side.spec = spec;
     side.archive = path;
-    side.manifest = naming_archive(
-        path, [&] { return archive::Reader(archive::file_source(fd.get())).manifest(); });
+    side.identity = identity;
+    side.manifest = naming_archive(path, [&] {
+        archive::ArchiveInput input(path, identity);
+        return archive::Reader(input.source()).manifest();
+    });
     side.label = fmt::format("{} {} {}", path.filename().string(), side.manifest.node,
                              side.manifest.captured_at);
     if (!side.manifest.runtime_json.empty())
@@ -108,8 +107,7 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     Side side;
     side.spec = "live";
     side.is_live = true;
-    side.captured =
-        std::make_unique<capture::Capture>(capture::capture(host, "", capture::LiveProbe::no));
+    side.captured = std::make_unique<capture::Capture>(capture::capture(host, {}));
     side.manifest = side.captured->manifest;
     side.label = "live " + side.manifest.node;
     if (host.is_live()) {
@@ -158,12 +156,12 @@ Side open_side(const std::string& spec, const host::Host& host, const SourceOpti
     if (spec == "live")
         return open_live(host, options);
     if (auto latest = parse_latest(spec))
-        return open_archive(spec, find_latest(spec, *latest, host, options));
+        return open_archive(spec, find_latest(spec, *latest, host, options), options.identity);
     if (!fs::exists(spec))
         fail("{}: no such archive (a source is an archive path, live, latest, latest@NODE or "
              "latest~K)",
              spec);
-    return open_archive(spec, spec);
+    return open_archive(spec, spec, options.identity);
 }
 
 std::map<std::string, std::string>
@@ -185,11 +183,9 @@ read_contents(const Side& side, const std::set<std::string>& paths, std::size_t&
         }
         return contents;
     }
-    Fd fd(::open(side.archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(side.archive.string());
     naming_archive(side.archive, [&] {
-        archive::Reader reader(archive::file_source(fd.get()));
+        archive::ArchiveInput input(side.archive, side.identity);
+        archive::Reader reader(input.source());
         if (reader.manifest().state != side.manifest.state ||
             reader.manifest().members.size() != side.manifest.members.size())
             fail("{}: changed while it was being read", side.archive.string());

@@ -23,6 +23,7 @@ struct Side {
     std::string label; // "pve1 2026-11-25T04:00:00Z", "live pve1"
     bool is_live = false;
     fs::path archive;                           // archive sides
+    fs::path identity;                          // age identity file (encrypted archives)
     std::unique_ptr<capture::Capture> captured; // the live side
     archive::Manifest manifest;
     std::optional<corosync::LiveView> runtime; // live: probed now; archive: recorded at capture
@@ -32,6 +33,7 @@ struct Side {
 struct SourceOptions {
     fs::path repo;
     bool offline = false;
+    fs::path identity; // age identity file for encrypted archives
 };
 
 // Throws pmxsnap::Error (exit 2) naming the source when it cannot be found;

@@ -1,5 +1,6 @@
 #include "checks.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
@@ -12,14 +13,13 @@
 namespace pmxsnap::doctor {
 namespace {
 
-std::optional<std::string> snapshot_authkey(const repo::Snapshot& snapshot) {
-    if (snapshot.encrypted)
-        return std::nullopt;
-    Fd fd(::open(snapshot.archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
+std::optional<std::string> snapshot_authkey(const repo::Snapshot& snapshot,
+                                            const std::string& identity) {
+    if (snapshot.encrypted && identity.empty())
         return std::nullopt;
     try {
-        archive::Reader reader(archive::file_source(fd.get()));
+        archive::ArchiveInput input(snapshot.archive, identity);
+        archive::Reader reader(input.source());
         return reader.manifest().authkeys.corosync;
     } catch (const Error&) {
         return std::nullopt;
@@ -63,7 +63,7 @@ Finding check_authkey(const Inputs& in) {
     f.evidence["this_node"] = in.authkey_sha256->substr(0, 16);
     std::vector<std::string> differing;
     for (const auto& snapshot : in.newest_per_node) {
-        auto digest = snapshot_authkey(snapshot);
+        auto digest = snapshot_authkey(snapshot, in.identity);
         if (!digest)
             continue;
         f.evidence["snapshots"][snapshot.node] = digest->substr(0, 16);

@@ -65,7 +65,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_option("--log", *log_file, "A saved journal of corosync and pve-cluster to scan")
         ->type_name("FILE");
     return {sub, [&context, log_file]() {
-                GatherOptions options{context.options.offline, context.options.repo, *log_file};
+                GatherOptions options{context.options.offline, context.options.repo, *log_file,
+                                      context.options.identity};
                 auto in = gather(context.host(), options);
                 auto findings = run_checks(in);
                 auto report = make_report(std::move(findings));

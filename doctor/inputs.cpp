@@ -1,5 +1,6 @@
 #include "inputs.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
@@ -69,7 +70,7 @@ class KeepCorosyncConf : public archive::MemberHandler {
     std::string current_;
 };
 
-void read_snapshots(Inputs& in, const std::string& repo_path) {
+void read_snapshots(Inputs& in, const std::string& repo_path, const std::string& identity) {
     if (repo_path.empty() || !fs::is_directory(repo_path))
         return;
     repo::Repository repository(repo_path);
@@ -79,18 +80,18 @@ void read_snapshots(Inputs& in, const std::string& repo_path) {
     for (auto& [node, snapshot] : newest)
         in.newest_per_node.push_back(snapshot);
     auto mine = newest.find(in.node);
-    if (mine == newest.end() || mine->second.encrypted)
-        return;
-    Fd fd(::open(mine->second.archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
+    in.identity = identity;
+    if (mine == newest.end() || (mine->second.encrypted && identity.empty()))
         return;
     try {
-        archive::Reader reader(archive::file_source(fd.get()));
+        archive::ArchiveInput input(mine->second.archive, identity);
+        archive::Reader reader(input.source());
         KeepCorosyncConf keep;
         reader.read_members(keep);
         in.last_snapshot_corosync = keep.text;
-    } catch (const archive::Rejected&) {
-        // A damaged archive is verify's finding; doctor just has no copy.
+    } catch (const Error&) {
+        // A damaged or unreadable archive is verify's finding; doctor just
+        // has no copy to compare with.
     }
 }
 
@@ -163,7 +164,7 @@ Inputs gather(const host::Host& host, const GatherOptions& options) {
     parse_copy(in.cluster);
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
         in.authkey_sha256 = sha256_hex(*key);
-    read_snapshots(in, options.repo);
+    read_snapshots(in, options.repo, options.identity);
     bool live = !options.offline && host.is_live();
     if (live) {
         in.live = corosync::probe_live_cluster(std::chrono::seconds(3));

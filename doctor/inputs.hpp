@@ -37,8 +37,9 @@ struct Inputs {
     std::optional<std::string> db_error;
     std::optional<configdb::Tree> tree;
     std::vector<std::string> db_integrity_problems;
-    std::optional<std::string> authkey_sha256;         // /etc/corosync/authkey
-    std::vector<repo::Snapshot> newest_per_node;       // this cluster, every node
+    std::optional<std::string> authkey_sha256;   // /etc/corosync/authkey
+    std::vector<repo::Snapshot> newest_per_node; // this cluster, every node
+    std::string identity; // for encrypted snapshots; empty: they are not read
     std::optional<std::string> last_snapshot_corosync; // this node's newest archive's copy
     std::optional<corosync::LiveView> live;            // nullopt when --offline
     std::optional<std::string> log;                    // --log FILE, or this boot's journal
@@ -67,6 +68,7 @@ struct GatherOptions {
     bool offline = false;
     std::string repo;
     std::string log_file;
+    std::string identity; // age identity file: reads encrypted snapshots too
 };
 
 Inputs gather(const host::Host& host, const GatherOptions& options);

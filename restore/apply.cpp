@@ -3,6 +3,7 @@
 #include "plan.hpp"
 #include "verify.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/configdb/database.hpp"
@@ -23,8 +24,9 @@ namespace {
 constexpr const char* db_member = "db/config.db";
 constexpr std::string_view host_prefix = "host/";
 
-void verify_first(const fs::path& archive, const std::vector<crypto::PublicKey>& keys) {
-    auto verdict = verify::verify_archive(archive, keys);
+void verify_first(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
+                  const fs::path& identity) {
+    auto verdict = verify::verify_archive(archive, keys, {identity});
     for (const auto& level : verdict.levels)
         if (level.status != verify::Status::ok)
             archive::reject("{}: not restorable: {} {}: {}", archive.string(), level.level,
@@ -165,8 +167,8 @@ void remove_leftovers(const fs::path& target) {
 ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
                           const std::vector<crypto::PublicKey>& keys, const ApplyOptions& options,
                           const std::function<bool(const std::vector<Operation>&)>& ask) {
-    verify_first(archive, keys);
-    auto archive_facts = read_archive_facts(archive);
+    verify_first(archive, keys, options.identity);
+    auto archive_facts = read_archive_facts(archive, options.identity);
     auto host_facts = read_host_facts(host, options.offline);
     ApplyResult result;
     if (!options.host_files_only)
@@ -177,10 +179,8 @@ ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
     if (options.dry_run || (!options.yes && !ask(result.operations)))
         return result;
 
-    Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(archive.string());
-    archive::Reader reader(archive::file_source(fd.get()));
+    archive::ArchiveInput input(archive, options.identity);
+    archive::Reader reader(input.source());
     if (reader.manifest().state != archive_facts.manifest.state)
         fail("{}: changed while it was being restored", archive.string());
     for (const auto& [member, target] : to_install)

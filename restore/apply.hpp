@@ -25,6 +25,7 @@ struct ApplyOptions {
     bool host_files = false;      // the db and the node-local files
     bool host_files_only = false; // only the node-local files (rejoin)
     bool offline = false;
+    fs::path identity; // age identity file for an encrypted archive
 };
 
 struct Operation {

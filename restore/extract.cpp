@@ -1,5 +1,6 @@
 #include "extract.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
@@ -63,7 +64,8 @@ std::string member_path_of(const std::string& path) {
 }
 
 ExtractResult extract_archive(const fs::path& archive, const fs::path& directory,
-                              const std::vector<std::string>& paths, bool force) {
+                              const std::vector<std::string>& paths, bool force,
+                              const fs::path& identity) {
     std::error_code ec;
     if (fs::exists(directory) && !fs::is_directory(directory))
         fail("{}: not a directory", directory.string());
@@ -73,10 +75,8 @@ ExtractResult extract_archive(const fs::path& archive, const fs::path& directory
     std::vector<std::string> wanted;
     for (const auto& p : paths)
         wanted.push_back(member_path_of(p));
-    Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(archive.string());
-    archive::Reader reader(archive::file_source(fd.get()));
+    archive::ArchiveInput input(archive, identity);
+    archive::Reader reader(input.source());
     for (const auto& w : wanted) {
         bool known = false;
         for (const auto& m : reader.manifest().members)

@@ -17,7 +17,8 @@ struct ExtractResult {
 
 // paths: member paths or host paths ("/etc/pve/storage.cfg"); empty: all.
 ExtractResult extract_archive(const fs::path& archive, const fs::path& directory,
-                              const std::vector<std::string>& paths, bool force);
+                              const std::vector<std::string>& paths, bool force,
+                              const fs::path& identity);
 
 // "/etc/pve/x" → "pve/x", "/etc/hosts" → "host/etc/hosts", members as they are.
 std::string member_path_of(const std::string& path);

@@ -1,5 +1,6 @@
 #include "facts.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/configdb/database.hpp"
@@ -80,11 +81,9 @@ std::string ArchiveFacts::ring0_of(const std::string& node) const {
     return {};
 }
 
-ArchiveFacts read_archive_facts(const fs::path& archive) {
-    Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(archive.string());
-    archive::Reader reader(archive::file_source(fd.get()));
+ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identity) {
+    archive::ArchiveInput input(archive, identity);
+    archive::Reader reader(input.source());
     ArchiveFacts facts{archive, reader.manifest(), {}};
     KeepClusterConf keep;
     reader.read_members(keep);

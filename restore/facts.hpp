@@ -47,7 +47,8 @@ struct HostFacts {
     bool node_in_running_nodelist() const;
 };
 
-ArchiveFacts read_archive_facts(const fs::path& archive);
+// identity: the age identity file when the archive is encrypted (may be empty).
+ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identity);
 HostFacts read_host_facts(const host::Host& host, bool offline);
 
 } // namespace pmxsnap::restore

@@ -40,7 +40,7 @@ ExitCode run_plan(cli::Context& context, const Arguments& args) {
     }
     options.file = args.file;
     options.archive_argument = args.archive;
-    auto archive = read_archive_facts(args.archive);
+    auto archive = read_archive_facts(args.archive, context.options.identity);
     auto host = read_host_facts(context.host(), context.options.offline);
     auto plan = make_plan(archive, host, options);
     if (context.out.json_mode())
@@ -72,6 +72,7 @@ nlohmann::json operations_json(const ApplyResult& result) {
 ExitCode run_apply(cli::Context& context, const Arguments& args) {
     auto options = args.apply;
     options.offline = context.options.offline;
+    options.identity = context.options.identity;
     auto keys = cli::trusted_keys(context.options);
     ApplyResult result;
     try {
@@ -111,7 +112,8 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
 }
 
 ExitCode run_extract(cli::Context& context, const Arguments& args) {
-    auto result = extract_archive(args.archive, args.to, args.paths, args.force_extract);
+    auto result = extract_archive(args.archive, args.to, args.paths, args.force_extract,
+                                  context.options.identity);
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.restore-extract/1"},
                           {"directory", args.to},
@@ -127,7 +129,8 @@ ExitCode run_file(cli::Context& context, const Arguments& args) {
     std::optional<std::string> expected;
     if (!args.expect_digest.empty())
         expected = args.expect_digest;
-    auto result = restore_file(args.archive, context.host(), args.path, expected, args.force_file);
+    auto result = restore_file(args.archive, context.host(), args.path, expected, args.force_file,
+                               context.options.identity);
     if (context.out.json_mode())
         context.out.json(
             {{"schema", "pmxsnap.restore-file/1"},

@@ -2,6 +2,7 @@
 
 #include "extract.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/host/mounts.hpp"
@@ -65,17 +66,16 @@ void write_via_rename(const fs::path& target, const std::string& content) {
 } // namespace
 
 FileRestore restore_file(const fs::path& archive, const host::Host& host, const std::string& path,
-                         const std::optional<std::string>& expect_digest, bool force) {
+                         const std::optional<std::string>& expect_digest, bool force,
+                         const fs::path& identity) {
     FileRestore result;
     result.member = member_path_of(path);
     if (!result.member.starts_with("pve/"))
         fail("{}: restore file puts back /etc/pve paths; for host files use `pmxsnap restore "
              "apply --host-files-only`",
              path);
-    Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(archive.string());
-    archive::Reader reader(archive::file_source(fd.get()));
+    archive::ArchiveInput input(archive, identity);
+    archive::Reader reader(input.source());
     const auto* member = reader.manifest().find(result.member);
     if (!member || member->is_directory)
         fail("{}: no such file in {}", path, archive.string());

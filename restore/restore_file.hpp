@@ -21,6 +21,7 @@ struct FileRestore {
 };
 
 FileRestore restore_file(const fs::path& archive, const host::Host& host, const std::string& path,
-                         const std::optional<std::string>& expect_digest, bool force);
+                         const std::optional<std::string>& expect_digest, bool force,
+                         const fs::path& identity);
 
 } // namespace pmxsnap::restore

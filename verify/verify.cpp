@@ -2,6 +2,7 @@
 
 #include "restorable.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
@@ -121,19 +122,22 @@ std::string summarize(const std::vector<std::string>& problems, const std::strin
 }
 
 std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path& archive,
-                                                                 std::uint64_t max_bytes) {
+                                                                 const VerifyOptions& options) {
     LevelResult content{"content", Status::failed, ""};
     LevelResult restorable{"restorable", Status::skipped, "content not verified"};
-    Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!fd)
-        fail_errno(archive.string());
+    if (options.identity.empty() && archive::is_age_file(archive)) {
+        content = {"content", Status::skipped,
+                   "encrypted with age: give --identity FILE to check the content"};
+        return {content, restorable};
+    }
     TempDir scratch;
     KeepForRestoreCheck keep(scratch);
     std::optional<archive::Manifest> manifest;
     try {
+        archive::ArchiveInput input(archive, options.identity);
         archive::ReaderLimits limits;
-        limits.max_total_bytes = max_bytes;
-        archive::Reader reader(archive::file_source(fd.get()), limits);
+        limits.max_total_bytes = options.max_bytes;
+        archive::Reader reader(input.source(), limits);
         reader.read_members(keep);
         manifest = reader.manifest();
         content.status = Status::ok;
@@ -171,7 +175,7 @@ bool Verdict::ok() const {
 }
 
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
-                       std::uint64_t max_bytes) {
+                       const VerifyOptions& options) {
     if (!fs::exists(archive))
         fail("{}: no such archive", archive.string());
     Verdict verdict{archive, {}};
@@ -180,7 +184,7 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
         verdict.levels.push_back({"content", Status::skipped, "signature not verified"});
         return verdict;
     }
-    auto [content, restorable] = check_content_and_restorable(archive, max_bytes);
+    auto [content, restorable] = check_content_and_restorable(archive, options);
     verdict.levels.push_back(content);
     verdict.levels.push_back(restorable);
     return verdict;

@@ -35,9 +35,15 @@ struct Verdict {
     bool ok() const;
 };
 
-// max_bytes bounds the decompressed archive (default 1 GiB): an archive
-// claiming more is rejected, not read.
+struct VerifyOptions {
+    // age identity file for encrypted archives; without it their content
+    // and restorable levels are skipped (the signature still covers them).
+    fs::path identity;
+    // Bounds the decompressed archive: an archive claiming more is rejected.
+    std::uint64_t max_bytes = 1ULL << 30;
+};
+
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
-                       std::uint64_t max_bytes = 1ULL << 30);
+                       const VerifyOptions& options = {});
 
 } // namespace pmxsnap::verify

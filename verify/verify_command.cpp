@@ -111,7 +111,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 Progress progress(selection->all && !context.options.quiet, archives.size());
                 for (const auto& archive : archives) {
                     progress.show(archive);
-                    verdicts.push_back(verify_archive(archive, keys, selection->max_bytes));
+                    verdicts.push_back(verify_archive(
+                        archive, keys, {context.options.identity, selection->max_bytes}));
                     // --all reports failures in full and passes as a count.
                     if (!selection->all || !verdicts.back().ok())
                         render(context.out, verdicts.back());

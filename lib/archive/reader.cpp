@@ -37,18 +37,6 @@ const char* type_name(mode_t type) {
 
 } // namespace
 
-ZstdDecompressor::ByteSource file_source(int fd) {
-    return [fd](std::span<std::uint8_t> out) -> std::size_t {
-        for (;;) {
-            ssize_t n = ::read(fd, out.data(), out.size());
-            if (n >= 0)
-                return static_cast<std::size_t>(n);
-            if (errno != EINTR)
-                fail_errno("reading archive");
-        }
-    };
-}
-
 void Reader::TarFree::operator()(::archive* tar) const {
     archive_read_free(tar);
 }

@@ -74,7 +74,4 @@ class Reader {
     Manifest manifest_;
 };
 
-// Opens an archive file (no decryption) as a byte source for Reader.
-ZstdDecompressor::ByteSource file_source(int fd);
-
 } // namespace pmxsnap::archive

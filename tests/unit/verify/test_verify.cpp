@@ -6,6 +6,7 @@
 #include "snapshot.hpp"
 #include "verify.hpp"
 
+#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/crypto/keys.hpp"
@@ -70,9 +71,9 @@ TEST_CASE("a good archive passes all three levels") {
 // The content level alone must catch the archive flips too (zstd's frame
 // checksum and the members' SHA-256), not only the signature over the file.
 bool content_rejects(const fs::path& archive) {
-    Fd fd(::open(archive.c_str(), O_RDONLY | O_CLOEXEC));
     try {
-        archive::Reader reader(archive::file_source(fd.get()));
+        archive::ArchiveInput input(archive, {});
+        archive::Reader reader(input.source());
         archive::MemberHandler ignore;
         reader.read_members(ignore);
         return false;
