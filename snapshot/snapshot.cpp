@@ -4,6 +4,7 @@
 
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/capture/capture.hpp"
+#include "pmxsnap/crypto/age_keys.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/node_lock.hpp"
@@ -48,15 +49,19 @@ void check_directory_name(const std::string& what, const std::string& value) {
 
 // The newest archive's signed state, if its trusted comment verifies under
 // our own key: a tampered comment must not make us skip a snapshot.
+// Switching encryption on or off is a change worth a new archive.
 bool same_state_as_newest(const repo::Repository& repository, const archive::Manifest& manifest,
-                          const crypto::PublicKey& own_key, SnapshotResult& result) {
+                          const crypto::PublicKey& own_key, bool encrypting,
+                          SnapshotResult& result) {
     auto newest = repository.newest(manifest.cluster, manifest.node);
-    if (!newest || !newest->comment || newest->comment->state != manifest.state)
+    if (!newest || !newest->comment || newest->comment->state != manifest.state ||
+        newest->encrypted != encrypting)
         return false;
     auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
     if (!crypto::verify_trusted_comment(signature, own_key))
         return false;
     result.archive = newest->archive;
+    result.encrypted = newest->encrypted;
     result.signature = newest->signature;
     result.size = newest->size;
     result.captured_at = newest->comment->captured;
@@ -80,6 +85,20 @@ UnixSeconds free_stamp(const host::Host& host, const fs::path& directory) {
     fail("{}: no free time stamp for a new archive", directory.string());
 }
 
+std::vector<crypto::AgeRecipient> load_recipients(const SnapshotOptions& options) {
+    std::vector<crypto::AgeRecipient> recipients;
+    for (const auto& text : options.recipients)
+        recipients.push_back(crypto::parse_age_recipient(text, "--recipient " + text));
+    for (const auto& file : options.recipients_files)
+        for (const auto& recipient : crypto::load_age_recipients(file))
+            recipients.push_back(recipient);
+    if (options.include_authkey && recipients.empty())
+        fail("--include-authkey: the corosync authkey is stored only in encrypted archives "
+             "(anyone holding the key can join the cluster); add --recipient or "
+             "--recipients-file");
+    return recipients;
+}
+
 } // namespace
 
 SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& options) {
@@ -89,9 +108,13 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         fail("{}: no signing key; create one with `pmxsnap keygen` (or give --key)",
              options.key.string());
     auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
+    auto recipients = load_recipients(options);
+    bool encrypting = !recipients.empty();
     auto probe =
         host.is_live() && !options.offline ? capture::LiveProbe::yes : capture::LiveProbe::no;
-    auto captured = timed("capture", [&] { return capture::capture(host, options.note, probe); });
+    auto captured = timed("capture", [&] {
+        return capture::capture(host, {options.note, probe, options.include_authkey});
+    });
     auto& manifest = captured.manifest;
     check_directory_name("cluster name", manifest.cluster);
     check_directory_name("node name", manifest.node);
@@ -114,16 +137,18 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     repo::NodeLock lock(directory, options.lock_wait);
     result.cleaned = repo::Repository::clean_leftovers(directory);
 
-    if (options.if_changed && same_state_as_newest(repository, manifest, key.public_key(), result))
+    if (options.if_changed &&
+        same_state_as_newest(repository, manifest, key.public_key(), encrypting, result))
         return result;
 
     auto now = free_stamp(host, directory);
     manifest.captured_at = iso8601_utc(now);
     auto manifest_json = archive::serialize_manifest(manifest);
-    auto name = repo::archive_file_name(compact_utc_stamp(now), false);
+    auto name = repo::archive_file_name(compact_utc_stamp(now), encrypting);
     AtomicFile archive_file(directory / name, repo::file_mode);
     auto written = timed("write archive", [&] {
-        return write_archive(captured, manifest_json, archive_file.fd(), archive_file.temp_path());
+        return write_archive(captured, manifest_json, archive_file.fd(), archive_file.temp_path(),
+                             recipients);
     });
 
     repo::TrustedComment comment{manifest.cluster,
@@ -147,6 +172,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         fsync_directory(directory);
     });
     result.written = true;
+    result.encrypted = encrypting;
     result.archive = directory / name;
     result.signature = repo::signature_path_for(result.archive);
     result.size = written.size;

@@ -1,6 +1,6 @@
 // take_snapshot: the snapshot use case. Captures the host, skips when
 // --if-changed and the newest archive of this node has the same state, and
-// otherwise writes <repo>/<cluster>/<node>/<stamp>.pmxsnap and its .minisig
+// otherwise writes <repo>/<cluster>/<node>/<stamp>.pmxsnap[.age] and its .minisig
 // so that neither appears under its final name before both are complete.
 // Throws pmxsnap::Error (exit 2); invariant violations of the captured db are
 // reported in the result (the archive is still written: it is evidence).
@@ -22,6 +22,11 @@ struct SnapshotOptions {
     bool offline = false; // never probe the running corosync
     std::string note;
     std::chrono::milliseconds lock_wait{std::chrono::seconds(60)};
+    // age recipients ("age1...") and files of them: any makes the archive
+    // .pmxsnap.age, encrypted to all of them.
+    std::vector<std::string> recipients;
+    std::vector<fs::path> recipients_files;
+    bool include_authkey = false; // only with recipients
 };
 
 struct Phase {
@@ -31,7 +36,8 @@ struct Phase {
 
 struct SnapshotResult {
     bool written = false; // false: --if-changed found nothing new
-    fs::path archive;     // the new archive, or the newest one when unchanged
+    bool encrypted = false;
+    fs::path archive; // the new archive, or the newest one when unchanged
     fs::path signature;
     std::int64_t size = 0;
     std::string cluster;

@@ -2,6 +2,9 @@
 
 #include "snapshot.hpp"
 
+#include "pmxsnap/util/metrics_file.hpp"
+#include "pmxsnap/util/time.hpp"
+
 #include <memory>
 
 namespace pmxsnap::snapshot {
@@ -17,6 +20,7 @@ nlohmann::json to_json(const SnapshotResult& r) {
         phases[phase.name] = phase.seconds;
     return {{"schema", "pmxsnap.snapshot/1"},
             {"written", r.written},
+            {"encrypted", r.encrypted},
             {"archive", r.archive.string()},
             {"signature", r.signature.string()},
             {"size", r.size},
@@ -53,6 +57,43 @@ void render_text(cli::Output& out, const SnapshotResult& r) {
         out.detail("  {:<14} {:.3f} s", phase.name, phase.seconds);
 }
 
+double total_seconds(const SnapshotResult& r) {
+    double total = 0;
+    for (const auto& phase : r.phases)
+        total += phase.seconds;
+    return total;
+}
+
+// What an alert needs: did the last run work, how old is the newest
+// snapshot, and did it capture a db the rules accept.
+void write_metrics(const fs::path& file, const SnapshotResult* r, double run_started) {
+    MetricsFile metrics;
+    metrics.gauge("pmxsnap_snapshot_last_run_timestamp_seconds",
+                  "When the last snapshot run started (Unix time).", run_started);
+    metrics.gauge("pmxsnap_snapshot_last_run_success",
+                  "1 when the last snapshot run succeeded, 0 when it failed.", r ? 1 : 0);
+    if (r) {
+        MetricsFile::Labels labels{{"cluster", r->cluster}, {"node", r->node}};
+        if (auto captured = parse_iso8601_utc(r->captured_at))
+            metrics.gauge("pmxsnap_snapshot_newest_timestamp_seconds",
+                          "Capture time of the newest snapshot of this node (Unix time).",
+                          static_cast<double>(*captured), labels);
+        metrics.gauge("pmxsnap_snapshot_newest_size_bytes", "Size of the newest archive.",
+                      static_cast<double>(r->size), labels);
+        metrics.gauge("pmxsnap_snapshot_written",
+                      "1 when the last run wrote an archive, 0 when nothing had changed.",
+                      r->written ? 1 : 0, labels);
+        metrics.gauge("pmxsnap_snapshot_duration_seconds", "How long the last run took.",
+                      total_seconds(*r), labels);
+        metrics.gauge("pmxsnap_snapshot_db_version", "pmxcfs db version of the newest snapshot.",
+                      static_cast<double>(r->db_version), labels);
+        metrics.gauge("pmxsnap_snapshot_invariant_violations",
+                      "pmxcfs rules the captured db breaks (0 when sound).",
+                      static_cast<double>(r->violations.size()), labels);
+    }
+    metrics.write(file);
+}
+
 } // namespace
 
 cli::Command register_command(CLI::App& app, cli::Context& context) {
@@ -63,17 +104,39 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_flag("--if-changed", options->if_changed,
                   "Write nothing when the state equals the newest snapshot's");
     sub->add_option("--note", options->note, "Free text stored in the manifest");
+    sub->add_option("--recipient", options->recipients,
+                    "Encrypt to this age recipient (age1...); repeatable")
+        ->type_name("RECIPIENT");
+    sub->add_option("--recipients-file", options->recipients_files,
+                    "Encrypt to the age recipients in this file (one per line); repeatable")
+        ->type_name("FILE");
+    sub->add_flag("--include-authkey", options->include_authkey,
+                  "Store /etc/corosync/authkey in the archive (encrypted archives only)");
+    auto metrics = std::make_shared<std::string>();
+    sub->add_option("--metrics", *metrics,
+                    "Write a Prometheus textfile-collector file about this run")
+        ->type_name("FILE");
     auto lock_wait = std::make_shared<double>(60);
     sub->add_option("--lock-wait", *lock_wait,
                     "Seconds to wait for another snapshot of this node (default 60)")
         ->check(CLI::Range(0.0, 86400.0));
-    return {sub, [&context, options, lock_wait]() {
+    return {sub, [&context, options, lock_wait, metrics]() {
                 options->lock_wait =
                     std::chrono::milliseconds(static_cast<long>(*lock_wait * 1000));
                 options->repo = context.options.repo;
                 options->key = context.options.key;
                 options->offline = context.options.offline;
-                auto result = take_snapshot(context.host(), *options);
+                auto started = static_cast<double>(context.host().now());
+                SnapshotResult result;
+                try {
+                    result = take_snapshot(context.host(), *options);
+                } catch (const Error&) {
+                    if (!metrics->empty())
+                        write_metrics(*metrics, nullptr, started);
+                    throw;
+                }
+                if (!metrics->empty())
+                    write_metrics(*metrics, &result, started);
                 if (context.out.json_mode())
                     context.out.json(to_json(result));
                 render_text(context.out, result);

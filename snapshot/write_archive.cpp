@@ -2,6 +2,7 @@
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/writer.hpp"
+#include "pmxsnap/crypto/age_stream.hpp"
 #include "pmxsnap/crypto/blake2b.hpp"
 #include "pmxsnap/util/error.hpp"
 
@@ -17,19 +18,26 @@ void stream_file(archive::Writer& writer, const archive::Member& member, const f
 } // namespace
 
 WrittenArchive write_archive(const capture::Capture& c, const std::string& manifest_json, int fd,
-                             const fs::path& shown_as) {
+                             const fs::path& shown_as,
+                             const std::vector<crypto::AgeRecipient>& recipients) {
     WrittenArchive result;
     crypto::Blake2b512 hasher;
+    archive::ByteSink to_file = [&](std::span<const std::uint8_t> bytes) {
+        write_all(fd, {reinterpret_cast<const char*>(bytes.data()), bytes.size()}, shown_as);
+        hasher.update(bytes);
+        result.size += static_cast<std::int64_t>(bytes.size());
+    };
+    std::unique_ptr<crypto::AgeEncryptor> encryptor;
+    if (!recipients.empty())
+        encryptor = std::make_unique<crypto::AgeEncryptor>(recipients, to_file);
     archive::CompressionOptions options;
     options.window_log = archive::window_log_for(
         static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_json.size());
-    archive::Writer writer(
-        [&](std::span<const std::uint8_t> bytes) {
-            write_all(fd, {reinterpret_cast<const char*>(bytes.data()), bytes.size()}, shown_as);
-            hasher.update(bytes);
-            result.size += static_cast<std::int64_t>(bytes.size());
-        },
-        options);
+    archive::Writer writer(encryptor ? archive::ByteSink([&](std::span<const std::uint8_t> bytes) {
+                               encryptor->write(bytes);
+                           })
+                                     : to_file,
+                           options);
 
     archive::Member manifest_member;
     manifest_member.path = archive::manifest_member;
@@ -49,6 +57,8 @@ WrittenArchive write_archive(const capture::Capture& c, const std::string& manif
             writer.add_file(member, c.host_data.at(member.path));
     }
     writer.finish();
+    if (encryptor)
+        encryptor->finish();
     result.blake2b = hasher.finish();
     return result;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "pmxsnap/capture/capture.hpp"
+#include "pmxsnap/crypto/age_keys.hpp"
 
 #include <array>
 #include <cstdint>
@@ -16,7 +17,10 @@ struct WrittenArchive {
     std::int64_t size = 0;
 };
 
+// With recipients, the zstd stream is age-encrypted on its way to the file
+// (and the digest is of the encrypted bytes: the signature covers the file).
 WrittenArchive write_archive(const capture::Capture& capture, const std::string& manifest_json,
-                             int fd, const fs::path& shown_as);
+                             int fd, const fs::path& shown_as,
+                             const std::vector<crypto::AgeRecipient>& recipients);
 
 } // namespace pmxsnap::snapshot

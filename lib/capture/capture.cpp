@@ -78,10 +78,17 @@ void add_pve_members(Capture& c) {
     }
 }
 
-void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp) {
+void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp, bool include_authkey) {
     std::set<std::string> directories;
     std::vector<archive::Member> files;
-    for (const auto& path : node_local_files(host)) {
+    auto paths = node_local_files(host);
+    if (include_authkey) {
+        if (!host.facts(host::paths::corosync_authkey))
+            fail("--include-authkey: {} does not exist",
+                 host.resolve(host::paths::corosync_authkey).string());
+        paths.push_back(host::paths::corosync_authkey);
+    }
+    for (const auto& path : paths) {
         auto facts = host.facts(path, host::Host::Links::follow);
         if (!facts || !facts->is_regular)
             continue;
@@ -189,7 +196,7 @@ static void add_runtime_view(Capture& c) {
         c.warnings.push_back("runtime view not recorded: " + view.error);
 }
 
-Capture capture(const host::Host& host, const std::string& note, LiveProbe probe) {
+Capture capture(const host::Host& host, const CaptureOptions& options) {
     Capture c;
     c.scratch = std::make_unique<TempDir>();
     c.db_copy = *c.scratch / "config.db";
@@ -204,7 +211,7 @@ Capture capture(const host::Host& host, const std::string& note, LiveProbe probe
     auto& m = c.manifest;
     m.tool = std::string("pmxsnap ") + PMXSNAP_VERSION;
     m.node = host.node_name();
-    m.note = note;
+    m.note = options.note;
     if (auto root = c.tree.root_version()) {
         m.db.root_version = root->version;
         m.db.root_writer = root->writer;
@@ -215,10 +222,11 @@ Capture capture(const host::Host& host, const std::string& note, LiveProbe probe
 
     add_db_member(c);
     add_pve_members(c);
-    add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX);
+    add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,
+                     options.include_authkey);
     add_corosync_facts(host, c);
     add_authkey_digests(host, c);
-    if (probe == LiveProbe::yes)
+    if (options.probe == LiveProbe::yes)
         add_runtime_view(c);
     m.state = archive::state_digest(m);
     return c;

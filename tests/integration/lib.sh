@@ -41,4 +41,4 @@ pub=$scratch/keys/signing.pub
 repo=$scratch/repo
 make_key() { "$PMXSNAP" keygen --out "$key" >/dev/null; }
 snap() { "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key" "$@"; }
-archives() { find "$repo" -name '*.pmxsnap' | sort; }
+archives() { find "$repo" \( -name '*.pmxsnap' -o -name '*.pmxsnap.age' \) 2>/dev/null | sort; }

@@ -34,9 +34,17 @@ struct Capture {
 
 enum class LiveProbe { yes, no };
 
-// LiveProbe::yes reads the running corosync (only meaningful on the live
-// host: under --root it would be the rescue system's).
-Capture capture(const host::Host& host, const std::string& note, LiveProbe probe);
+struct CaptureOptions {
+    std::string note;
+    // yes reads the running corosync (only meaningful on the live host:
+    // under --root it would be the rescue system's).
+    LiveProbe probe = LiveProbe::no;
+    // /etc/corosync/authkey itself, not only its digest: only for archives
+    // that are encrypted (the snapshot command enforces it).
+    bool include_authkey = false;
+};
+
+Capture capture(const host::Host& host, const CaptureOptions& options);
 
 // The host files every snapshot records (node-local state that is not in
 // /etc/pve). Globs are expanded under --root.
