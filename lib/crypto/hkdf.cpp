@@ -4,10 +4,21 @@
 
 namespace pmxsnap::crypto {
 
+namespace {
+
+// libsodium declares its pointers non-null even for zero lengths, and an
+// empty span's data() may be null (the header MAC's HKDF has no salt).
+const unsigned char* never_null(std::span<const std::uint8_t> bytes) {
+    static const unsigned char nothing = 0;
+    return bytes.empty() ? &nothing : bytes.data();
+}
+
+} // namespace
+
 Key32 hmac_sha256(std::span<const std::uint8_t> key, std::span<const std::uint8_t> message) {
     crypto_auth_hmacsha256_state state;
-    crypto_auth_hmacsha256_init(&state, key.data(), key.size());
-    crypto_auth_hmacsha256_update(&state, message.data(), message.size());
+    crypto_auth_hmacsha256_init(&state, never_null(key), key.size());
+    crypto_auth_hmacsha256_update(&state, never_null(message), message.size());
     Key32 out;
     crypto_auth_hmacsha256_final(&state, out.data());
     sodium_memzero(&state, sizeof state);

@@ -4,6 +4,7 @@
 #include "process.hpp"
 #include "scratch.hpp"
 
+#include "pmxsnap/crypto/age_header.hpp"
 #include "pmxsnap/crypto/age_keys.hpp"
 #include "pmxsnap/crypto/age_stream.hpp"
 #include "pmxsnap/crypto/bech32.hpp"
@@ -156,6 +157,24 @@ TEST_CASE("age rejects a wrong identity, a flipped byte and a truncated file, ea
     CHECK_THROWS_WITH(decrypt(cut_in_header, {alice}),
                       Catch::Contains("truncated inside the age header"));
     CHECK_THROWS_AS(decrypt("not age at all\n", {alice}), AgeMalformed);
+}
+
+TEST_CASE("the age header parser accepts only the canonical form (regressions of fuzz finds)") {
+    auto alice = generate_age_identity();
+    auto sealed = encrypt("x", {alice.recipient()});
+    auto header = sealed.substr(0, header_size(sealed));
+    CHECK(format_age_header(parse_age_header(header)) == header);
+    // A byte above 0x7f inside a body line: libsodium alone decoded it.
+    auto body_at = header.find('\n', header.find("-> ")) + 10;
+    auto high_byte = header;
+    high_byte[body_at] = static_cast<char>(0xb1);
+    CHECK_THROWS_AS(parse_age_header(high_byte), AgeMalformed);
+    auto padded = header;
+    padded.insert(header.find('\n', body_at), "=");
+    CHECK_THROWS_AS(parse_age_header(padded), AgeMalformed);
+    auto crlf = header;
+    crlf.insert(header.find('\n'), "\r");
+    CHECK_THROWS_AS(parse_age_header(crlf), AgeMalformed);
 }
 
 TEST_CASE("an age identity file others can read is refused") {
