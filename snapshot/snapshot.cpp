@@ -1,9 +1,11 @@
 #include "snapshot.hpp"
 
+#include "quick_record.hpp"
 #include "write_archive.hpp"
 
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/capture/capture.hpp"
+#include "pmxsnap/capture/quick_state.hpp"
 #include "pmxsnap/crypto/age_keys.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
@@ -49,6 +51,14 @@ void check_directory_name(const std::string& what, const std::string& value) {
 
 // The newest archive's signed state, if its trusted comment verifies under
 // our own key: a tampered comment must not make us skip a snapshot.
+void take_newest_facts(const repo::Snapshot& newest, SnapshotResult& result) {
+    result.archive = newest.archive;
+    result.encrypted = newest.encrypted;
+    result.signature = newest.signature;
+    result.size = newest.size;
+    result.captured_at = newest.comment->captured;
+}
+
 // Switching encryption on or off is a change worth a new archive.
 bool same_state_as_newest(const repo::Repository& repository, const archive::Manifest& manifest,
                           const crypto::PublicKey& own_key, bool encrypting,
@@ -60,11 +70,7 @@ bool same_state_as_newest(const repo::Repository& repository, const archive::Man
     auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
     if (!crypto::verify_trusted_comment(signature, own_key))
         return false;
-    result.archive = newest->archive;
-    result.encrypted = newest->encrypted;
-    result.signature = newest->signature;
-    result.size = newest->size;
-    result.captured_at = newest->comment->captured;
+    take_newest_facts(*newest, result);
     return true;
 }
 
@@ -83,6 +89,30 @@ UnixSeconds free_stamp(const host::Host& host, const fs::path& directory) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1000));
     }
     fail("{}: no free time stamp for a new archive", directory.string());
+}
+
+// --if-changed before any capture: the newest archive's signed index and the
+// quick record both vouch that this exact db and these host files were
+// captured, so the cost does not grow with the db.
+bool unchanged_by_quick_check(const repo::Repository& repository, const capture::QuickState& quick,
+                              const crypto::PublicKey& own_key, bool encrypting,
+                              SnapshotResult& result) {
+    auto newest = repository.newest(quick.cluster, quick.node);
+    if (!newest || !newest->comment || newest->encrypted != encrypting ||
+        !quick_record_matches(newest->archive.parent_path(), newest->archive.filename().string(),
+                              quick.key, own_key))
+        return false;
+    auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
+    if (!crypto::verify_trusted_comment(signature, own_key))
+        return false;
+    take_newest_facts(*newest, result);
+    result.quick = true;
+    result.cluster = quick.cluster;
+    result.node = quick.node;
+    result.db_version = newest->comment->db_version;
+    result.config_version = newest->comment->config_version;
+    result.state = newest->comment->state;
+    return true;
 }
 
 std::vector<crypto::AgeRecipient> load_recipients(const SnapshotOptions& options) {
@@ -110,6 +140,16 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
     auto recipients = load_recipients(options);
     bool encrypting = !recipients.empty();
+    std::optional<capture::QuickState> quick;
+    repo::Repository repository(options.repo);
+    if (options.if_changed) {
+        quick = timed("quick check", [&] {
+            return capture::quick_state(host, {options.include_authkey, encrypting});
+        });
+        if (quick &&
+            unchanged_by_quick_check(repository, *quick, key.public_key(), encrypting, result))
+            return result;
+    }
     auto probe =
         host.is_live() && !options.offline ? capture::LiveProbe::yes : capture::LiveProbe::no;
     auto captured = timed("capture", [&] {
@@ -132,14 +172,22 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.violations = captured.violations;
     result.warnings = captured.warnings;
 
-    repo::Repository repository(options.repo);
     auto directory = repository.ensure_node_directory(manifest.cluster, manifest.node);
     repo::NodeLock lock(directory, options.lock_wait);
     result.cleaned = repo::Repository::clean_leftovers(directory);
 
+    // A quick key is recorded only for what this run saw before capturing
+    // (a later change then shows as a different key) and only when settled.
+    auto record_quick = [&](const fs::path& archive) {
+        if (quick && quick->settled && quick->cluster == manifest.cluster &&
+            quick->node == manifest.node)
+            write_quick_record(directory, archive.filename().string(), quick->key, key);
+    };
     if (options.if_changed &&
-        same_state_as_newest(repository, manifest, key.public_key(), encrypting, result))
+        same_state_as_newest(repository, manifest, key.public_key(), encrypting, result)) {
+        record_quick(result.archive);
         return result;
+    }
 
     auto now = free_stamp(host, directory);
     manifest.captured_at = iso8601_utc(now);
@@ -177,6 +225,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.signature = repo::signature_path_for(result.archive);
     result.size = written.size;
     result.captured_at = manifest.captured_at;
+    record_quick(result.archive);
     return result;
 }
 

@@ -37,7 +37,8 @@ struct Phase {
 struct SnapshotResult {
     bool written = false; // false: --if-changed found nothing new
     bool encrypted = false;
-    fs::path archive; // the new archive, or the newest one when unchanged
+    bool quick = false; // unchanged by the quick check: nothing was captured
+    fs::path archive;   // the new archive, or the newest one when unchanged
     fs::path signature;
     std::int64_t size = 0;
     std::string cluster;

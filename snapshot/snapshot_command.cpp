@@ -21,6 +21,7 @@ nlohmann::json to_json(const SnapshotResult& r) {
     return {{"schema", "pmxsnap.snapshot/1"},
             {"written", r.written},
             {"encrypted", r.encrypted},
+            {"check", r.quick ? "quick" : "full"},
             {"archive", r.archive.string()},
             {"signature", r.signature.string()},
             {"size", r.size},
@@ -48,8 +49,8 @@ void render_text(cli::Output& out, const SnapshotResult& r) {
         out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
                  v.path.empty() ? "" : ", " + v.path);
     if (!r.written)
-        out.say("unchanged since {} (db version {}): nothing written", r.archive.string(),
-                r.db_version);
+        out.say("unchanged since {} (db version {}{}): nothing written", r.archive.string(),
+                r.db_version, r.quick ? "; db and host files untouched since it" : "");
     else
         out.say("{} ({} bytes, db version {}, {} members)", r.archive.string(), r.size,
                 r.db_version, r.members);

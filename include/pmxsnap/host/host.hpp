@@ -31,6 +31,9 @@ struct FileFacts {
     gid_t gid = 0;
     std::int64_t size = 0;
     std::int64_t mtime = 0;
+    // Which file and which change of it: any write moves ctime, any
+    // replacement moves the inode (what --if-changed's quick check compares).
+    std::string identity; // "dev:inode:size:mtime_ns:ctime_ns"
     bool is_regular = false;
     bool is_directory = false;
     bool is_symlink = false;
