@@ -13,7 +13,9 @@ total_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 rounds=${PMXSNAP_KILL_ROUNDS:-50}
 for i in $(seq 1 "$rounds"); do
   delay_ms=$(( RANDOM % (total_ms + 20) ))
-  snap >/dev/null 2>&1 &
+  # exec: $! must be pmxsnap itself. A function in the background is a
+  # subshell whose child pmxsnap would survive the kill and keep writing.
+  (exec "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key") >/dev/null 2>&1 &
   pid=$!
   sleep "$(printf '0.%03d' "$delay_ms")" 2>/dev/null || sleep 0
   kill -9 "$pid" 2>/dev/null || true
