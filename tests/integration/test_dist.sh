@@ -155,7 +155,7 @@ for service in pmxsnap-snapshot.service pmxsnap-prune.service; do
   pass "$service: exposure $level (at most 2.0)"
 done
 unit=$src/dist/systemd/pmxsnap-snapshot.service
-grep -qx 'ExecStart=/usr/bin/pmxsnap snapshot --if-changed --metrics /var/lib/prometheus/node-exporter/pmxsnap.prom' "$unit" ||
+grep -qx 'ExecStart=/usr/bin/pmxsnap snapshot --if-changed' "$unit" ||
   fail "snapshot service ExecStart changed"
 for setting in Type=oneshot ProtectSystem=strict ReadWritePaths=-/var/backups/pmxsnap \
   ReadWritePaths=-/var/lib/prometheus/node-exporter PrivateTmp=yes NoNewPrivileges=yes \
@@ -222,7 +222,7 @@ has_command() { # COMMAND [SUBCOMMAND]
   local parent=("${@:1:$#-1}")
   grep -qx -- "${!#}" <<<"$(subcommands_of "${parent[@]}")"
 }
-pending=' snapshot:recipient snapshot:recipients-file snapshot:include-authkey snapshot:metrics '
+pending=' '
 conf=$src/dist/pmxsnap.conf
 checked=0
 while IFS='|' read -r section option; do
