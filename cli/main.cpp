@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
         cli::register_list(app, context),        cli::register_inspect(app, context),
         verify::register_command(app, context),  diff::register_command(app, context),
         restore::register_command(app, context), doctor::register_command(app, context)};
+    commands.push_back(cli::register_prune(app, context));
     for (auto& command : commands)
         command.app->fallthrough();
 

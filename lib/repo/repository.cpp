@@ -84,8 +84,8 @@ void Repository::list_node(const fs::path& directory, const std::string& cluster
     std::move(found.begin(), found.end(), std::back_inserter(out));
 }
 
-std::vector<Snapshot> Repository::list(const std::string& cluster, const std::string& node) const {
-    std::vector<Snapshot> out;
+std::vector<NodeDirectory> Repository::node_directories(const std::string& cluster,
+                                                        const std::string& node) const {
     if (!fs::is_directory(root_))
         fail("{}: repository not found (no snapshot taken yet, or wrong --repo)", root_.string());
     std::vector<fs::path> clusters;
@@ -93,6 +93,7 @@ std::vector<Snapshot> Repository::list(const std::string& cluster, const std::st
         if (item.is_directory() && (cluster.empty() || item.path().filename() == cluster))
             clusters.push_back(item.path());
     std::sort(clusters.begin(), clusters.end());
+    std::vector<NodeDirectory> out;
     for (const auto& cluster_dir : clusters) {
         std::vector<fs::path> nodes;
         for (const auto& item : fs::directory_iterator(cluster_dir))
@@ -100,8 +101,22 @@ std::vector<Snapshot> Repository::list(const std::string& cluster, const std::st
                 nodes.push_back(item.path());
         std::sort(nodes.begin(), nodes.end());
         for (const auto& node_dir : nodes)
-            list_node(node_dir, cluster_dir.filename().string(), node_dir.filename().string(), out);
+            out.push_back(
+                {cluster_dir.filename().string(), node_dir.filename().string(), node_dir});
     }
+    return out;
+}
+
+std::vector<Snapshot> Repository::list(const std::string& cluster, const std::string& node) const {
+    std::vector<Snapshot> out;
+    for (const auto& directory : node_directories(cluster, node))
+        list_node(directory.path, directory.cluster, directory.node, out);
+    return out;
+}
+
+std::vector<Snapshot> Repository::list(const NodeDirectory& directory) const {
+    std::vector<Snapshot> out;
+    list_node(directory.path, directory.cluster, directory.node, out);
     return out;
 }
 

@@ -31,6 +31,12 @@ struct Snapshot {
     std::optional<TrustedComment> comment; // nullopt when missing or malformed
 };
 
+struct NodeDirectory {
+    std::string cluster;
+    std::string node;
+    fs::path path;
+};
+
 class Repository {
   public:
     explicit Repository(fs::path root);
@@ -40,9 +46,15 @@ class Repository {
     // Creates <repo>/<cluster>/<node> (0700) as needed.
     fs::path ensure_node_directory(const std::string& cluster, const std::string& node) const;
 
-    // Every archive with a signature beside it, oldest first per node;
+    // The <cluster>/<node> directories, sorted, without reading them;
     // cluster/node filters are exact names when non-empty.
+    std::vector<NodeDirectory> node_directories(const std::string& cluster = {},
+                                                const std::string& node = {}) const;
+    // Every archive with a signature beside it, oldest first per node;
+    // cluster/node filters as node_directories'.
     std::vector<Snapshot> list(const std::string& cluster = {}, const std::string& node = {}) const;
+    // The archives of one node directory, oldest first.
+    std::vector<Snapshot> list(const NodeDirectory& directory) const;
     std::optional<Snapshot> newest(const std::string& cluster, const std::string& node) const;
 
     // Under the node lock: removes temporary files of killed runs and

@@ -56,6 +56,17 @@ TEST_CASE("the repository lists snapshots per node, oldest first, from their sig
     CHECK(repository.newest("demo", "pve1")->stamp == "20261125T030000Z");
     CHECK_FALSE(repository.newest("demo", "pve9"));
     CHECK_THROWS_WITH(Repository(scratch / "none").list(), Catch::Contains("repository not found"));
+
+    repository.ensure_node_directory("demo", "pve3"); // no snapshot yet
+    auto directories = repository.node_directories("demo");
+    REQUIRE(directories.size() == 3);
+    CHECK(directories[0].node == "pve1");
+    CHECK(directories[0].path == pve1);
+    CHECK(directories[2].node == "pve3");
+    CHECK(repository.list(directories[0]).size() == 2);
+    CHECK(repository.list(directories[2]).empty());
+    CHECK(repository.node_directories("demo", "pve2").size() == 1);
+    CHECK(repository.node_directories("other").empty());
 }
 
 TEST_CASE("leftovers of a killed run are removed, complete snapshots kept") {
