@@ -5,7 +5,6 @@
 #include "pmxsnap/util/file.hpp"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -98,12 +97,7 @@ std::vector<AgeRecipient> load_age_recipients(const std::filesystem::path& file)
 }
 
 std::vector<AgeIdentity> load_age_identities(const std::filesystem::path& file) {
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0)
-        fail_errno(file.string());
-    if ((st.st_mode & 077) != 0)
-        fail("{}: permissions {:04o} are too open; an age identity must be 0600 (chmod 600 {})",
-             file.string(), st.st_mode & 07777, file.string());
+    require_owner_only(file, "an age identity");
     auto text = read_file(file, max_key_file_bytes);
     auto identities = parse_lines(text, file.string(), parse_age_identity);
     sodium_memzero(text.data(), text.size());

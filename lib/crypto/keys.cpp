@@ -138,12 +138,7 @@ PublicKey load_public_key(const std::filesystem::path& path) {
 }
 
 SecretKey load_secret_key(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0)
-        fail_errno(path.string());
-    if ((st.st_mode & 077) != 0)
-        fail("{}: permissions {:04o} are too open; the secret key must be 0600 (chmod 600 {})",
-             path.string(), st.st_mode & 07777, path.string());
+    require_owner_only(path, "the secret key");
     auto text = read_file(path, max_key_file_bytes);
     auto key = parse_secret_key(text, path.string());
     sodium_memzero(text.data(), text.size());

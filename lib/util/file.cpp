@@ -120,4 +120,13 @@ void create_directories(const fs::path& directory, unsigned mode) {
         fail_errno(directory.string());
 }
 
+void require_owner_only(const fs::path& path, std::string_view what) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        fail_errno(path.string());
+    if ((st.st_mode & 077) != 0)
+        fail("{}: permissions {:04o} are too open; {} must be 0600 (chmod 600 {})", path.string(),
+             st.st_mode & 07777, what, path.string());
+}
+
 } // namespace pmxsnap

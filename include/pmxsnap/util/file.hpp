@@ -56,4 +56,8 @@ void fsync_directory(const fs::path& directory);
 // Creates directory and missing parents with the given mode (existing ones keep theirs).
 void create_directories(const fs::path& directory, unsigned mode);
 
+// Refuses a secret file that group or others may access, as ssh does:
+// "<path>: permissions 0640 are too open; <what> must be 0600 (chmod 600 <path>)".
+void require_owner_only(const fs::path& path, std::string_view what);
+
 } // namespace pmxsnap
