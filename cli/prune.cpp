@@ -76,11 +76,8 @@ Authenticity authenticate_index(const repo::Snapshot& s,
     auto comment = repo::TrustedComment::parse(signature.trusted_comment);
     if (!comment)
         return {std::nullopt, "trusted comment is not a pmxsnap index"};
-    auto name = s.archive.filename().string();
-    if (comment->file != name)
-        return {std::nullopt, "signed for file " + comment->file + " (renamed or replaced)"};
-    if (comment->cluster != s.cluster || comment->node != s.node)
-        return {std::nullopt, "signed for " + comment->cluster + "/" + comment->node + " (moved)"};
+    if (auto problem = repo::placement_problem(*comment, s.archive); !problem.empty())
+        return {std::nullopt, problem};
     auto captured = parse_iso8601_utc(comment->captured);
     if (!captured || captured != parse_compact_utc_stamp(s.stamp))
         return {std::nullopt, "signed capture time " + comment->captured +

@@ -51,18 +51,8 @@ LevelResult check_signature(const fs::path& archive, const std::vector<crypto::P
         level.detail = "trusted comment is not a pmxsnap index: " + result.trusted_comment;
         return level;
     }
-    auto name = archive.filename().string();
-    if (comment->file != name) {
-        level.detail = "signed for file " + comment->file + ", but this file is " + name +
-                       " (renamed or replaced)";
-        return level;
-    }
-    auto node_dir = archive.parent_path();
-    if (node_dir.filename() != comment->node ||
-        node_dir.parent_path().filename() != comment->cluster) {
-        level.detail = "signed for " + comment->cluster + "/" + comment->node +
-                       ", but it lies in " + node_dir.parent_path().filename().string() + "/" +
-                       node_dir.filename().string() + " (moved)";
+    if (auto problem = repo::placement_problem(*comment, archive); !problem.empty()) {
+        level.detail = problem;
         return level;
     }
     level.status = Status::ok;

@@ -83,4 +83,17 @@ std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     return comment;
 }
 
+std::string placement_problem(const TrustedComment& comment, const std::filesystem::path& archive) {
+    auto name = archive.filename().string();
+    if (comment.file != name)
+        return "signed for file " + comment.file + ", but this file is " + name +
+               " (renamed or replaced)";
+    auto node_dir = archive.parent_path();
+    auto cluster_dir = node_dir.parent_path();
+    if (node_dir.filename() != comment.node || cluster_dir.filename() != comment.cluster)
+        return "signed for " + comment.cluster + "/" + comment.node + ", but it lies in " +
+               cluster_dir.filename().string() + "/" + node_dir.filename().string() + " (moved)";
+    return "";
+}
+
 } // namespace pmxsnap::repo

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,12 @@ struct TrustedComment {
     std::string format() const;
     static std::optional<TrustedComment> parse(std::string_view text);
 };
+
+// Why the index does not belong to the archive at this path — signed for
+// another file name (renamed or replaced) or another <cluster>/<node>
+// directory (moved) — or "" when it does. Repository layout:
+// <repo>/<cluster>/<node>/<file>.
+std::string placement_problem(const TrustedComment& comment, const std::filesystem::path& archive);
 
 // A value that can stand in the comment: non-empty, no spaces or '='.
 bool is_comment_safe(std::string_view value);
