@@ -49,28 +49,44 @@ void check_directory_name(const std::string& what, const std::string& value) {
         fail("{} '{}' cannot name a repository directory", what, value);
 }
 
-// The newest archive's signed state, if its trusted comment verifies under
-// our own key: a tampered comment must not make us skip a snapshot.
-void take_newest_facts(const repo::Snapshot& newest, SnapshotResult& result) {
+// The newest archive of this node whose signed index verifies under our own
+// key, when it is encrypted as this run would be (switching encryption on or
+// off is a change worth a new archive): a tampered index must never make
+// --if-changed skip a snapshot.
+std::optional<repo::Snapshot> own_newest(const repo::Repository& repository,
+                                         const std::string& cluster, const std::string& node,
+                                         const crypto::PublicKey& own_key, bool encrypting) {
+    auto newest = repository.newest(cluster, node);
+    if (!newest || !newest->comment || newest->encrypted != encrypting)
+        return std::nullopt;
+    auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
+    if (!crypto::verify_trusted_comment(signature, own_key))
+        return std::nullopt;
+    return newest;
+}
+
+// "Unchanged since <newest>": its facts, from its signed index.
+void report_unchanged(const repo::Snapshot& newest, SnapshotResult& result) {
+    const auto& comment = *newest.comment;
     result.archive = newest.archive;
     result.encrypted = newest.encrypted;
     result.signature = newest.signature;
     result.size = newest.size;
-    result.captured_at = newest.comment->captured;
+    result.cluster = comment.cluster;
+    result.node = comment.node;
+    result.captured_at = comment.captured;
+    result.db_version = comment.db_version;
+    result.config_version = comment.config_version;
+    result.state = comment.state;
 }
 
-// Switching encryption on or off is a change worth a new archive.
 bool same_state_as_newest(const repo::Repository& repository, const archive::Manifest& manifest,
                           const crypto::PublicKey& own_key, bool encrypting,
                           SnapshotResult& result) {
-    auto newest = repository.newest(manifest.cluster, manifest.node);
-    if (!newest || !newest->comment || newest->comment->state != manifest.state ||
-        newest->encrypted != encrypting)
+    auto newest = own_newest(repository, manifest.cluster, manifest.node, own_key, encrypting);
+    if (!newest || newest->comment->state != manifest.state)
         return false;
-    auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
-    if (!crypto::verify_trusted_comment(signature, own_key))
-        return false;
-    take_newest_facts(*newest, result);
+    report_unchanged(*newest, result);
     return true;
 }
 
@@ -97,21 +113,12 @@ UnixSeconds free_stamp(const host::Host& host, const fs::path& directory) {
 bool unchanged_by_quick_check(const repo::Repository& repository, const capture::QuickState& quick,
                               const crypto::PublicKey& own_key, bool encrypting,
                               SnapshotResult& result) {
-    auto newest = repository.newest(quick.cluster, quick.node);
-    if (!newest || !newest->comment || newest->encrypted != encrypting ||
-        !quick_record_matches(newest->archive.parent_path(), newest->archive.filename().string(),
-                              quick.key, own_key))
+    auto newest = own_newest(repository, quick.cluster, quick.node, own_key, encrypting);
+    if (!newest || !quick_record_matches(newest->archive.parent_path(),
+                                         newest->archive.filename().string(), quick.key, own_key))
         return false;
-    auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
-    if (!crypto::verify_trusted_comment(signature, own_key))
-        return false;
-    take_newest_facts(*newest, result);
+    report_unchanged(*newest, result);
     result.quick = true;
-    result.cluster = quick.cluster;
-    result.node = quick.node;
-    result.db_version = newest->comment->db_version;
-    result.config_version = newest->comment->config_version;
-    result.state = newest->comment->state;
     return true;
 }
 
@@ -146,9 +153,12 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         quick = timed("quick check", [&] {
             return capture::quick_state(host, {options.include_authkey, encrypting});
         });
-        if (quick &&
-            unchanged_by_quick_check(repository, *quick, key.public_key(), encrypting, result))
-            return result;
+        if (quick) {
+            check_directory_name("cluster name", quick->cluster);
+            check_directory_name("node name", quick->node);
+            if (unchanged_by_quick_check(repository, *quick, key.public_key(), encrypting, result))
+                return result;
+        }
     }
     auto probe =
         host.is_live() && !options.offline ? capture::LiveProbe::yes : capture::LiveProbe::no;
