@@ -3,6 +3,7 @@
 #include "pmxsnap/crypto/bech32.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"
+#include "pmxsnap/util/text.hpp"
 
 #include <sodium.h>
 
@@ -16,21 +17,13 @@ constexpr std::string_view recipient_hrp = "age";
 constexpr std::string_view identity_hrp = "age-secret-key-";
 constexpr std::uint64_t max_key_file_bytes = 1 << 20;
 
-std::string_view trimmed(std::string_view line) {
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back())))
-        line.remove_suffix(1);
-    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front())))
-        line.remove_prefix(1);
-    return line;
-}
-
 template <typename Parse>
 auto parse_lines(std::string_view text, const std::string& source, Parse parse) {
     std::vector<decltype(parse(text, source))> out;
     std::size_t line_number = 0;
     while (!text.empty()) {
         auto end = text.find('\n');
-        auto line = trimmed(text.substr(0, end));
+        auto line = trim_blanks(text.substr(0, end));
         text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
         ++line_number;
         if (line.empty() || line.front() == '#')

@@ -1,18 +1,12 @@
 #include "pmxsnap/pveconfig/section_config.hpp"
 
+#include "pmxsnap/util/text.hpp"
+
 #include <map>
 #include <regex>
 
 namespace pmxsnap::pveconfig {
 namespace {
-
-std::string_view trim(std::string_view s) {
-    auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos)
-        return {};
-    auto last = s.find_last_not_of(" \t\r");
-    return s.substr(first, last - first + 1);
-}
 
 std::vector<std::string_view> split_lines(std::string_view text) {
     std::vector<std::string_view> lines;
@@ -32,7 +26,7 @@ bool indented(std::string_view line) {
 
 bool next_content_is_indented(const std::vector<std::string_view>& lines, std::size_t i) {
     for (++i; i < lines.size(); ++i)
-        if (!trim(lines[i]).empty())
+        if (!trim_blanks(lines[i]).empty())
             return indented(lines[i]);
     return false;
 }
@@ -72,7 +66,7 @@ void add_colon_line(Builder& builder, const std::smatch& m, int line) {
         builder.add(key + ":" + rest.substr(0, colon), rest.substr(colon + 1), line);
         return;
     }
-    builder.add(key, trim(rest), line);
+    builder.add(key, trim_blanks(rest), line);
 }
 
 } // namespace
@@ -92,17 +86,18 @@ SectionConfig parse_section_config(std::string_view text) {
     auto lines = split_lines(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         int number = static_cast<int>(i) + 1;
-        auto content = trim(lines[i]);
+        auto content = trim_blanks(lines[i]);
         if (content.empty())
             continue;
         std::string line(content);
         std::smatch m;
         if (content.front() == '#') {
-            builder.add("#", trim(content.substr(1)), number);
+            builder.add("#", trim_blanks(content.substr(1)), number);
         } else if (indented(lines[i])) {
             auto space = line.find_first_of(" \t");
             builder.add(line.substr(0, space),
-                        space == std::string::npos ? "" : trim(content.substr(space)), number);
+                        space == std::string::npos ? "" : trim_blanks(content.substr(space)),
+                        number);
         } else if (std::regex_match(line, m, bracket)) {
             builder.open_section(line, number);
         } else if (std::regex_match(line, m, header) && next_content_is_indented(lines, i)) {
