@@ -23,6 +23,21 @@ one_line "$err"
 contains "$err" "--recipient age1notarecipient: not an age X25519 recipient"
 pass "a malformed recipient: one line naming it"
 
+run 2 snap --recipients-file "$scratch/no-such-file"
+one_line "$err"
+contains "$err" "$scratch/no-such-file"
+printf '# only a comment\n\n' >"$scratch/empty-recipients"
+run 2 snap --recipients-file "$scratch/empty-recipients"
+one_line "$err"
+contains "$err" "$scratch/empty-recipients: no keys in the file"
+mv "$scratch/root/etc/corosync/authkey" "$scratch/authkey.away"
+run 2 snap --recipient "$recipient" --include-authkey
+one_line "$err"
+contains "$err" "--include-authkey: $scratch/root/etc/corosync/authkey does not exist"
+mv "$scratch/authkey.away" "$scratch/root/etc/corosync/authkey"
+[ -z "$(archives)" ] || fail "a refused snapshot wrote something"
+pass "a missing or empty recipients file, a missing authkey: exit 2, one line naming it, nothing written"
+
 run 0 snap --json
 plain=$(jq -r .archive <<<"$out")
 run 0 snap --recipient "$recipient" --include-authkey --if-changed --json
@@ -62,7 +77,23 @@ contains "$out" "host/etc/corosync/authkey"
 run 0 "$PMXSNAP" restore extract --identity "$scratch/age.key" "$encrypted" --to "$scratch/out"
 cmp "$scratch/out/db/config.db" <(age -d -i "$scratch/age.key" "$encrypted" | zstd -dc | tar -xO db/config.db) ||
   fail "restore extract of the encrypted archive differs from age -d's"
-pass "verify, inspect, diff and restore extract read it with --identity"
+# The authkey is a secret: diff names it, never shows its bytes (text or JSON).
+authkey_hex=$(od -An -tx1 "$scratch/root/etc/corosync/authkey" | tr -d ' \n' | head -c 32)
+authkey_b64=$(head -c 24 "$scratch/root/etc/corosync/authkey" | base64 | head -c 32)
+for format in --stat "" --json; do
+  run 1 "$PMXSNAP" diff --repo "$repo" --identity "$scratch/age.key" "$plain" "$encrypted" $format
+  contains "$out" "host/etc/corosync/authkey"
+  case "$out" in *"$authkey_hex"* | *"$authkey_b64"*) fail "diff $format shows the authkey's bytes" ;; esac
+done
+pass "verify, inspect, diff and restore extract read it with --identity; diff never shows the authkey"
+
+printf 'AGE-SECRET-KEY-1NOTAKEY\n' >"$scratch/bad.key"
+chmod 600 "$scratch/bad.key"
+run 2 "$PMXSNAP" inspect --identity "$scratch/bad.key" "$encrypted"
+one_line "$err"
+contains "$err" "$scratch/bad.key:1: not an age X25519 identity"
+case "$err" in *NOTAKEY*) fail "the malformed identity was echoed: $err" ;; esac
+pass "a malformed identity file: exit 2, one line naming file and line, the text not echoed"
 
 run 2 "$PMXSNAP" inspect "$encrypted"
 one_line "$err"
