@@ -201,12 +201,10 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
 
     auto now = free_stamp(host, directory);
     manifest.captured_at = iso8601_utc(now);
-    auto manifest_json = archive::serialize_manifest(manifest);
     auto name = repo::archive_file_name(compact_utc_stamp(now), encrypting);
     AtomicFile archive_file(directory / name, repo::file_mode);
     auto written = timed("write archive", [&] {
-        return write_archive(captured, manifest_json, archive_file.fd(), archive_file.temp_path(),
-                             recipients);
+        return write_archive(captured, archive_file.fd(), archive_file.temp_path(), recipients);
     });
 
     repo::TrustedComment comment{manifest.cluster,

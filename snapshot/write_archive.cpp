@@ -17,8 +17,7 @@ void stream_file(archive::Writer& writer, const archive::Member& member, const f
 
 } // namespace
 
-WrittenArchive write_archive(const capture::Capture& c, const std::string& manifest_json, int fd,
-                             const fs::path& shown_as,
+WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& shown_as,
                              const std::vector<crypto::AgeRecipient>& recipients) {
     WrittenArchive result;
     crypto::Blake2b512 hasher;
@@ -30,9 +29,13 @@ WrittenArchive write_archive(const capture::Capture& c, const std::string& manif
     std::unique_ptr<crypto::AgeEncryptor> encryptor;
     if (!recipients.empty())
         encryptor = std::make_unique<crypto::AgeEncryptor>(recipients, to_file);
+    // The manifest is written twice over, once only to count its bytes (the
+    // tar header comes first), instead of being held whole: cheaper than
+    // its memory on a large db.
+    auto manifest_bytes = archive::manifest_size(c.manifest);
     archive::CompressionOptions options;
     options.window_log = archive::window_log_for(
-        static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_json.size());
+        static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_bytes);
     archive::Writer writer(encryptor ? archive::ByteSink([&](std::span<const std::uint8_t> bytes) {
                                encryptor->write(bytes);
                            })
@@ -43,16 +46,18 @@ WrittenArchive write_archive(const capture::Capture& c, const std::string& manif
     manifest_member.path = archive::manifest_member;
     manifest_member.mode = 0600;
     manifest_member.mtime = c.manifest.db.root_mtime;
-    manifest_member.size = static_cast<std::int64_t>(manifest_json.size());
-    writer.add_file(manifest_member, manifest_json);
+    manifest_member.size = static_cast<std::int64_t>(manifest_bytes);
+    writer.begin_file(manifest_member);
+    archive::write_manifest(c.manifest, [&](std::string_view chunk) { writer.write_data(chunk); });
+    writer.end_file();
 
     for (const auto& member : c.manifest.members) {
         if (member.is_directory)
             writer.add_directory(member);
         else if (member.path == archive::db_member)
             stream_file(writer, member, c.db_copy);
-        else if (auto inode = c.pve_inode.find(member.path); inode != c.pve_inode.end())
-            writer.add_file(member, c.db->read_data(inode->second));
+        else if (member.pmxcfs)
+            writer.add_file(member, c.db->read_data(member.pmxcfs->inode));
         else
             writer.add_file(member, c.host_data.at(member.path));
     }

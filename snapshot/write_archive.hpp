@@ -19,8 +19,7 @@ struct WrittenArchive {
 
 // With recipients, the zstd stream is age-encrypted on its way to the file
 // (and the digest is of the encrypted bytes: the signature covers the file).
-WrittenArchive write_archive(const capture::Capture& capture, const std::string& manifest_json,
-                             int fd, const fs::path& shown_as,
+WrittenArchive write_archive(const capture::Capture& capture, int fd, const fs::path& shown_as,
                              const std::vector<crypto::AgeRecipient>& recipients);
 
 } // namespace pmxsnap::snapshot

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,7 +67,15 @@ struct Manifest {
     std::int64_t total_member_bytes() const;
 };
 
+// MANIFEST.json is written in pieces to a sink, never held whole: on a
+// pmxcfs-maximum db it is 80 MB of text. The bytes are exactly nlohmann's
+// dump(1) of the same document (a test holds it to that), so archives stay
+// byte-identical across the change that introduced streaming.
+using TextSink = std::function<void(std::string_view)>;
+void write_manifest(const Manifest& manifest, const TextSink& sink);
+std::uint64_t manifest_size(const Manifest& manifest);
 std::string serialize_manifest(const Manifest& manifest);
+
 Manifest parse_manifest(std::string_view json);
 
 } // namespace pmxsnap::archive

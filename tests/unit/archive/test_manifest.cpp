@@ -3,7 +3,10 @@
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/archive/state_digest.hpp"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace pmxsnap;
 
@@ -23,6 +26,91 @@ TEST_CASE("a manifest survives serialisation") {
     CHECK(parsed.members[0].pmxcfs->version == 9);
     CHECK(parsed.members[0].mode == 0640);
     CHECK(parsed.members[0].sha256 == member.sha256);
+}
+
+TEST_CASE("the streamed manifest is byte for byte nlohmann's dump(1) of itself") {
+    auto m = test::sample_manifest();
+    m.note = "quote \" backslash \\ tab \t nl \n bell \x07 del \x7f \xc3\xa9t\xc3\xa9";
+    m.runtime_json = R"({"members":[{"id":1,"ip":"198.18.0.1"}],"quorate":true})";
+    m.authkeys.pve = std::string(64, 'c');
+    // Enough members to cross the writer's 64 KiB flushes several times,
+    // with names that need escaping among plain ones.
+    for (int i = 0; i < 3000; ++i) {
+        std::string name = fmt::format("pve/nodes/pve{}/qemu-server/{}.conf", i % 7, 100 + i);
+        if (i % 500 == 0)
+            name = fmt::format("pve/odd \"name\" \x01 \xe2\x82\xac {}", i);
+        archive::Member member = test::member_for({name, i % 11 == 0 ? 'd' : 'f', "x"});
+        if (i % 3 == 0)
+            member.pmxcfs = archive::PmxcfsFacts{i, 1000 + i, i % 4};
+        m.members.push_back(member);
+    }
+    std::vector<std::size_t> chunk_sizes;
+    std::string streamed;
+    archive::write_manifest(m, [&](std::string_view chunk) {
+        chunk_sizes.push_back(chunk.size());
+        streamed.append(chunk);
+    });
+    CHECK(chunk_sizes.size() > 3);
+    CHECK(streamed == nlohmann::ordered_json::parse(streamed).dump(1) + "\n");
+    CHECK(archive::manifest_size(m) == streamed.size());
+    CHECK(archive::serialize_manifest(m) == streamed);
+    auto parsed = archive::parse_manifest(streamed);
+    CHECK(parsed.note == m.note);
+    REQUIRE(parsed.members.size() == m.members.size());
+    CHECK(parsed.members[500].path == m.members[500].path);
+    CHECK(parsed.members[3].pmxcfs->version == 1003);
+
+    m.members.clear();
+    auto empty = archive::serialize_manifest(m);
+    CHECK(empty == nlohmann::ordered_json::parse(empty).dump(1) + "\n");
+}
+
+TEST_CASE("a manifest with a name that is not UTF-8 is refused, as nlohmann refused it") {
+    auto m = test::sample_manifest();
+    m.members.push_back(test::member_for({"pve/bad\xff", 'f', "x"}));
+    CHECK_THROWS(archive::serialize_manifest(m));
+}
+
+TEST_CASE("members are checked as they are parsed, with their index") {
+    auto m = test::sample_manifest();
+    m.members.push_back(test::member_for({"pve/a.cfg", 'f', "a"}));
+    m.members.push_back(test::member_for({"pve/b.cfg", 'f', "b"}));
+    auto text = archive::serialize_manifest(m);
+    auto json = nlohmann::ordered_json::parse(text);
+    auto refused = [](const nlohmann::ordered_json& doc) {
+        try {
+            archive::parse_manifest(doc.dump());
+        } catch (const std::exception& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+
+    auto bad_digest = json;
+    bad_digest["members"][1]["sha256"] = "xyz";
+    CHECK(refused(bad_digest) == "MANIFEST.json: members[1].sha256: not a SHA-256 digest");
+
+    auto not_object = json;
+    not_object["members"][1] = 7;
+    CHECK(refused(not_object) == "MANIFEST.json: members[1]: expected an object");
+    not_object["members"][1] = nlohmann::ordered_json::array();
+    CHECK(refused(not_object) == "MANIFEST.json: members[1]: expected an object");
+
+    auto not_array = json;
+    not_array["members"] = {{"x", json["members"][0]}};
+    CHECK(refused(not_array) == "MANIFEST.json: members: expected an array");
+
+    // A second "members" key: the DOM would keep only the last one.
+    auto twice = text;
+    twice.insert(text.find("\"members\""), "\"members\": [],\n ");
+    CHECK_THROWS_WITH(archive::parse_manifest(twice), "MANIFEST.json: members: given twice");
+
+    // Objects elsewhere at the same depth are not members.
+    auto runtime = json;
+    runtime["runtime"] = {{"quorum", {{"quorate", true}}}, {"members", {{{"id", 1}}}}};
+    auto parsed = archive::parse_manifest(runtime.dump());
+    CHECK(parsed.members.size() == 2);
+    CHECK(parsed.runtime_json.find("quorate") != std::string::npos);
 }
 
 TEST_CASE("the state digest follows content, not capture time") {
