@@ -24,12 +24,7 @@ bool same_nodelist(const corosync::Config& config, const corosync::LiveView& run
 std::optional<bool> in_use(const Side& side, const std::string& member) {
     if (!side.is_live || !side.runtime || !side.captured)
         return std::nullopt;
-    std::optional<std::string> text;
-    if (auto host = side.captured->host_data.find(member); host != side.captured->host_data.end())
-        text = host->second;
-    else if (auto inode = side.captured->pve_inode.find(member);
-             inode != side.captured->pve_inode.end())
-        text = side.captured->db->read_data(inode->second);
+    auto text = side.captured->file_data(member);
     if (!text)
         return false;
     auto parsed = corosync::parse_config(*text);

@@ -171,14 +171,10 @@ read_contents(const Side& side, const std::set<std::string>& paths, std::size_t&
         return contents;
     if (side.captured) {
         for (const auto& path : paths) {
-            if (auto inode = side.captured->pve_inode.find(path);
-                inode != side.captured->pve_inode.end())
-                contents[path] = side.captured->db->read_data(inode->second);
-            else if (auto host = side.captured->host_data.find(path);
-                     host != side.captured->host_data.end())
-                contents[path] = host->second;
-            else
+            auto data = side.captured->file_data(path);
+            if (!data)
                 continue;
+            contents[path] = std::move(*data);
             ++reads;
         }
         return contents;

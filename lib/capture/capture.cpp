@@ -8,6 +8,7 @@
 #include "pmxsnap/util/sha256.hpp"
 
 #include <algorithm>
+#include <future>
 #include <set>
 
 namespace pmxsnap::capture {
@@ -39,23 +40,52 @@ archive::Member directory_member(std::string path, unsigned mode, std::int64_t m
     return member;
 }
 
-void add_db_member(Capture& c) {
+struct FileDigest {
+    std::int64_t size = 0;
+    std::string sha256;
+};
+
+FileDigest digest_file(const fs::path& path) {
+    FileDigest result;
+    Sha256 digest;
+    read_chunks(path, [&](std::string_view chunk) {
+        digest.update(chunk);
+        result.size += static_cast<std::int64_t>(chunk.size());
+    });
+    result.sha256 = digest.finish_hex();
+    return result;
+}
+
+void add_db_member(Capture& c, FileDigest digest) {
     auto mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
     c.manifest.members.push_back(directory_member("db", 0700, mtime));
     archive::Member db;
     db.path = archive::db_member;
     db.mode = 0600;
     db.mtime = mtime;
-    Sha256 digest;
-    read_chunks(c.db_copy, [&](std::string_view chunk) {
-        digest.update(chunk);
-        db.size += static_cast<std::int64_t>(chunk.size());
-    });
-    db.sha256 = digest.finish_hex();
+    db.size = digest.size;
+    db.sha256 = std::move(digest.sha256);
     c.manifest.members.push_back(std::move(db));
 }
 
-void add_pve_members(Capture& c) {
+// Digests of every file row, indexed like tree.rows(), from one scan of the
+// table in inode order.
+std::vector<FileDigest> digest_pve_files(const Capture& c) {
+    const auto& rows = c.tree.rows();
+    std::vector<FileDigest> digests(rows.size());
+    c.db->for_each_data([&](std::int64_t inode, std::string_view data) {
+        const auto* row = c.tree.find(inode);
+        if (row == nullptr || !row->is_file())
+            return;
+        auto& digest = digests[static_cast<std::size_t>(row - rows.data())];
+        digest.size = static_cast<std::int64_t>(data.size());
+        digest.sha256 = sha256_hex(data);
+    });
+    return digests;
+}
+
+void add_pve_members(Capture& c, std::vector<FileDigest> digests) {
+    c.pve_begin = c.manifest.members.size();
     auto root_mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
     c.manifest.members.push_back(directory_member("pve", 0755, root_mtime));
     for (const auto& entry : c.tree.paths()) {
@@ -69,13 +99,13 @@ void add_pve_members(Capture& c) {
         member.mtime = row.mtime;
         member.pmxcfs = archive::PmxcfsFacts{row.inode, row.version, row.writer};
         if (!row.is_directory()) {
-            auto data = c.db->read_data(row.inode);
-            member.size = static_cast<std::int64_t>(data.size());
-            member.sha256 = sha256_hex(data);
-            c.pve_inode[member.path] = row.inode;
+            auto& digest = digests[static_cast<std::size_t>(&row - c.tree.rows().data())];
+            member.size = digest.size;
+            member.sha256 = std::move(digest.sha256);
         }
         c.manifest.members.push_back(std::move(member));
     }
+    c.pve_end = c.manifest.members.size();
 }
 
 void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp, bool include_authkey) {
@@ -137,9 +167,9 @@ void add_corosync_facts(const host::Host& host, Capture& c) {
     std::optional<corosync::Config> host_copy, pve_copy;
     if (auto text = host.read_text_if_exists(host::paths::corosync_conf))
         host_copy = parse_copy(*text, host::paths::corosync_conf, c);
-    auto pve_conf = c.pve_inode.find(archive::pve_member_path("corosync.conf"));
-    if (pve_conf != c.pve_inode.end())
-        pve_copy = parse_copy(c.db->read_data(pve_conf->second), "/etc/pve/corosync.conf", c);
+    auto pve_conf = c.file_data(archive::pve_member_path("corosync.conf"));
+    if (pve_conf)
+        pve_copy = parse_copy(*pve_conf, "/etc/pve/corosync.conf", c);
     if (host_copy)
         c.manifest.corosync.host_config_version = host_copy->config_version;
     if (pve_copy)
@@ -148,7 +178,7 @@ void add_corosync_facts(const host::Host& host, Capture& c) {
         if (*copy && !(*copy)->cluster_name.empty() && c.manifest.cluster.empty())
             c.manifest.cluster = (*copy)->cluster_name;
     if (c.manifest.cluster.empty()) {
-        bool has_any = host.facts(host::paths::corosync_conf) || pve_conf != c.pve_inode.end();
+        bool has_any = host.facts(host::paths::corosync_conf) || pve_conf;
         if (has_any)
             fail("cannot tell the cluster name: no corosync.conf copy parses (run `pmxsnap "
                  "doctor` and `pmxsnap inspect {}`)",
@@ -165,6 +195,19 @@ void add_authkey_digests(const host::Host& host, Capture& c) {
 }
 
 } // namespace
+
+std::optional<std::string> Capture::file_data(std::string_view member_path) const {
+    if (auto host = host_data.find(std::string(member_path)); host != host_data.end())
+        return host->second;
+    auto first = manifest.members.begin() + static_cast<std::ptrdiff_t>(pve_begin);
+    auto last = manifest.members.begin() + static_cast<std::ptrdiff_t>(pve_end);
+    auto found = std::lower_bound(
+        first, last, member_path,
+        [](const archive::Member& member, std::string_view path) { return member.path < path; });
+    if (found == last || found->path != member_path || found->is_directory || !found->pmxcfs)
+        return std::nullopt;
+    return db->read_data(found->pmxcfs->inode);
+}
 
 std::vector<std::string> node_local_files(const host::Host& host) {
     std::vector<std::string> files = {"/etc/corosync/corosync.conf", "/etc/hostname", "/etc/hosts",
@@ -202,6 +245,9 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     c.db_copy = *c.scratch / "config.db";
     auto live_db = host.resolve(host::paths::config_db);
     c.copy = configdb::copy_consistent(live_db, c.db_copy);
+    // The copy's digest is computed on the other core while this one reads
+    // the tree out of it (both only read the private copy).
+    auto db_digest = std::async(std::launch::async, digest_file, c.db_copy);
     c.db = std::make_unique<configdb::Database>(
         configdb::Database::open_readonly(c.db_copy, live_db.string()));
     c.db->hold_read_transaction();
@@ -220,8 +266,9 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     m.db.copy_method = configdb::to_string(c.copy.method);
     m.db.invariant_violations = static_cast<std::int64_t>(c.violations.size());
 
-    add_db_member(c);
-    add_pve_members(c);
+    auto pve_digests = digest_pve_files(c);
+    add_db_member(c, db_digest.get());
+    add_pve_members(c, std::move(pve_digests));
     add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,
                      options.include_authkey);
     add_corosync_facts(host, c);

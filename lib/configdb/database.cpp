@@ -109,6 +109,22 @@ void Database::for_each_row(const std::function<void(const EntryMeta&)>& visit) 
     }
 }
 
+void Database::for_each_data(
+    const std::function<void(std::int64_t, std::string_view)>& visit) const {
+    try {
+        SQLite::Statement query(db_, "SELECT inode, data FROM tree ORDER BY inode");
+        while (query.executeStep()) {
+            auto column = query.getColumn(1);
+            const void* blob = column.getBlob();
+            visit(query.getColumn(0).getInt64(),
+                  std::string_view(static_cast<const char*>(blob),
+                                   static_cast<std::size_t>(column.getBytes())));
+        }
+    } catch (const SQLite::Exception& e) {
+        fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
+    }
+}
+
 std::string Database::read_data(std::int64_t inode) const {
     try {
         if (!data_statement_)

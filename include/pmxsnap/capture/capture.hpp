@@ -26,10 +26,16 @@ struct Capture {
     std::unique_ptr<configdb::Database> db;
     configdb::Tree tree;
     std::vector<configdb::Violation> violations;
-    archive::Manifest manifest;                    // captured_at left for the writer
-    std::map<std::string, std::int64_t> pve_inode; // member path → inode, for data
-    std::map<std::string, std::string> host_data;  // member path → bytes (small files)
+    archive::Manifest manifest;                   // captured_at left for the writer
+    std::map<std::string, std::string> host_data; // member path → bytes (small files)
     std::vector<std::string> warnings;
+    // manifest.members[pve_begin, pve_end) are the pve/ members, sorted by
+    // path; a file's data is read from the copy by its pmxcfs inode.
+    std::size_t pve_begin = 0;
+    std::size_t pve_end = 0;
+
+    // The bytes of a pve/ or host/ file member; nullopt for anything else.
+    std::optional<std::string> file_data(std::string_view member_path) const;
 };
 
 enum class LiveProbe { yes, no };

@@ -28,6 +28,12 @@ class Database {
     // The data of one inode; empty for NULL data.
     std::string read_data(std::int64_t inode) const;
 
+    // Every row's data in one scan, in inode order: far cheaper than
+    // read_data per row (one b-tree walk instead of a lookup each). The view
+    // is valid only during the call.
+    void for_each_data(
+        const std::function<void(std::int64_t inode, std::string_view data)>& visit) const;
+
     // One read transaction for everything read afterwards. Without it every
     // query is its own transaction: a lock, an fstat and an unlock per file,
     // which dominated reading a 20,000-entry tree. Only for private copies
