@@ -20,14 +20,16 @@ using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
 
 struct CompressionOptions {
     int level = 3;
-    // 2^window_log bytes of history; 27 (128 MiB) is the largest that stock
-    // `zstd -d` accepts without --long, so archives stay readable with it.
-    int window_log = 27;
+    // 2^window_log bytes of history; at most 27 (128 MiB), the largest that
+    // stock `zstd -d` accepts without --long, so archives stay readable with
+    // it. pmxsnap's own archives use window_log_for (at most 25).
+    int window_log = 25;
     // Workers change speed, not bytes, as long as there is at least one.
     int workers = 2;
 };
 
-// window_log fitting an expected amount of input: no more memory than needed.
+// window_log fitting an expected amount of input, capped at 25: no more
+// memory than needed.
 int window_log_for(std::uint64_t expected_bytes);
 
 class ZstdCompressor {

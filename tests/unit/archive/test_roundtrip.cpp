@@ -1,3 +1,5 @@
+// ZSTD_getFrameHeader, to read the window a frame declares.
+#define ZSTD_STATIC_LINKING_ONLY
 #include "process.hpp"
 #include "raw_archive.hpp"
 #include "scratch.hpp"
@@ -7,6 +9,8 @@
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/file.hpp"
 #include "pmxsnap/util/sha256.hpp"
+
+#include <zstd.h>
 
 #include <catch2/catch.hpp>
 #include <cstring>
@@ -21,7 +25,8 @@ struct Built {
     std::map<std::string, std::string> data;
 };
 
-Built build(const std::vector<std::pair<std::string, std::string>>& files) {
+Built build(const std::vector<std::pair<std::string, std::string>>& files,
+            const archive::CompressionOptions& options = {}) {
     archive::Manifest m = test::sample_manifest();
     Built built;
     for (const auto& [path, data] : files) {
@@ -33,7 +38,7 @@ Built build(const std::vector<std::pair<std::string, std::string>>& files) {
         [&](std::span<const std::uint8_t> b) {
             built.bytes.append(reinterpret_cast<const char*>(b.data()), b.size());
         },
-        {});
+        options);
     archive::Member head;
     head.path = "MANIFEST.json";
     head.mode = 0600;
@@ -54,6 +59,25 @@ struct Collect : archive::MemberHandler {
 };
 
 } // namespace
+
+std::map<std::string, std::string> read_back(const std::string& bytes) {
+    std::size_t offset = 0;
+    archive::Reader reader([&](std::span<std::uint8_t> out) {
+        auto n = std::min(out.size(), bytes.size() - offset);
+        std::memcpy(out.data(), bytes.data() + offset, n);
+        offset += n;
+        return n;
+    });
+    Collect collect;
+    reader.read_members(collect);
+    return collect.files;
+}
+
+std::uint64_t frame_window(const std::string& bytes) {
+    ZSTD_frameHeader header{};
+    REQUIRE(ZSTD_getFrameHeader(&header, bytes.data(), bytes.size()) == 0);
+    return header.windowSize;
+}
 
 TEST_CASE(
     "what the writer writes, the reader reads back, and identical input gives identical bytes") {
@@ -77,6 +101,23 @@ TEST_CASE(
     reader.read_members(collect);
     CHECK(collect.files == first.data);
     CHECK(reader.manifest().cluster == "demo");
+}
+
+TEST_CASE("the write window is capped at 2^25; archives with the old 2^27 window still read") {
+    CHECK(archive::window_log_for(0) == 20);
+    CHECK(archive::window_log_for(3 << 20) == 22);
+    CHECK(archive::window_log_for(1ULL << 25) == 25);
+    CHECK(archive::window_log_for(1ULL << 33) == 25);
+
+    std::vector<std::pair<std::string, std::string>> files = {
+        {"db/config.db", std::string(200000, 'y')}, {"pve/storage.cfg", "dir: local\n"}};
+    auto written = build(files, {3, archive::window_log_for(1ULL << 33), 2});
+    CHECK(frame_window(written.bytes) <= (1ULL << 25));
+    CHECK(read_back(written.bytes) == written.data);
+
+    // A frame declaring 2^27 (what snapshot wrote for dbs over 64 MiB before).
+    auto old = build(files, {3, 27, 2});
+    CHECK(read_back(old.bytes) == old.data);
 }
 
 TEST_CASE("archives are readable with stock zstd and tar") {
