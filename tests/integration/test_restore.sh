@@ -147,7 +147,9 @@ outcomes=""
 for i in $(seq 1 20); do
   rm -f "$db".pmxsnap-* "$db-wal" "$db-shm" "$(dirname "$db")"/.pmxsnap-tmp.*
   cp "$scratch/before.db" "$db"
-  apply "$archive" --yes --force >/dev/null 2>&1 &
+  # The binary itself, not the apply function: killing the subshell around a
+  # function left pmxsnap running on, racing the next round's reset.
+  "$PMXSNAP" restore apply --root "$scratch/root" --pubkey "$pub" "$archive" --yes --force >/dev/null 2>&1 &
   pid=$!
   sleep "$(awk -v us="$took_us" -v r="$RANDOM" 'BEGIN { printf "%.6f", (r % 1000) / 1000 * us / 1e6 * 1.2 }')"
   kill -9 "$pid" 2>/dev/null || true
