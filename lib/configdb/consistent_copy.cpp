@@ -72,6 +72,13 @@ void backup(const fs::path& source, int source_flags, const fs::path& destinatio
     check_sqlite(sqlite3_open_v2(destination.c_str(), &to.db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
                  to.db, destination, "cannot create");
+    // The destination is a private scratch file: a crash discards it, so
+    // SQLite's rollback journal and fsyncs bought nothing here and cost most
+    // of the copy (strace of the 32-node fixture: four fdatasyncs and a
+    // journal per snapshot).
+    check_sqlite(sqlite3_exec(to.db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF", nullptr,
+                              nullptr, nullptr),
+                 to.db, destination, "cannot set up the copy");
     sqlite3_backup* job = sqlite3_backup_init(to.db, "main", from.db, "main");
     if (job == nullptr)
         check_sqlite(SQLITE_ERROR, to.db, source, "cannot start the copy");
