@@ -19,7 +19,13 @@ namespace pmxsnap::archive {
 using ByteSink = std::function<void(std::span<const std::uint8_t>)>;
 
 struct CompressionOptions {
-    int level = 3;
+    // Level 1, because with long-distance matching on it is both faster and
+    // smaller here than zstd's default 3: the 32-node fixture's archive is
+    // 2,773,510 B at 1 vs 2,893,871 B at 3 (0.17 vs 0.27 CPU s), the
+    // pmxcfs-maximum one 157.9 vs 165.6 MB (2.2 vs 4.5 CPU s); a 3-node one
+    // grows 1% (32.5 vs 32.1 KB). Long matching finds the repeats (pve/
+    // against the db) that the higher level searched for.
+    int level = 1;
     // 2^window_log bytes of history; at most 27 (128 MiB), the largest that
     // stock `zstd -d` accepts without --long, so archives stay readable with
     // it. pmxsnap's own archives use window_log_for (at most 25).
