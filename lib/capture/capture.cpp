@@ -68,23 +68,31 @@ void add_db_member(Capture& c, FileDigest digest) {
     c.manifest.members.push_back(std::move(db));
 }
 
-// Digests of every file row, indexed like tree.rows(), from one scan of the
-// table in inode order.
-std::vector<FileDigest> digest_pve_files(const Capture& c) {
-    const auto& rows = c.tree.rows();
-    std::vector<FileDigest> digests(rows.size());
-    c.db->for_each_data([&](std::int64_t inode, std::string_view data) {
-        const auto* row = c.tree.find(inode);
-        if (row == nullptr || !row->is_file())
-            return;
-        auto& digest = digests[static_cast<std::size_t>(row - rows.data())];
-        digest.size = static_cast<std::int64_t>(data.size());
-        digest.sha256 = sha256_hex(data);
+// (inode, digest of its data) for every row, in inode order, from one scan
+// of the table through a connection of its own: it runs on a thread beside
+// the tree load (the copy is private and only read).
+using InodeDigests = std::vector<std::pair<std::int64_t, FileDigest>>;
+
+InodeDigests digest_rows(const fs::path& db_copy, const std::string& shown_as) {
+    auto db = configdb::Database::open_readonly(db_copy, shown_as);
+    db.hold_read_transaction();
+    InodeDigests digests;
+    db.for_each_data([&](std::int64_t inode, std::string_view data) {
+        digests.push_back({inode, {static_cast<std::int64_t>(data.size()), sha256_hex(data)}});
     });
     return digests;
 }
 
-void add_pve_members(Capture& c, std::vector<FileDigest> digests) {
+FileDigest take_digest(InodeDigests& digests, std::int64_t inode) {
+    auto found = std::lower_bound(digests.begin(), digests.end(), inode,
+                                  [](const std::pair<std::int64_t, FileDigest>& item,
+                                     std::int64_t key) { return item.first < key; });
+    if (found == digests.end() || found->first != inode)
+        fail("config.db copy: inode {} was not read with the others", inode);
+    return std::move(found->second);
+}
+
+void add_pve_members(Capture& c, InodeDigests digests) {
     c.pve_begin = c.manifest.members.size();
     auto root_mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
     c.manifest.members.push_back(directory_member("pve", 0755, root_mtime));
@@ -99,7 +107,7 @@ void add_pve_members(Capture& c, std::vector<FileDigest> digests) {
         member.mtime = row.mtime;
         member.pmxcfs = archive::PmxcfsFacts{row.inode, row.version, row.writer};
         if (!row.is_directory()) {
-            auto& digest = digests[static_cast<std::size_t>(&row - c.tree.rows().data())];
+            auto digest = take_digest(digests, row.inode);
             member.size = digest.size;
             member.sha256 = std::move(digest.sha256);
         }
@@ -245,9 +253,10 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     c.db_copy = *c.scratch / "config.db";
     auto live_db = host.resolve(host::paths::config_db);
     c.copy = configdb::copy_consistent(live_db, c.db_copy);
-    // The copy's digest is computed on the other core while this one reads
-    // the tree out of it (both only read the private copy).
+    // The copy's digest and its rows' digests are computed on threads while
+    // this one loads the tree: the other core was idle during capture.
     auto db_digest = std::async(std::launch::async, digest_file, c.db_copy);
+    auto row_digests = std::async(std::launch::async, digest_rows, c.db_copy, live_db.string());
     c.db = std::make_unique<configdb::Database>(
         configdb::Database::open_readonly(c.db_copy, live_db.string()));
     c.db->hold_read_transaction();
@@ -266,9 +275,8 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     m.db.copy_method = configdb::to_string(c.copy.method);
     m.db.invariant_violations = static_cast<std::int64_t>(c.violations.size());
 
-    auto pve_digests = digest_pve_files(c);
     add_db_member(c, db_digest.get());
-    add_pve_members(c, std::move(pve_digests));
+    add_pve_members(c, row_digests.get());
     add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,
                      options.include_authkey);
     add_corosync_facts(host, c);
