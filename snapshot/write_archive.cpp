@@ -34,8 +34,10 @@ WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& 
     // its memory on a large db.
     auto manifest_bytes = archive::manifest_size(c.manifest);
     archive::CompressionOptions options;
+    const auto* db = c.manifest.find(archive::db_member);
     options.window_log = archive::window_log_for(
-        static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_bytes);
+        static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_bytes,
+        db ? static_cast<std::uint64_t>(db->size) : 0);
     archive::Writer writer(encryptor ? archive::ByteSink([&](std::span<const std::uint8_t> bytes) {
                                encryptor->write(bytes);
                            })

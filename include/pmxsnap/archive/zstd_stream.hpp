@@ -35,8 +35,9 @@ struct CompressionOptions {
 };
 
 // window_log fitting an expected amount of input, capped at 25: no more
-// memory than needed.
-int window_log_for(std::uint64_t expected_bytes);
+// memory than needed; 23 when the db (db_bytes) is too big for pve/ to reach
+// back to it.
+int window_log_for(std::uint64_t expected_bytes, std::uint64_t db_bytes = 0);
 
 class ZstdCompressor {
   public:
