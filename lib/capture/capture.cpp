@@ -93,6 +93,9 @@ FileDigest take_digest(InodeDigests& digests, std::int64_t inode) {
 }
 
 void add_pve_members(Capture& c, InodeDigests digests) {
+    // Exact, not doubled: on a pmxcfs-maximum db the growth left a 67 MB
+    // vector where 34 MB hold every member.
+    c.manifest.members.reserve(c.manifest.members.size() + 1 + c.tree.paths().size() + 64);
     c.pve_begin = c.manifest.members.size();
     auto root_mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
     c.manifest.members.push_back(directory_member("pve", 0755, root_mtime));

