@@ -154,9 +154,27 @@ std::int64_t Manifest::total_member_bytes() const {
     return total;
 }
 
+namespace {
+
+Manifest from_document(const Json& json, Manifest m);
+
+} // namespace
+
 Manifest parse_manifest(std::string_view text) {
     Manifest m;
     Json json = Json::parse(text, MemberCollector(m.members), false);
+    return from_document(json, std::move(m));
+}
+
+Manifest parse_manifest(std::istream& text) {
+    Manifest m;
+    Json json = Json::parse(text, MemberCollector(m.members), false);
+    return from_document(json, std::move(m));
+}
+
+namespace {
+
+Manifest from_document(const Json& json, Manifest m) {
     if (json.is_discarded())
         fail("MANIFEST.json: not valid JSON");
     Fields top(json, "manifest");
@@ -182,15 +200,17 @@ Manifest parse_manifest(std::string_view text) {
     m.authkeys.corosync = authkeys.optional<std::string>("corosync_sha256");
     m.authkeys.pve = authkeys.optional<std::string>("pve_sha256");
     m.state = top.text("state");
-    if (json.contains("runtime") && !json["runtime"].is_null()) {
-        if (!json["runtime"].is_object())
+    if (auto runtime = json.find("runtime"); runtime != json.end() && !runtime->is_null()) {
+        if (!runtime->is_object())
             fail("MANIFEST.json: runtime: expected an object or null");
-        m.runtime_json = json["runtime"].dump();
+        m.runtime_json = runtime->dump();
     }
     const auto& members = top.get("members");
     if (!members.is_array())
         fail("MANIFEST.json: members: expected an array");
     return m;
 }
+
+} // namespace
 
 } // namespace pmxsnap::archive

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,5 +78,7 @@ std::uint64_t manifest_size(const Manifest& manifest);
 std::string serialize_manifest(const Manifest& manifest);
 
 Manifest parse_manifest(std::string_view json);
+// The same, read as it arrives (the reader streams it out of the archive).
+Manifest parse_manifest(std::istream& json);
 
 } // namespace pmxsnap::archive

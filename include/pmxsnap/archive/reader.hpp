@@ -52,7 +52,6 @@ class Reader {
 
   private:
     bool next_entry(Member& header);
-    std::string read_whole(std::uint64_t size, std::string_view name);
     void read_manifest();
     void stream_member(const Member& expected, MemberHandler& handler);
     void drain_to_end_of_stream();

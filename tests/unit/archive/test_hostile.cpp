@@ -160,6 +160,15 @@ TEST_CASE("broken streams are rejected") {
         auto tar = raw_tar(with_manifest({file("pve/storage.cfg", std::string(5000, 'a'))}));
         CHECK_FALSE(rejection(zstd_compress(tar.substr(0, 1500))).empty());
     }
+    SECTION("MANIFEST.json cut short inside a complete zstd stream") {
+        // The manifest is parsed as it streams: a cut in its middle must be
+        // a rejection naming it, not a parse of what arrived.
+        auto tar = raw_tar(with_manifest({file("pve/storage.cfg", "x")}));
+        auto pax_and_header = tar.find("{\n");
+        REQUIRE(pax_and_header != std::string::npos);
+        CHECK_THAT(rejection(zstd_compress(tar.substr(0, pax_and_header + 40))),
+                   Catch::Contains("MANIFEST.json"));
+    }
 }
 
 // The member really is 2 GiB when decompressed (consistent manifest and
