@@ -8,37 +8,11 @@
 #include <archive_entry.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
-#include <functional>
-#include <istream>
-#include <streambuf>
 #include <unordered_map>
 
 namespace pmxsnap::archive {
 namespace {
-
-// A read-only streambuf over a pull function (0 = end). Exceptions thrown by
-// the function pass through to the reader of the stream.
-class PullBuffer : public std::streambuf {
-  public:
-    using Pull = std::function<std::size_t(char*, std::size_t)>;
-    explicit PullBuffer(Pull pull)
-        : pull_(std::move(pull)) {}
-
-  protected:
-    int_type underflow() override {
-        std::size_t n = pull_(buffer_.data(), buffer_.size());
-        if (n == 0)
-            return traits_type::eof();
-        setg(buffer_.data(), buffer_.data(), buffer_.data() + n);
-        return traits_type::to_int_type(buffer_[0]);
-    }
-
-  private:
-    Pull pull_;
-    std::array<char, 1 << 16> buffer_{};
-};
 
 // Room for tar headers and padding on top of the members' own bytes.
 constexpr std::uint64_t per_member_overhead = 3 * 512;
@@ -143,7 +117,7 @@ void Reader::read_manifest() {
     // pmxcfs-maximum archive.
     auto size = static_cast<std::uint64_t>(header.size);
     std::uint64_t got = 0;
-    PullBuffer buffer([&](char* out, std::size_t capacity) -> std::size_t {
+    auto pull = [&](char* out, std::size_t capacity) -> std::size_t {
         if (got == size)
             return 0;
         la_ssize_t n =
@@ -154,10 +128,9 @@ void Reader::read_manifest() {
             reject("member '{}': truncated ({} of {} bytes)", manifest_member, got, size);
         got += static_cast<std::uint64_t>(n);
         return static_cast<std::size_t>(n);
-    });
-    std::istream text(&buffer);
+    };
     try {
-        manifest_ = parse_manifest(text);
+        manifest_ = parse_manifest(TextSource(pull));
     } catch (const Rejected&) {
         throw;
     } catch (const Error& e) {

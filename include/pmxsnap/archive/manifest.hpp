@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,7 +77,9 @@ std::uint64_t manifest_size(const Manifest& manifest);
 std::string serialize_manifest(const Manifest& manifest);
 
 Manifest parse_manifest(std::string_view json);
-// The same, read as it arrives (the reader streams it out of the archive).
-Manifest parse_manifest(std::istream& json);
+// The same, pulled in chunks as it arrives (the reader streams it out of the
+// archive); the source returns 0 at the end and may throw.
+using TextSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+Manifest parse_manifest(const TextSource& json);
 
 } // namespace pmxsnap::archive

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -111,6 +112,74 @@ TEST_CASE("members are checked as they are parsed, with their index") {
     auto parsed = archive::parse_manifest(runtime.dump());
     CHECK(parsed.members.size() == 2);
     CHECK(parsed.runtime_json.find("quorate") != std::string::npos);
+}
+
+TEST_CASE("member fields of the wrong shape are named; unknown ones are stepped over") {
+    auto m = test::sample_manifest();
+    auto member = test::member_for({"pve/a.cfg", 'f', "a"});
+    member.pmxcfs = archive::PmxcfsFacts{3, 4, 5};
+    m.members.push_back(member);
+    auto json = nlohmann::ordered_json::parse(archive::serialize_manifest(m));
+    auto outcome = [](const nlohmann::ordered_json& doc) {
+        try {
+            auto parsed = archive::parse_manifest(doc.dump());
+            return "accepted " + std::to_string(parsed.members.size());
+        } catch (const std::exception& e) {
+            return std::string(e.what());
+        }
+    };
+    auto with = [&](const char* key, nlohmann::ordered_json value) {
+        auto doc = json;
+        doc["members"][0][key] = std::move(value);
+        return outcome(doc);
+    };
+    CHECK(with("size", 1.5) == "MANIFEST.json: members[0].size: expected an integer");
+    CHECK(with("size", "12") == "MANIFEST.json: members[0].size: expected an integer");
+    CHECK(with("path", nullptr) == "MANIFEST.json: members[0].path: expected a string");
+    CHECK(with("mode", {{"x", 1}}) == "MANIFEST.json: members[0].mode: expected a string");
+    CHECK(with("pmxcfs", nullptr) == "MANIFEST.json: members[0].pmxcfs: expected an object");
+    CHECK(with("pmxcfs", {1, 2}) == "MANIFEST.json: members[0].pmxcfs: expected an object");
+    CHECK(with("pmxcfs", {{"inode", 1}, {"version", 2}}) ==
+          "MANIFEST.json: members[0].pmxcfs: missing field 'writer'");
+    CHECK(with("pmxcfs", {{"inode", 1}, {"version", {{"deep", {1}}}}, {"writer", 3}}) ==
+          "MANIFEST.json: members[0].pmxcfs.version: expected an integer");
+    CHECK(with("extra", {{"nested", {{"path", 5}}}, {"list", {1, {{"a", 2}}}}}) == "accepted 1");
+    auto missing = json;
+    missing["members"][0].erase("mtime");
+    CHECK(outcome(missing) == "MANIFEST.json: members[0]: missing field 'mtime'");
+    // A repeated key: the last one counts, as in a DOM.
+    auto text = json.dump();
+    auto repeated = text;
+    repeated.insert(repeated.find("\"path\":\"pve/a.cfg\""), "\"path\":7,");
+    CHECK(archive::parse_manifest(repeated).members[0].path == "pve/a.cfg");
+}
+
+TEST_CASE("a manifest pulled in chunks of any size parses as the whole text does") {
+    auto m = test::sample_manifest();
+    for (int i = 0; i < 50; ++i)
+        m.members.push_back(test::member_for({fmt::format("pve/f{}.cfg", i), 'f', "x"}));
+    auto text = archive::serialize_manifest(m);
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{4096}}) {
+        std::size_t offset = 0;
+        auto parsed =
+            archive::parse_manifest(archive::TextSource([&](char* out, std::size_t capacity) {
+                auto n = std::min({chunk, capacity, text.size() - offset});
+                std::copy_n(text.data() + offset, n, out);
+                offset += n;
+                return n;
+            }));
+        CHECK(parsed.members.size() == 50);
+        CHECK(parsed.members[49].path == "pve/f49.cfg");
+        CHECK(offset == text.size());
+    }
+    std::size_t offset = 0;
+    auto cut = archive::TextSource([&](char* out, std::size_t capacity) {
+        auto n = std::min(capacity, text.size() / 2 - offset);
+        std::copy_n(text.data() + offset, n, out);
+        offset += n;
+        return n;
+    });
+    CHECK_THROWS_WITH(archive::parse_manifest(cut), "MANIFEST.json: not valid JSON");
 }
 
 TEST_CASE("the state digest follows content, not capture time") {
