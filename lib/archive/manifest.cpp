@@ -77,6 +77,22 @@ bool is_sha256_hex(const std::string& text) {
     return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
+// One field of a member as the parser saw it. At namespace scope, not nested
+// in ManifestSax: clang does not see a nested struct's default member
+// initializers as making it default-constructible inside its enclosing class.
+struct Slot {
+    enum class Kind { absent, string, integer, other } kind = Kind::absent;
+    std::string text;
+    std::int64_t number = 0;
+};
+
+struct MemberSlots {
+    Slot path, type, mode, uid, gid, size, mtime, sha256;
+    bool has_pmxcfs = false;
+    bool pmxcfs_is_object = false;
+    Slot inode, version, writer;
+};
+
 // Members are read straight from the parser's events into Member, with the
 // checks and messages a DOM walk would give; only the rest of the document
 // (small) becomes a DOM. A DOM of every member held ~300 MB on a
@@ -187,18 +203,6 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
     }
 
   private:
-    struct Slot {
-        enum class Kind { absent, string, integer, other } kind = Kind::absent;
-        std::string text;
-        std::int64_t number = 0;
-    };
-    struct MemberSlots {
-        Slot path, type, mode, uid, gid, size, mtime, sha256;
-        bool has_pmxcfs = false;
-        bool pmxcfs_is_object = false;
-        Slot inode, version, writer;
-    };
-
     bool collecting() const { return skip_ == 0 && member_.has_value(); }
 
     // A scalar: into the member being read, or into the DOM.
