@@ -3,7 +3,6 @@
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"
-#include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -92,27 +91,41 @@ void backup(const fs::path& source, int source_flags, const fs::path& destinatio
                  to.db, destination, "cannot leave WAL mode");
 }
 
+// The raw copy plus its -wal is one committed state: SQLite replays the
+// committed frames (and ignores a torn or uncommitted tail) when the copy is
+// opened. Checkpointing it in place writes only the pages the -wal holds,
+// where a backup would copy every page a second time.
+void settle_in_place(const fs::path& copy) {
+    Connection db;
+    check_sqlite(sqlite3_open_v2(copy.c_str(), &db.db, SQLITE_OPEN_READWRITE, nullptr), db.db, copy,
+                 "cannot open the copy");
+    check_sqlite(sqlite3_exec(db.db,
+                              "PRAGMA synchronous=OFF; PRAGMA wal_checkpoint(TRUNCATE); "
+                              "PRAGMA journal_mode=DELETE",
+                              nullptr, nullptr, nullptr),
+                 db.db, copy, "cannot settle the copy");
+}
+
 CopyReport copy_privately(const fs::path& live_db, const fs::path& destination) {
     auto wal = sibling(live_db, "-wal");
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto db_before = stamp_of(live_db);
         auto wal_before = stamp_of(wal);
-        TempDir scratch;
-        auto copy = scratch / "config.db";
-        copy_file_bytes(live_db, copy);
+        copy_file_bytes(live_db, destination);
         if (wal_before.exists)
-            copy_file_bytes(wal, sibling(copy, "-wal"));
+            copy_file_bytes(wal, sibling(destination, "-wal"));
         // A writer that appeared mid-copy could have torn it: check and retry.
         if (stamp_of(live_db) == db_before && stamp_of(wal) == wal_before &&
             !is_held_by_another_process(live_db)) {
-            backup(copy, SQLITE_OPEN_READWRITE, destination);
+            settle_in_place(destination);
             return {CopyMethod::private_copy, wal_before.exists && wal_before.size > 0};
         }
+        fs::remove(destination);
+        fs::remove(sibling(destination, "-wal"));
         if (is_held_by_another_process(live_db)) {
             backup(live_db, SQLITE_OPEN_READONLY, destination);
             return {CopyMethod::read_transaction, stamp_of(wal).size > 0};
         }
-        fs::remove(destination);
     }
     fail("{}: the database kept changing while no process held it open; try again",
          live_db.string());

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <map>
 
 using namespace pmxsnap;
@@ -106,7 +107,31 @@ TEST_CASE("rows only in config.db-wal are captured and no live file changes") {
     CHECK(captured.contains("nodes/pve1/qemu-server/200.conf"));
     CHECK(captured.contains("nodes/pve1/qemu-server/202.conf"));
     CHECK_FALSE(fs::exists(scratch / "copy.db-wal"));
+    CHECK_FALSE(fs::exists(scratch / "copy.db-shm"));
+    // Bytes 18 and 19 are the file format's write/read versions: 2 is WAL.
+    auto header = read_file(scratch / "copy.db").substr(0, 20);
+    CHECK(header[18] == 1);
+    CHECK(header[19] == 1);
     CHECK(digests(live) == before);
+}
+
+TEST_CASE("a torn tail in config.db-wal is left out and the committed rows kept") {
+    test::Scratch scratch;
+    auto live = scratch / "config.db";
+    make_db_with_wal_tail(live, 3);
+    // What a crash mid-append leaves: part of a frame after the last commit.
+    auto wal = live.string() + "-wal";
+    auto torn = read_file(wal) + std::string(1000, '\x5a');
+    {
+        std::ofstream out(wal, std::ios::binary | std::ios::app);
+        out << std::string(1000, '\x5a');
+    }
+    auto report = copy_consistent(live, scratch / "copy.db");
+    CHECK(report.method == CopyMethod::private_copy);
+    auto captured = paths_of(scratch / "copy.db");
+    CHECK(captured.contains("nodes/pve1/qemu-server/202.conf"));
+    CHECK(Database::open_readonly(scratch / "copy.db").integrity_problems().empty());
+    CHECK(read_file(wal) == torn);
 }
 
 TEST_CASE("a db held by another process is read in one transaction, db and wal untouched") {
