@@ -68,6 +68,16 @@ void add_db_member(Capture& c, FileDigest digest) {
     c.manifest.members.push_back(std::move(db));
 }
 
+// Two connections read the private copy in full. A memory map spares a
+// pread per page (a tenth of the write on the 32-node fixture) but adds the
+// mapped bytes to resident memory in each: worth it up to a size, not for a
+// db near pmxcfs's limit (2 x 157 MB on the benchmark's max).
+std::uint64_t mappable_bytes(const fs::path& db_copy) {
+    constexpr std::uint64_t largest_mapped = 32u << 20;
+    auto size = fs::file_size(db_copy);
+    return size <= largest_mapped ? size : 0;
+}
+
 // (inode, digest of its data) for every row, in inode order, from one scan
 // of the table through a connection of its own: it runs on a thread beside
 // the tree load (the copy is private and only read).
@@ -75,6 +85,7 @@ using InodeDigests = std::vector<std::pair<std::int64_t, FileDigest>>;
 
 InodeDigests digest_rows(const fs::path& db_copy, const std::string& shown_as) {
     auto db = configdb::Database::open_readonly(db_copy, shown_as);
+    db.map_into_memory(mappable_bytes(db_copy));
     db.hold_read_transaction();
     InodeDigests digests;
     db.for_each_data([&](std::int64_t inode, std::string_view data) {
@@ -262,6 +273,7 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     auto row_digests = std::async(std::launch::async, digest_rows, c.db_copy, live_db.string());
     c.db = std::make_unique<configdb::Database>(
         configdb::Database::open_readonly(c.db_copy, live_db.string()));
+    c.db->map_into_memory(mappable_bytes(c.db_copy));
     c.db->hold_read_transaction();
     c.tree = configdb::Tree::load(*c.db);
     c.violations = configdb::check_invariants(c.tree);

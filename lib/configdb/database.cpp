@@ -67,6 +67,14 @@ void Database::hold_read_transaction() {
     }
 }
 
+void Database::map_into_memory(std::uint64_t max_bytes) {
+    try {
+        db_.exec(fmt::format("PRAGMA mmap_size={}", max_bytes));
+    } catch (const SQLite::Exception& e) {
+        fail("{}: {}", shown_as_, e.what());
+    }
+}
+
 void Database::check_schema() const {
     static const std::set<std::string> required = {"inode", "parent", "version", "writer",
                                                    "mtime", "type",   "name",    "data"};

@@ -40,6 +40,11 @@ class Database {
     // (nothing else writes them); the transaction ends when the db closes.
     void hold_read_transaction();
 
+    // Reads the first max_bytes of the file through a memory map instead of a
+    // pread per page. Only for private copies: a map of a file that another
+    // process truncates faults (SIGBUS) instead of returning an error.
+    void map_into_memory(std::uint64_t max_bytes);
+
     // PRAGMA integrity_check: empty when the db is sound, else its complaints.
     std::vector<std::string> integrity_problems() const;
 
