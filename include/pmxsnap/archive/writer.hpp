@@ -7,13 +7,9 @@
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/archive/zstd_stream.hpp"
 
-#include <sys/types.h>
-
-#include <exception>
-#include <memory>
+#include <cstdint>
+#include <string>
 #include <string_view>
-
-struct archive;
 
 namespace pmxsnap::archive {
 
@@ -35,19 +31,16 @@ class Writer {
 
   private:
     void write_header(const Member& member);
-    [[noreturn]] void fail_with(const std::string& what);
-    static ssize_t write_to_compressor(::archive*, void* client, const void* buffer,
-                                       std::size_t length);
-
-    struct TarFree {
-        void operator()(::archive* tar) const;
-    };
+    void emit(std::string_view bytes);
+    void flush();
 
     ZstdCompressor compressor_;
-    std::unique_ptr<::archive, TarFree> tar_;
+    // Headers and small members gather here, so zstd gets large pieces.
+    std::string buffer_;
+    std::uint64_t written_ = 0;
     std::int64_t pending_ = 0;
+    std::uint64_t pending_padding_ = 0;
     bool finished_ = false;
-    std::exception_ptr sink_error_;
 };
 
 } // namespace pmxsnap::archive
