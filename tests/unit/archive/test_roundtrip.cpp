@@ -13,6 +13,7 @@
 #include <zstd.h>
 
 #include <catch2/catch.hpp>
+#include <clocale>
 #include <cstring>
 #include <map>
 
@@ -140,4 +141,16 @@ TEST_CASE("archives are readable with stock zstd and tar") {
     auto listing = test::run({"sh", "-c", "zstd -dc '" + path.string() + "' | tar -t"});
     CHECK(listing.exit_code == 0);
     CHECK(listing.out == "MANIFEST.json\npve/storage.cfg\nhost/etc/hosts\n");
+}
+
+TEST_CASE("non-ASCII and long names read back under the C locale") {
+    // What cron and systemd units run with; libarchive used to fail every
+    // non-ASCII name there ("can't be converted from UTF-8").
+    REQUIRE(std::string(std::setlocale(LC_CTYPE, nullptr)) == "C");
+    std::vector<std::pair<std::string, std::string>> files = {
+        {"pve/firewall/нотатки.fw", "[OPTIONS]\nenable: 1\n"},
+        {"pve/" + std::string(180, 'n') + "/note.txt", "long path\n"},
+        {"pve/user.cfg", "user:root@pam:1:0:::\n"}};
+    auto built = build(files);
+    CHECK(read_back(built.bytes) == built.data);
 }
