@@ -56,8 +56,8 @@ FileDigest digest_file(const fs::path& path) {
     return result;
 }
 
-void add_db_member(Capture& c, FileDigest digest) {
-    auto mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
+void add_db_member(Capture& c, const configdb::Tree& tree, FileDigest digest) {
+    auto mtime = tree.root_version() ? tree.root_version()->mtime : 0;
     c.manifest.members.push_back(directory_member("db", 0700, mtime));
     archive::Member db;
     db.path = archive::db_member;
@@ -103,14 +103,14 @@ FileDigest take_digest(InodeDigests& digests, std::int64_t inode) {
     return std::move(found->second);
 }
 
-void add_pve_members(Capture& c, InodeDigests digests) {
+void add_pve_members(Capture& c, const configdb::Tree& tree, InodeDigests digests) {
     // Exact, not doubled: on a pmxcfs-maximum db the growth left a 67 MB
     // vector where 34 MB hold every member.
-    c.manifest.members.reserve(c.manifest.members.size() + 1 + c.tree.paths().size() + 64);
+    c.manifest.members.reserve(c.manifest.members.size() + 1 + tree.paths().size() + 64);
     c.pve_begin = c.manifest.members.size();
-    auto root_mtime = c.tree.root_version() ? c.tree.root_version()->mtime : 0;
+    auto root_mtime = tree.root_version() ? tree.root_version()->mtime : 0;
     c.manifest.members.push_back(directory_member("pve", 0755, root_mtime));
-    for (const auto& entry : c.tree.paths()) {
+    for (const auto& entry : tree.paths()) {
         const auto& row = *entry.entry;
         bool secret = is_private_pve_path(entry.path);
         archive::Member member;
@@ -275,14 +275,17 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
         configdb::Database::open_readonly(c.db_copy, live_db.string()));
     c.db->map_into_memory(mappable_bytes(c.db_copy));
     c.db->hold_read_transaction();
-    c.tree = configdb::Tree::load(*c.db);
-    c.violations = configdb::check_invariants(c.tree);
+    // Local, not kept in the Capture: once the members are listed, its rows
+    // and paths (40 MB on a pmxcfs-maximum db) would only sit beside the
+    // compressor's buffers.
+    auto tree = configdb::Tree::load(*c.db);
+    c.violations = configdb::check_invariants(tree);
 
     auto& m = c.manifest;
     m.tool = std::string("pmxsnap ") + PMXSNAP_VERSION;
     m.node = host.node_name();
     m.note = options.note;
-    if (auto root = c.tree.root_version()) {
+    if (auto root = tree.root_version()) {
         m.db.root_version = root->version;
         m.db.root_writer = root->writer;
         m.db.root_mtime = root->mtime;
@@ -290,8 +293,9 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     m.db.copy_method = configdb::to_string(c.copy.method);
     m.db.invariant_violations = static_cast<std::int64_t>(c.violations.size());
 
-    add_db_member(c, db_digest.get());
-    add_pve_members(c, row_digests.get());
+    add_db_member(c, tree, db_digest.get());
+    add_pve_members(c, tree, row_digests.get());
+    tree = {};
     add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,
                      options.include_authkey);
     add_corosync_facts(host, c);

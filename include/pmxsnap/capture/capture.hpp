@@ -24,7 +24,6 @@ struct Capture {
     fs::path db_copy;
     configdb::CopyReport copy;
     std::unique_ptr<configdb::Database> db;
-    configdb::Tree tree;
     std::vector<configdb::Violation> violations;
     archive::Manifest manifest;                   // captured_at left for the writer
     std::map<std::string, std::string> host_data; // member path → bytes (small files)

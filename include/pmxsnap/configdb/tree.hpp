@@ -43,7 +43,6 @@ class Tree {
     std::optional<RootVersion> root_version_;
     std::vector<EntryMeta> rows_;
     std::vector<EntryMeta> stray_root_rows_;
-    std::unordered_map<std::int64_t, std::size_t> by_inode_;
     std::vector<PathEntry> paths_;
 };
 
