@@ -12,7 +12,8 @@ namespace {
 // what archives written before 2026-11-25 may use).
 constexpr int max_window_log = 27;
 // Writers use at most 2^25. On the benchmark workloads a larger window
-// bought nothing: on a pmxcfs-maximum db the archive was 165,556,443 B at
+// bought nothing: at level 3 (before level 1 was chosen), on a
+// pmxcfs-maximum db the archive was 165,556,443 B at
 // 2^25 and 165,567,137 B at 2^27 (the db is too big for the tree to reach
 // back to it either way), and on a 32-node one 2^25 still spans db and
 // tree. It costs memory on both sides, though: writing that max archive
