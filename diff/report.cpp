@@ -30,7 +30,7 @@ nlohmann::json member_json(const archive::Member* member, bool secret) {
                           {"uid", member->uid},
                           {"gid", member->gid}};
     if (!secret && !member->is_directory)
-        out["sha256"] = member->sha256;
+        out["sha256"] = member->sha256.hex();
     if (member->pmxcfs)
         out["pmxcfs"] = {{"inode", member->pmxcfs->inode},
                          {"version", member->pmxcfs->version},
@@ -122,7 +122,7 @@ void add_change_lines(std::vector<std::string>& out, const Change& c, bool live_
         return;
     }
     if (live_after && c.after && !c.after->is_directory && !c.secret)
-        out.push_back("    live SHA-256 (restore file --expect-digest): " + c.after->sha256);
+        out.push_back("    live SHA-256 (restore file --expect-digest): " + c.after->sha256.hex());
     if (c.detail.contains("corosync"))
         add_corosync_lines(out, c.detail["corosync"]);
     if (c.detail.contains("sections"))

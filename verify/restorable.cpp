@@ -44,7 +44,7 @@ void check_db(const archive::Manifest& manifest, const fs::path& db_path,
         members.erase(it);
         if (member.is_directory != row.is_directory())
             problems.push_back(path + ": type differs between pve/ and the db");
-        else if (!row.is_directory() && sha256_hex(db.read_data(row.inode)) != member.sha256)
+        else if (!row.is_directory() && sha256_of(db.read_data(row.inode)) != member.sha256)
             problems.push_back(path + ": content differs between pve/ and the db");
         if (!member.pmxcfs || member.pmxcfs->inode != row.inode ||
             member.pmxcfs->version != row.version || member.pmxcfs->writer != row.writer)

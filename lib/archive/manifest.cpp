@@ -73,10 +73,6 @@ unsigned parse_mode(const std::string& text, const std::string& where) {
     return mode;
 }
 
-bool is_sha256_hex(const std::string& text) {
-    return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
 // One field of a member as the parser saw it. At namespace scope, not nested
 // in ManifestSax: clang does not see a nested struct's default member
 // initializers as making it default-constructible inside its enclosing class.
@@ -301,9 +297,10 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
         if (member.size < 0)
             fail("MANIFEST.json: {}.size: negative", where);
         if (!member.is_directory) {
-            member.sha256 = text(slots.sha256, where, "sha256");
-            if (!is_sha256_hex(member.sha256))
+            auto digest = Sha256Digest::from_hex(text(slots.sha256, where, "sha256"));
+            if (!digest)
                 fail("MANIFEST.json: {}.sha256: not a SHA-256 digest", where);
+            member.sha256 = *digest;
         }
         if (slots.has_pmxcfs) {
             auto inner = where + ".pmxcfs";

@@ -105,8 +105,9 @@ void write_member(ChunkedText& out, const Member& member) {
                member.is_directory ? "dir" : "file", member.mode, member.uid, member.gid,
                member.size, member.mtime);
     if (!member.is_directory) {
-        out.append(",\n   \"sha256\": ");
-        out.string(member.sha256);
+        out.append(",\n   \"sha256\": \"");
+        out.append(member.sha256.hex());
+        out.append("\"");
     }
     if (member.pmxcfs)
         out.format(

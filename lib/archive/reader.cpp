@@ -199,7 +199,7 @@ void Reader::stream_member(const Member& expected, MemberHandler& handler) {
     }
     if (got != static_cast<std::uint64_t>(expected.size))
         reject("member '{}': truncated ({} of {} bytes)", expected.path, got, expected.size);
-    if (digest.finish_hex() != expected.sha256)
+    if (Sha256Digest(digest.finish()) != expected.sha256)
         reject("member '{}': SHA-256 differs from MANIFEST.json (content altered or corrupt)",
                expected.path);
     handler.end(expected);

@@ -28,7 +28,7 @@ std::string state_digest(const Manifest& manifest) {
         field(digest, member.path);
         field(digest, member.is_directory ? "d" : "f");
         field(digest, fmt::format("{:o}:{}:{}", member.mode, member.uid, member.gid));
-        field(digest, member.sha256);
+        field(digest, member.sha256.hex());
         if (member.pmxcfs)
             field(digest, fmt::format("{}:{}", member.pmxcfs->version, member.pmxcfs->writer));
         digest.update("\n");

@@ -42,7 +42,7 @@ archive::Member directory_member(std::string path, unsigned mode, std::int64_t m
 
 struct FileDigest {
     std::int64_t size = 0;
-    std::string sha256;
+    Sha256Digest sha256;
 };
 
 FileDigest digest_file(const fs::path& path) {
@@ -52,7 +52,7 @@ FileDigest digest_file(const fs::path& path) {
         digest.update(chunk);
         result.size += static_cast<std::int64_t>(chunk.size());
     });
-    result.sha256 = digest.finish_hex();
+    result.sha256 = Sha256Digest(digest.finish());
     return result;
 }
 
@@ -64,7 +64,7 @@ void add_db_member(Capture& c, const configdb::Tree& tree, FileDigest digest) {
     db.mode = 0600;
     db.mtime = mtime;
     db.size = digest.size;
-    db.sha256 = std::move(digest.sha256);
+    db.sha256 = digest.sha256;
     c.manifest.members.push_back(std::move(db));
 }
 
@@ -89,7 +89,7 @@ InodeDigests digest_rows(const fs::path& db_copy, const std::string& shown_as) {
     db.hold_read_transaction();
     InodeDigests digests;
     db.for_each_data([&](std::int64_t inode, std::string_view data) {
-        digests.push_back({inode, {static_cast<std::int64_t>(data.size()), sha256_hex(data)}});
+        digests.push_back({inode, {static_cast<std::int64_t>(data.size()), sha256_of(data)}});
     });
     return digests;
 }
@@ -123,7 +123,7 @@ void add_pve_members(Capture& c, const configdb::Tree& tree, InodeDigests digest
         if (!row.is_directory()) {
             auto digest = take_digest(digests, row.inode);
             member.size = digest.size;
-            member.sha256 = std::move(digest.sha256);
+            member.sha256 = digest.sha256;
         }
         c.manifest.members.push_back(std::move(member));
     }
@@ -152,7 +152,7 @@ void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp, boo
         member.gid = facts->gid;
         member.size = static_cast<std::int64_t>(data.size());
         member.mtime = std::min<std::int64_t>(facts->mtime, clamp);
-        member.sha256 = sha256_hex(data);
+        member.sha256 = sha256_of(data);
         c.host_data[member.path] = std::move(data);
         for (auto parent = fs::path(member.path).parent_path(); !parent.empty();
              parent = parent.parent_path())
@@ -213,7 +213,7 @@ void add_authkey_digests(const host::Host& host, Capture& c) {
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
         c.manifest.authkeys.corosync = sha256_hex(*key);
     if (const auto* member = c.manifest.find(archive::pve_member_path("priv/authkey.key")))
-        c.manifest.authkeys.pve = member->sha256;
+        c.manifest.authkeys.pve = member->sha256.hex();
 }
 
 } // namespace

@@ -98,6 +98,35 @@ std::string sha256_hex(std::string_view bytes) {
     return Sha256().update(bytes).finish_hex();
 }
 
+Sha256Digest sha256_of(std::string_view bytes) {
+    return Sha256Digest(Sha256().update(bytes).finish());
+}
+
+std::optional<Sha256Digest> Sha256Digest::from_hex(std::string_view hex) {
+    auto value = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        return -1;
+    };
+    if (hex.size() != 64)
+        return std::nullopt;
+    std::array<std::uint8_t, 32> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        int high = value(hex[2 * i]);
+        int low = value(hex[2 * i + 1]);
+        if (high < 0 || low < 0)
+            return std::nullopt;
+        bytes[i] = static_cast<std::uint8_t>(high << 4 | low);
+    }
+    return Sha256Digest(bytes);
+}
+
+std::string Sha256Digest::hex() const {
+    return set_ ? to_hex(bytes_) : std::string();
+}
+
 std::string to_hex(std::span<const std::uint8_t> bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

@@ -5,6 +5,8 @@
 // throws pmxsnap::Error("MANIFEST.json: <what>") on anything malformed.
 #pragma once
 
+#include "pmxsnap/util/sha256.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -31,7 +33,7 @@ struct Member {
     unsigned gid = 0;
     std::int64_t size = 0;
     std::int64_t mtime = 0;
-    std::string sha256;                // empty for directories
+    Sha256Digest sha256;               // none for directories
     std::optional<PmxcfsFacts> pmxcfs; // pve/ members only
 };
 

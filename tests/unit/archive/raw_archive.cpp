@@ -20,7 +20,7 @@ archive::Member member_for(const RawEntry& entry) {
     member.mtime = entry.mtime;
     if (!member.is_directory) {
         member.size = static_cast<std::int64_t>(entry.data.size());
-        member.sha256 = sha256_hex(entry.data);
+        member.sha256 = sha256_of(entry.data);
     }
     return member;
 }

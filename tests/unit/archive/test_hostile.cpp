@@ -183,7 +183,7 @@ TEST_CASE("a 2 GiB member is stopped by the decompression bound without memory g
     big.gid = 33;
     big.mtime = 1000;
     big.size = size;
-    big.sha256 = std::string(64, 'a');
+    big.sha256 = *Sha256Digest::from_hex(std::string(64, 'a'));
     m.members.push_back(big);
     auto manifest = archive::serialize_manifest(m);
 

@@ -62,3 +62,29 @@ TEST_CASE("SHA-256 gives the same digest however the input is split") {
         REQUIRE(pieces.finish_hex() == reference_hex(bytes));
     }
 }
+
+TEST_CASE("a digest round-trips through hex and refuses anything else") {
+    auto abc = sha256_of("abc");
+    CHECK_FALSE(abc.empty());
+    CHECK(abc.hex() == sha256_hex("abc"));
+    auto parsed = Sha256Digest::from_hex(abc.hex());
+    REQUIRE(parsed);
+    CHECK(*parsed == abc);
+    CHECK_FALSE(*parsed == sha256_of("abd"));
+
+    Sha256Digest none;
+    CHECK(none.empty());
+    CHECK(none.hex().empty());
+    CHECK_FALSE(none == abc);
+
+    auto hex = abc.hex();
+    CHECK_FALSE(Sha256Digest::from_hex(hex.substr(1)));
+    CHECK_FALSE(Sha256Digest::from_hex(hex + "0"));
+    CHECK_FALSE(Sha256Digest::from_hex(""));
+    auto upper = hex;
+    upper[0] = 'B'; // pmxsnap writes lower case only
+    CHECK_FALSE(Sha256Digest::from_hex(upper));
+    auto stray = hex;
+    stray[63] = 'g';
+    CHECK_FALSE(Sha256Digest::from_hex(stray));
+}
