@@ -81,10 +81,10 @@ void Tree::resolve_paths() {
                 stack.push_back({child->inode, std::move(path)});
         }
     }
-    std::sort(paths_.begin(), paths_.end(),
-              [](const PathEntry& a, const PathEntry& b) { return a.path < b.path; });
-    // Two entries with one name in one directory: keep the first path only
-    // (the checker reports the duplicate).
+    // Stable, so that of two entries with one name in one directory the
+    // lower inode keeps the path, every time (the checker reports the other).
+    std::stable_sort(paths_.begin(), paths_.end(),
+                     [](const PathEntry& a, const PathEntry& b) { return a.path < b.path; });
     paths_.erase(
         std::unique(paths_.begin(), paths_.end(),
                     [](const PathEntry& a, const PathEntry& b) { return a.path == b.path; }),

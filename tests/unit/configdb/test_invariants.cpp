@@ -111,3 +111,23 @@ TEST_CASE("violations carry pmxcfs's wording") {
     REQUIRE(violations.size() == 1);
     CHECK_THAT(violations[0].message, Catch::StartsWith("missing directory inode"));
 }
+
+TEST_CASE("every later row sharing a parent and name is reported against the first, in order") {
+    auto violations = violations_after([](Writer& w) {
+        w.insert_raw_row(row(602, 0, 8, "dup.cfg"), "c");
+        w.insert_raw_row(row(600, 0, 8, "dup.cfg"), "a");
+        w.insert_raw_row(row(601, 0, 8, "dup.cfg"), "b");
+        w.insert_raw_row(row(603, 0, 8, "other.cfg"), "d");
+    });
+    std::vector<Violation> duplicates;
+    for (const auto& v : violations)
+        if (v.rule == std::string(rule::duplicate_name))
+            duplicates.push_back(v);
+    REQUIRE(duplicates.size() == 2);
+    CHECK(duplicates[0].inode == 601);
+    CHECK(duplicates[1].inode == 602);
+    for (const auto& v : duplicates) {
+        CHECK_THAT(v.message, Catch::Contains("inodes 0000000000000258 and"));
+        CHECK(v.path.empty()); // dup.cfg is inode 600, the first
+    }
+}
