@@ -32,6 +32,10 @@ bool Sha256::uses_sha_extensions() {
 }
 
 void Sha256::absorb(const std::uint8_t* data, std::size_t size) {
+    // An empty view may carry a null pointer (SQLite's NULL blob), which
+    // memcpy must not be given even for zero bytes.
+    if (size == 0)
+        return;
     total_ += size;
     if (block_used_ > 0) {
         auto take = std::min(size, block_.size() - block_used_);
