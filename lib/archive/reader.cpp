@@ -38,35 +38,6 @@ const char* type_name(mode_t type) {
 
 } // namespace
 
-namespace {
-
-// A pax header holds a name in UTF-8, and libarchive converts it to the
-// charset of the current locale: under the C locale that systemd units and
-// cron run with, every non-ASCII name failed as "Pathname can't be
-// converted". Names are compared with the manifest's as UTF-8 bytes, so the
-// headers are decoded with a UTF-8 LC_CTYPE on this thread, whatever the
-// process's locale (libarchive keeps the charset it first saw per archive).
-class Utf8Names {
-  public:
-    Utf8Names()
-        : previous_(utf8() ? ::uselocale(utf8()) : nullptr) {}
-    Utf8Names(const Utf8Names&) = delete;
-    Utf8Names& operator=(const Utf8Names&) = delete;
-    ~Utf8Names() {
-        if (previous_)
-            ::uselocale(previous_);
-    }
-
-  private:
-    static locale_t utf8() {
-        static const locale_t locale = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", nullptr);
-        return locale;
-    }
-    locale_t previous_;
-};
-
-} // namespace
-
 void Reader::TarFree::operator()(::archive* tar) const {
     archive_read_free(tar);
 }
@@ -108,7 +79,6 @@ void Reader::fail_tar(const std::string& what) {
 
 bool Reader::next_entry(Member& header) {
     archive_entry* entry = nullptr;
-    Utf8Names utf8_names;
     int rc = archive_read_next_header(tar_.get(), &entry);
     if (rc == ARCHIVE_EOF)
         return false;

@@ -175,7 +175,15 @@ void append_tar_header(std::string& out, const TarEntry& entry) {
         path += '/';
     std::uint64_t size = entry.is_directory ? 0 : static_cast<std::uint64_t>(entry.size);
     std::string records;
-    auto split = is_plain_ascii(path) ? split_for_ustar(path) : std::nullopt;
+    bool ascii = is_plain_ascii(path);
+    auto split = ascii ? split_for_ustar(path) : std::nullopt;
+    // pmxcfs names are bytes. Declared as such, libarchive hands them back
+    // unchanged; as UTF-8 (the pax default) it would convert them to the
+    // reader's locale and normalize them to NFC, so a name in another form
+    // would no longer match its manifest entry. (GNU tar does not know the
+    // keyword; it warns and extracts the same bytes.)
+    if (!ascii)
+        append_pax_record(records, "hdrcharset", "BINARY");
     if (!split)
         append_pax_record(records, "path", path);
     if (!fits_octal(entry.uid, 6))

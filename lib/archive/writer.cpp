@@ -39,9 +39,14 @@ void Writer::flush() {
     buffer_.clear();
 }
 
-void Writer::write_header(const Member& member) {
+void Writer::require_no_open_member(const char* doing) const {
     if (finished_)
-        fail("archive writer: {} after the end of the archive", member.path);
+        fail("archive writer: {} after the end of the archive", doing);
+    if (member_open_)
+        fail("archive writer: {} before the previous member is complete", doing);
+}
+
+void Writer::write_header(const Member& member) {
     auto before = buffer_.size();
     append_tar_header(buffer_, tar_entry(member));
     written_ += buffer_.size() - before;
@@ -50,8 +55,7 @@ void Writer::write_header(const Member& member) {
 }
 
 void Writer::add_directory(const Member& member) {
-    if (pending_ != 0)
-        fail("archive writer: previous member not complete");
+    require_no_open_member(member.path.c_str());
     write_header(member);
 }
 
@@ -62,16 +66,18 @@ void Writer::add_file(const Member& member, std::string_view data) {
 }
 
 void Writer::begin_file(const Member& member) {
-    if (pending_ != 0)
-        fail("archive writer: previous member not complete");
+    require_no_open_member(member.path.c_str());
     if (member.size < 0)
         fail("archive writer: {} has a negative size", member.path);
     write_header(member);
     pending_ = member.size;
     pending_padding_ = tar_padding(static_cast<std::uint64_t>(member.size));
+    member_open_ = true;
 }
 
 void Writer::write_data(std::string_view chunk) {
+    if (!member_open_)
+        fail("archive writer: data outside a member");
     if (static_cast<std::int64_t>(chunk.size()) > pending_)
         fail("archive writer: more data than the member's size");
     emit(chunk);
@@ -79,11 +85,14 @@ void Writer::write_data(std::string_view chunk) {
 }
 
 void Writer::end_file() {
+    if (!member_open_)
+        fail("archive writer: end of a member that was not begun");
     if (pending_ != 0)
         fail("archive writer: member is {} bytes short", pending_);
     static const std::string zeros(tar_block_size, '\0');
     emit(std::string_view(zeros).substr(0, pending_padding_));
     pending_padding_ = 0;
+    member_open_ = false;
 }
 
 void Writer::finish() {
@@ -91,6 +100,7 @@ void Writer::finish() {
         return;
     if (pending_ != 0)
         fail("archive writer: member is {} bytes short", pending_);
+    require_no_open_member("the end of the archive");
     // Two zero blocks end the archive; the last record is filled up.
     auto end = written_ + 2 * tar_block_size;
     end += (tar_record_size - end % tar_record_size) % tar_record_size;

@@ -31,6 +31,7 @@ class Writer {
 
   private:
     void write_header(const Member& member);
+    void require_no_open_member(const char* doing) const;
     void emit(std::string_view bytes);
     void flush();
 
@@ -38,6 +39,7 @@ class Writer {
     // Headers and small members gather here, so zstd gets large pieces.
     std::string buffer_;
     std::uint64_t written_ = 0;
+    bool member_open_ = false; // begin_file() without its end_file() yet
     std::int64_t pending_ = 0;
     std::uint64_t pending_padding_ = 0;
     bool finished_ = false;
