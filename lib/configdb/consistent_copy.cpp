@@ -106,7 +106,26 @@ void settle_in_place(const fs::path& copy) {
                  db.db, copy, "cannot settle the copy");
 }
 
+void remove_copy(const fs::path& destination) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+        fs::remove(sibling(destination, suffix), ignored);
+}
+
+CopyReport copy_privately_retrying(const fs::path& live_db, const fs::path& destination);
+
+// A failure part way (disk full, the -wal gone between stat and copy)
+// leaves no half-made copy behind.
 CopyReport copy_privately(const fs::path& live_db, const fs::path& destination) {
+    try {
+        return copy_privately_retrying(live_db, destination);
+    } catch (...) {
+        remove_copy(destination);
+        throw;
+    }
+}
+
+CopyReport copy_privately_retrying(const fs::path& live_db, const fs::path& destination) {
     auto wal = sibling(live_db, "-wal");
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto db_before = stamp_of(live_db);
@@ -120,8 +139,7 @@ CopyReport copy_privately(const fs::path& live_db, const fs::path& destination) 
             settle_in_place(destination);
             return {CopyMethod::private_copy, wal_before.exists && wal_before.size > 0};
         }
-        fs::remove(destination);
-        fs::remove(sibling(destination, "-wal"));
+        remove_copy(destination);
         if (is_held_by_another_process(live_db)) {
             backup(live_db, SQLITE_OPEN_READONLY, destination);
             return {CopyMethod::read_transaction, stamp_of(wal).size > 0};

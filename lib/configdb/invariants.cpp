@@ -19,8 +19,8 @@ class Checker {
         path_of_.reserve(tree.paths().size());
         for (const auto& entry : tree.paths())
             path_of_.push_back({entry.entry->inode, &entry.path});
-        std::sort(path_of_.begin(), path_of_.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::stable_sort(path_of_.begin(), path_of_.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
     }
 
     std::vector<Violation> run() {
@@ -29,7 +29,7 @@ class Checker {
         for (const auto& row : tree_.rows()) {
             check_row(row);
             check_parent(row);
-            if (auto first = first_with_name.find(row.inode); first != first_with_name.end())
+            if (auto first = first_with_name.find(&row); first != first_with_name.end())
                 add(rule::duplicate_name, row,
                     fmt::format("found entry with duplicate name '{}' (inodes {:016X} and {:016X}, "
                                 "parent {:016X})",
@@ -44,7 +44,7 @@ class Checker {
     // For each row whose (parent, name) an earlier inode already has: that
     // first inode. Rows come in inode order, so a stable sort keeps the
     // earliest first in each group.
-    std::unordered_map<std::int64_t, std::int64_t> duplicate_names() const {
+    std::unordered_map<const EntryMeta*, std::int64_t> duplicate_names() const {
         std::vector<const EntryMeta*> by_name;
         by_name.reserve(tree_.rows().size());
         for (const auto& row : tree_.rows())
@@ -53,11 +53,11 @@ class Checker {
         std::stable_sort(by_name.begin(), by_name.end(), [](const auto* a, const auto* b) {
             return std::tie(a->parent, a->name) < std::tie(b->parent, b->name);
         });
-        std::unordered_map<std::int64_t, std::int64_t> first_with_name;
+        std::unordered_map<const EntryMeta*, std::int64_t> first_with_name;
         for (std::size_t i = 1, first = 0; i < by_name.size(); ++i) {
             if (by_name[i]->parent == by_name[first]->parent &&
                 by_name[i]->name == by_name[first]->name)
-                first_with_name.emplace(by_name[i]->inode, by_name[first]->inode);
+                first_with_name.emplace(by_name[i], by_name[first]->inode);
             else
                 first = i;
         }

@@ -81,8 +81,9 @@ void Tree::resolve_paths() {
                 stack.push_back({child->inode, std::move(path)});
         }
     }
-    // Stable, so that of two entries with one name in one directory the
-    // lower inode keeps the path, every time (the checker reports the other).
+    // Stable, so that of two entries with one name in one directory the same
+    // one keeps the path every time: the first reached, which for two rows
+    // of one parent is the lower inode (the checker reports the other).
     std::stable_sort(paths_.begin(), paths_.end(),
                      [](const PathEntry& a, const PathEntry& b) { return a.path < b.path; });
     paths_.erase(
