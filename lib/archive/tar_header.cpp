@@ -48,6 +48,8 @@ const char* owner_name(unsigned id) {
 }
 
 void put_text(Block& block, Field field, std::string_view text) {
+    if (text.empty()) // an empty view may hold a null pointer, which memcpy must not get
+        return;
     std::memcpy(block.data() + field.offset, text.data(), std::min(text.size(), field.length));
 }
 
