@@ -33,7 +33,7 @@ std::optional<bool> in_use(const Side& side, const std::string& member) {
 }
 
 void add_side(nlohmann::json& copies, const std::string& name, const Side& side) {
-    const auto& versions = side.manifest.corosync;
+    const auto& versions = side.manifest().corosync;
     struct Copy {
         const char* file;
         const char* member;
@@ -43,7 +43,7 @@ void add_side(nlohmann::json& copies, const std::string& name, const Side& side)
          {Copy{"/etc/corosync/corosync.conf", "host/etc/corosync/corosync.conf",
                versions.host_config_version},
           Copy{"/etc/pve/corosync.conf", "pve/corosync.conf", versions.pve_config_version}}) {
-        if (!side.manifest.find(copy.member))
+        if (!side.manifest().find(copy.member))
             continue;
         auto use = in_use(side, copy.member);
         copies.push_back({{"side", name},

@@ -23,14 +23,14 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     for (const auto* side : {&a, &b})
         for (const auto& note : side->notes)
             context.out.warn("{}: {}", side->spec, note);
-    if (a.manifest.cluster != b.manifest.cluster)
+    if (a.manifest().cluster != b.manifest().cluster)
         context.out.warn("{} is of cluster {}, {} of cluster {}: comparing anyway", args.a,
-                         a.manifest.cluster, args.b, b.manifest.cluster);
+                         a.manifest().cluster, args.b, b.manifest().cluster);
 
     CompareOptions options;
     options.path_globs = args.paths;
     options.show_secrets = args.show_secrets;
-    options.cluster_wide_only = a.manifest.node != b.manifest.node;
+    options.cluster_wide_only = a.manifest().node != b.manifest().node;
 
     Report report;
     report.a = &a;

@@ -8,7 +8,7 @@ namespace pmxsnap::diff {
 namespace {
 
 nlohmann::json side_json(const Side& side) {
-    const auto& m = side.manifest;
+    const auto& m = side.manifest();
     return {
         {"spec", side.spec},
         {"source", side.label},
@@ -219,10 +219,10 @@ std::vector<std::string> Report::text(bool stat) const {
     std::vector<std::string> out;
     if (identical())
         return {summary()};
-    out.push_back(
-        fmt::format("a: {} = {} (db version {})", a->spec, a->label, a->manifest.db.root_version));
-    out.push_back(
-        fmt::format("b: {} = {} (db version {})", b->spec, b->label, b->manifest.db.root_version));
+    out.push_back(fmt::format("a: {} = {} (db version {})", a->spec, a->label,
+                              a->manifest().db.root_version));
+    out.push_back(fmt::format("b: {} = {} (db version {})", b->spec, b->label,
+                              b->manifest().db.root_version));
     for (const auto& c : changes)
         for (const auto& why : c.truncation)
             out.push_back(fmt::format("TRUNCATED {}: {}", c.path, why));

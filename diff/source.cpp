@@ -91,15 +91,18 @@ Side open_archive(const std::string& spec, const fs::path& path, const fs::path&
     side.spec = spec;
     side.archive = path;
     side.identity = identity;
-    side.manifest = naming_archive(path, [&] {
+    naming_archive(path, [&] {
         archive::ArchiveInput input(path, identity);
-        return archive::Reader(input.source()).manifest();
+        archive::Reader reader(input.source());
+        side.archived_json_digest = reader.manifest_digest();
+        side.archived = reader.take_manifest();
+        return 0;
     });
-    side.label = fmt::format("{} {} {}", path.filename().string(), side.manifest.node,
-                             side.manifest.captured_at);
-    if (!side.manifest.runtime_json.empty())
+    side.label = fmt::format("{} {} {}", path.filename().string(), side.archived.node,
+                             side.archived.captured_at);
+    if (!side.archived.runtime_json.empty())
         side.runtime = corosync::LiveView::from_json(
-            nlohmann::json::parse(side.manifest.runtime_json, nullptr, false));
+            nlohmann::json::parse(side.archived.runtime_json, nullptr, false));
     return side;
 }
 
@@ -108,8 +111,7 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     side.spec = "live";
     side.is_live = true;
     side.captured = std::make_unique<capture::Capture>(capture::capture(host, {}));
-    side.manifest = side.captured->manifest;
-    side.label = "live " + side.manifest.node;
+    side.label = "live " + side.captured->manifest.node;
     if (host.is_live()) {
         auto mount = host::mount_at(host::current_mounts(), host::paths::pve_mount);
         if (!mount || !(mount->fs_type == "fuse" || mount->fs_type.starts_with("fuse.")))
@@ -181,10 +183,9 @@ read_contents(const Side& side, const std::set<std::string>& paths, std::size_t&
     }
     naming_archive(side.archive, [&] {
         archive::ArchiveInput input(side.archive, side.identity);
-        archive::Reader reader(input.source());
-        if (reader.manifest().state != side.manifest.state ||
-            reader.manifest().members.size() != side.manifest.members.size())
-            fail("{}: changed while it was being read", side.archive.string());
+        // The manifest read first is reused; the reader rejects the archive
+        // if its MANIFEST.json is not the same bytes.
+        archive::Reader reader(input.source(), {}, {&side.archived, side.archived_json_digest});
         KeepWanted keep(paths, contents, reads);
         reader.read_members(keep);
         return 0;

@@ -25,9 +25,13 @@ struct Side {
     fs::path archive;                           // archive sides
     fs::path identity;                          // age identity file (encrypted archives)
     std::unique_ptr<capture::Capture> captured; // the live side
-    archive::Manifest manifest;
-    std::optional<corosync::LiveView> runtime; // live: probed now; archive: recorded at capture
-    std::vector<std::string> notes;            // "corosync is not running: ...", ...
+    archive::Manifest archived;                 // an archive side's manifest
+    Sha256Digest archived_json_digest;          // of its MANIFEST.json, for the second pass
+    std::optional<corosync::LiveView> runtime;  // live: probed now; archive: recorded at capture
+    std::vector<std::string> notes;             // "corosync is not running: ...", ...
+
+    // Held once: a copy of a pmxcfs-maximum manifest is 44 MB.
+    const archive::Manifest& manifest() const { return captured ? captured->manifest : archived; }
 };
 
 struct SourceOptions {

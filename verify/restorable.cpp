@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include <map>
+#include <algorithm>
 
 namespace pmxsnap::verify {
 namespace {
@@ -28,20 +28,27 @@ void check_db(const archive::Manifest& manifest, const fs::path& db_path,
         problems.push_back(fmt::format("db/config.db: root version {} but the manifest says {}",
                                        root, manifest.db.root_version));
 
-    std::map<std::string, const archive::Member*> members;
+    // The pve/ members sorted by path (the manifest's order is not trusted)
+    // and searched: a map of them was 29 MB on a pmxcfs-maximum archive.
+    std::vector<const archive::Member*> members;
     for (const auto& member : manifest.members)
         if (member.path.starts_with(archive::pve_prefix))
-            members[member.path] = &member;
+            members.push_back(&member);
+    std::sort(members.begin(), members.end(),
+              [](const archive::Member* a, const archive::Member* b) { return a->path < b->path; });
+    std::vector<bool> matched(members.size());
     for (const auto& entry : tree.paths()) {
         auto path = archive::pve_member_path(entry.path);
-        auto it = members.find(path);
-        if (it == members.end()) {
+        auto it = std::lower_bound(
+            members.begin(), members.end(), path,
+            [](const archive::Member* m, const std::string& key) { return m->path < key; });
+        if (it == members.end() || (*it)->path != path) {
             problems.push_back(path + ": in the db but not in the archive's pve/ tree");
             continue;
         }
-        const auto& member = *it->second;
+        matched[static_cast<std::size_t>(it - members.begin())] = true;
+        const auto& member = **it;
         const auto& row = *entry.entry;
-        members.erase(it);
         if (member.is_directory != row.is_directory())
             problems.push_back(path + ": type differs between pve/ and the db");
         else if (!row.is_directory() && sha256_of(db.read_data(row.inode)) != member.sha256)
@@ -50,9 +57,9 @@ void check_db(const archive::Manifest& manifest, const fs::path& db_path,
             member.pmxcfs->version != row.version || member.pmxcfs->writer != row.writer)
             problems.push_back(path + ": pmxcfs inode/version/writer differ from the db");
     }
-    for (const auto& [path, member] : members)
-        if (path != "pve")
-            problems.push_back(path + ": in pve/ but not in the db");
+    for (std::size_t i = 0; i < members.size(); ++i)
+        if (!matched[i] && members[i]->path != "pve")
+            problems.push_back(members[i]->path + ": in pve/ but not in the db");
 }
 
 void check_corosync(const archive::Manifest& manifest, const std::string& member,

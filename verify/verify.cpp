@@ -129,7 +129,7 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
         limits.max_total_bytes = options.max_bytes;
         archive::Reader reader(input.source(), limits);
         reader.read_members(keep);
-        manifest = reader.manifest();
+        manifest = reader.take_manifest();
         content.status = Status::ok;
         content.detail =
             std::to_string(manifest->members.size() + 1) + " members match MANIFEST.json";

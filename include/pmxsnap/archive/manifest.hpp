@@ -80,8 +80,9 @@ std::string serialize_manifest(const Manifest& manifest);
 
 Manifest parse_manifest(std::string_view json);
 // The same, pulled in chunks as it arrives (the reader streams it out of the
-// archive); the source returns 0 at the end and may throw.
+// archive); the source returns 0 at the end and may throw. size_hint, the
+// length of the text when known, sizes the member list up front.
 using TextSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
-Manifest parse_manifest(const TextSource& json);
+Manifest parse_manifest(const TextSource& json, std::uint64_t size_hint = 0);
 
 } // namespace pmxsnap::archive

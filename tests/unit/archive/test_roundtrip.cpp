@@ -5,6 +5,7 @@
 #include "scratch.hpp"
 
 #include "pmxsnap/archive/reader.hpp"
+#include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/archive/writer.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/file.hpp"
@@ -161,4 +162,56 @@ TEST_CASE("non-ASCII and long names read back under the C locale") {
         REQUIRE(std::setlocale(LC_CTYPE, locale) != nullptr);
         CHECK(read_back(built.bytes) == built.data);
     }
+}
+
+namespace {
+
+archive::ZstdDecompressor::ByteSource source_of(const std::string& bytes) {
+    auto offset = std::make_shared<std::size_t>(0);
+    return [&bytes, offset](std::span<std::uint8_t> out) {
+        auto n = std::min(out.size(), bytes.size() - *offset);
+        std::memcpy(out.data(), bytes.data() + *offset, n);
+        *offset += n;
+        return n;
+    };
+}
+
+} // namespace
+
+TEST_CASE("a second pass reuses the manifest read first and refuses one that differs") {
+    std::vector<std::pair<std::string, std::string>> files = {
+        {"pve/storage.cfg", "dir: local\n"}, {"pve/user.cfg", "user:root@pam:1:0:::\n"}};
+    auto first = build(files);
+    files[1].second = "user:root@pam:1:0:::x\n";
+    auto changed = build(files);
+
+    archive::Reader pass_one(source_of(first.bytes));
+    auto digest = pass_one.manifest_digest();
+    auto manifest = pass_one.take_manifest();
+    REQUIRE(manifest.members.size() == 2);
+    CHECK_THROWS_WITH(
+        [&] {
+            Collect ignored;
+            pass_one.read_members(ignored);
+        }(),
+        Catch::Contains("after the manifest was taken"));
+
+    archive::Reader again(source_of(first.bytes), {}, {&manifest, digest});
+    CHECK(&again.manifest() == &manifest);
+    Collect collect;
+    again.read_members(collect);
+    CHECK(collect.files == first.data);
+
+    // Same paths and sizes, other bytes: the digest of MANIFEST.json tells.
+    CHECK_THROWS_AS(archive::Reader(source_of(changed.bytes), {}, {&manifest, digest}),
+                    archive::Rejected);
+    CHECK_THROWS_WITH(archive::Reader(source_of(changed.bytes), {}, {&manifest, digest}),
+                      Catch::Contains("MANIFEST.json: differs from the one read before"));
+}
+
+TEST_CASE("the manifest digest is the SHA-256 of MANIFEST.json's bytes") {
+    auto built = build({{"pve/storage.cfg", "dir: local\n"}});
+    archive::Reader reader(source_of(built.bytes));
+    auto manifest = reader.take_manifest();
+    CHECK(reader.manifest_digest() == sha256_of(archive::serialize_manifest(manifest)));
 }

@@ -2,6 +2,7 @@
 // flipped byte anywhere is caught, a db breaking a pmxcfs rule fails level 3
 // naming the rule, foreign signatures fail level 1.
 #include "fixture.hpp"
+#include "restorable.hpp"
 #include "scratch.hpp"
 #include "snapshot.hpp"
 #include "verify.hpp"
@@ -9,6 +10,7 @@
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/capture/capture.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
@@ -227,4 +229,66 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
         auto verdict = verify::verify_archive(first.archive, {first.key});
         CHECK_THAT(verdict.levels[0].detail, Catch::Contains("missing"));
     }
+}
+
+// Level 3 holds the archive's pve/ members to its db, path by path. Each
+// kind of disagreement is made by editing a manifest captured from a real
+// generated root, whose copied db stays as it is.
+TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
+    test::Scratch scratch;
+    auto root = scratch / "root";
+    fixture::Spec spec;
+    spec.guests = 12;
+    fixture::generate(root, spec);
+    auto captured = capture::capture(host::Host(root), {});
+    verify::ExtractedForCheck extracted{captured.db_copy, {}};
+    const auto good = captured.manifest;
+    REQUIRE(verify::restorability_problems(good, extracted).empty());
+
+    auto problems_after = [&](const std::function<void(archive::Manifest&)>& edit) {
+        auto manifest = good;
+        edit(manifest);
+        return verify::restorability_problems(manifest, extracted);
+    };
+    auto member = [](archive::Manifest& m, const std::string& path) -> archive::Member& {
+        for (auto& each : m.members)
+            if (each.path == path)
+                return each;
+        FAIL("no member " << path);
+        throw;
+    };
+    const std::string file = "pve/storage.cfg";
+
+    auto problems = problems_after([&](archive::Manifest& m) {
+        std::erase_if(m.members, [&](const archive::Member& x) { return x.path == file; });
+    });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == file + ": in the db but not in the archive's pve/ tree");
+
+    problems = problems_after([&](archive::Manifest& m) {
+        auto extra = member(m, file);
+        extra.path = "pve/zz-not-in-db.cfg";
+        // Listed first although it sorts last: the manifest's order is not trusted.
+        m.members.insert(m.members.begin(), extra);
+    });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "pve/zz-not-in-db.cfg: in pve/ but not in the db");
+
+    problems = problems_after(
+        [&](archive::Manifest& m) { member(m, file).sha256 = sha256_of("something else"); });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == file + ": content differs between pve/ and the db");
+
+    problems = problems_after([&](archive::Manifest& m) { member(m, file).is_directory = true; });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == file + ": type differs between pve/ and the db");
+
+    problems = problems_after([&](archive::Manifest& m) { member(m, file).pmxcfs->version += 1; });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == file + ": pmxcfs inode/version/writer differ from the db");
+
+    // Members in reverse order change nothing.
+    problems = problems_after(
+        [](archive::Manifest& m) { std::reverse(m.members.begin(), m.members.end()); });
+    CHECK(problems.empty());
 }
