@@ -65,7 +65,7 @@ class Checker {
     }
 
     // nullptr for an inode the root does not reach.
-    const std::string* path_of(std::int64_t inode) const {
+    const std::string_view* path_of(std::int64_t inode) const {
         auto it =
             std::lower_bound(path_of_.begin(), path_of_.end(), inode,
                              [](const auto& item, std::int64_t key) { return item.first < key; });
@@ -74,7 +74,7 @@ class Checker {
 
     void add(const char* id, const EntryMeta& row, std::string message) {
         const auto* path = path_of(row.inode);
-        violations_.push_back({id, row.inode, path ? *path : "", std::move(message)});
+        violations_.push_back({id, row.inode, path ? std::string(*path) : "", std::move(message)});
     }
 
     void check_root() {
@@ -152,7 +152,7 @@ class Checker {
     }
 
     const Tree& tree_;
-    std::vector<std::pair<std::int64_t, const std::string*>> path_of_; // by inode
+    std::vector<std::pair<std::int64_t, const std::string_view*>> path_of_; // by inode
     std::vector<Violation> violations_;
 };
 

@@ -12,6 +12,7 @@ bool is_safe_name(std::string_view name) {
 
 Tree Tree::load(const Database& db) {
     std::vector<EntryMeta> rows;
+    rows.reserve(db.row_count_hint());
     db.for_each_row([&](const EntryMeta& row) { rows.push_back(row); });
     return from_rows(std::move(rows));
 }
@@ -60,6 +61,12 @@ void Tree::resolve_paths() {
     for (const auto& row : rows_)
         children[row.parent].push_back(&row);
 
+    struct Placed {
+        std::size_t offset, length; // in path_text_, which still grows
+        const EntryMeta* entry;
+    };
+    std::vector<Placed> placed;
+    placed.reserve(rows_.size());
     struct Pending {
         std::int64_t directory;
         std::string prefix;
@@ -75,12 +82,22 @@ void Tree::resolve_paths() {
         for (const EntryMeta* child : it->second) {
             if (!is_safe_name(child->name) || (!child->is_directory() && !child->is_file()))
                 continue;
-            std::string path = prefix.empty() ? child->name : prefix + "/" + child->name;
-            paths_.push_back({path, child});
+            auto offset = path_text_.size();
+            if (!prefix.empty()) {
+                path_text_.insert(path_text_.end(), prefix.begin(), prefix.end());
+                path_text_.push_back('/');
+            }
+            path_text_.insert(path_text_.end(), child->name.begin(), child->name.end());
+            placed.push_back({offset, path_text_.size() - offset, child});
             if (child->is_directory() && visited.insert(child->inode).second)
-                stack.push_back({child->inode, std::move(path)});
+                stack.push_back({child->inode, std::string(path_text_.data() + offset,
+                                                           path_text_.size() - offset)});
         }
     }
+    path_text_.shrink_to_fit();
+    paths_.reserve(placed.size());
+    for (const auto& p : placed)
+        paths_.push_back({std::string_view(path_text_.data() + p.offset, p.length), p.entry});
     // Stable, so that of two entries with one name in one directory the same
     // one keeps the path every time: the first reached, which for two rows
     // of one parent is the lower inode (the checker reports the other).

@@ -52,7 +52,7 @@ std::map<std::string, std::int64_t> paths_of(const fs::path& db_path) {
     auto tree = Tree::load(db);
     std::map<std::string, std::int64_t> out;
     for (const auto& entry : tree.paths())
-        out[entry.path] = entry.entry->inode;
+        out[std::string(entry.path)] = entry.entry->inode;
     return out;
 }
 

@@ -27,7 +27,7 @@ TEST_CASE("the writer follows pmxcfs's versioning and the tree gives sorted path
     CHECK(tree.root_version()->mtime == 1003);
     std::vector<std::string> paths;
     for (const auto& entry : tree.paths())
-        paths.push_back(entry.path);
+        paths.emplace_back(entry.path);
     CHECK(paths == std::vector<std::string>{"empty.cfg", "nodes", "nodes/pve1",
                                             "nodes/pve1/qemu-server",
                                             "nodes/pve1/qemu-server/100.conf", "storage.cfg"});
