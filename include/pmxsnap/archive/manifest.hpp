@@ -25,16 +25,18 @@ struct PmxcfsFacts {
     std::int64_t writer = 0;
 };
 
+// Ordered so that no field pads another: a pmxcfs-maximum archive holds
+// 262,144 of them (128 bytes each, 136 in declaration order).
 struct Member {
     std::string path; // "db/config.db", "pve/storage.cfg", "host/etc/hosts"
-    bool is_directory = false;
+    std::int64_t size = 0;
+    std::int64_t mtime = 0;
+    std::optional<PmxcfsFacts> pmxcfs; // pve/ members only
     unsigned mode = 0;
     unsigned uid = 0;
     unsigned gid = 0;
-    std::int64_t size = 0;
-    std::int64_t mtime = 0;
-    Sha256Digest sha256;               // none for directories
-    std::optional<PmxcfsFacts> pmxcfs; // pve/ members only
+    bool is_directory = false;
+    Sha256Digest sha256; // none for directories
 };
 
 struct Manifest {
