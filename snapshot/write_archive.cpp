@@ -33,9 +33,8 @@ WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& 
     // tar header comes first), instead of being held whole: cheaper than
     // its memory on a large db.
     auto manifest_bytes = archive::manifest_size(c.manifest);
-    archive::CompressionOptions options;
     const auto* db = c.manifest.find(archive::db_member);
-    options.window_log = archive::window_log_for(
+    auto options = archive::compression_for(
         static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_bytes,
         db ? static_cast<std::uint64_t>(db->size) : 0);
     archive::Writer writer(encryptor ? archive::ByteSink([&](std::span<const std::uint8_t> bytes) {

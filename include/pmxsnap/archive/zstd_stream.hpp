@@ -32,12 +32,19 @@ struct CompressionOptions {
     int window_log = 25;
     // Workers change speed, not bytes, as long as there is at least one.
     int workers = 2;
+    // Long-distance matching: what lets pve/ cost little next to the db it
+    // repeats. libzstd runs it on one thread even with workers.
+    bool long_distance = true;
 };
 
 // window_log fitting an expected amount of input, capped at 25: no more
 // memory than needed; 23 when the db (db_bytes) is too big for pve/ to reach
 // back to it.
 int window_log_for(std::uint64_t expected_bytes, std::uint64_t db_bytes = 0);
+
+// What snapshot compresses with: window_log_for's window, and long-distance
+// matching only while the db is within pve/'s reach.
+CompressionOptions compression_for(std::uint64_t expected_bytes, std::uint64_t db_bytes);
 
 class ZstdCompressor {
   public:

@@ -105,7 +105,7 @@ TEST_CASE(
     CHECK(reader.manifest().cluster == "demo");
 }
 
-TEST_CASE("the write window is capped at 2^25; archives with the old 2^27 window still read") {
+TEST_CASE("the write window is capped at 2^25, and archives with the old 2^27 window read") {
     CHECK(archive::window_log_for(0) == 20);
     CHECK(archive::window_log_for(3 << 20) == 22);
     CHECK(archive::window_log_for(1ULL << 25) == 25);
@@ -114,6 +114,10 @@ TEST_CASE("the write window is capped at 2^25; archives with the old 2^27 window
     CHECK(archive::window_log_for(1ULL << 28, 20ULL << 20) == 25);
     CHECK(archive::window_log_for(1ULL << 28, 40ULL << 20) == 23);
     CHECK(archive::window_log_for(3 << 20, 40ULL << 20) == 22);
+    // Long matching only while the db is within reach.
+    CHECK(archive::compression_for(1ULL << 28, 20ULL << 20).long_distance);
+    CHECK_FALSE(archive::compression_for(1ULL << 28, 40ULL << 20).long_distance);
+    CHECK(archive::compression_for(1ULL << 28, 40ULL << 20).window_log == 23);
 
     std::vector<std::pair<std::string, std::string>> files = {
         {"db/config.db", std::string(200000, 'y')}, {"pve/storage.cfg", "dir: local\n"}};
