@@ -58,7 +58,8 @@ WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& 
         else if (member.path == archive::db_member)
             stream_file(writer, member, c.db_copy);
         else if (member.pmxcfs)
-            writer.add_file(member, c.db->read_data(member.pmxcfs->inode));
+            c.db->with_data(member.pmxcfs->inode,
+                            [&](std::string_view data) { writer.add_file(member, data); });
         else
             writer.add_file(member, c.host_data.at(member.path));
     }

@@ -147,19 +147,31 @@ void Database::for_each_data(
 }
 
 std::string Database::read_data(std::int64_t inode) const {
+    std::string data;
+    with_data(inode, [&](std::string_view bytes) { data.assign(bytes); });
+    return data;
+}
+
+void Database::with_data(std::int64_t inode,
+                         const std::function<void(std::string_view)>& use) const {
+    // Reset on every way out, so the statement holds no row between calls.
+    struct Reset {
+        SQLite::Statement& query;
+        ~Reset() { query.tryReset(); }
+    };
     try {
         if (!data_statement_)
             data_statement_.emplace(db_, "SELECT data FROM tree WHERE inode = ?");
         auto& query = *data_statement_;
         query.reset();
+        Reset reset{query};
         query.bind(1, static_cast<std::int64_t>(inode));
         if (!query.executeStep())
             fail("{}: inode {} vanished while reading", shown_as_, inode);
         auto column = query.getColumn(0);
-        std::string data(static_cast<const char*>(column.getBlob()),
-                         static_cast<std::size_t>(column.getBytes()));
-        query.reset();
-        return data;
+        auto size = static_cast<std::size_t>(column.getBytes());
+        use(size == 0 ? std::string_view()
+                      : std::string_view(static_cast<const char*>(column.getBlob()), size));
     } catch (const SQLite::Exception& e) {
         fail("{}: cannot read inode {}: {}", shown_as_, inode, e.what());
     }

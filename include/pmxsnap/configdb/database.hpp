@@ -32,6 +32,9 @@ class Database {
 
     // The data of one inode; empty for NULL data.
     std::string read_data(std::int64_t inode) const;
+    // The same, lent to use() instead of copied (the view is valid only
+    // during the call): snapshot streams every file this way.
+    void with_data(std::int64_t inode, const std::function<void(std::string_view)>& use) const;
 
     // Every row's data in one scan, in inode order: far cheaper than
     // read_data per row (one b-tree walk instead of a lookup each). The view
