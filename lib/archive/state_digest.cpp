@@ -11,28 +11,38 @@ namespace {
 
 // NUL separates fields: no path can contain it, so no two member lists hash
 // alike by shifting text between fields.
-void field(Sha256& digest, const std::string& value) {
-    digest.update(value);
-    digest.update(std::string_view("\0", 1));
+template <typename... Args>
+void field(fmt::memory_buffer& out, fmt::format_string<Args...> format, Args&&... args) {
+    fmt::format_to(fmt::appender(out), format, std::forward<Args>(args)...);
+    out.push_back('\0');
 }
 
 } // namespace
 
 std::string state_digest(const Manifest& manifest) {
     Sha256 digest;
-    field(digest, "pmxsnap-state/1");
-    field(digest, fmt::format("db_version={}", manifest.db.root_version));
+    // Each member's fields are gathered and hashed at once: six small
+    // updates and three heap strings per member were 3% of a snapshot.
+    fmt::memory_buffer text;
+    field(text, "pmxsnap-state/1");
+    field(text, "db_version={}", manifest.db.root_version);
     for (const auto& member : manifest.members) {
         if (member.path == db_member)
             continue;
-        field(digest, member.path);
-        field(digest, member.is_directory ? "d" : "f");
-        field(digest, fmt::format("{:o}:{}:{}", member.mode, member.uid, member.gid));
-        field(digest, member.sha256.hex());
+        auto hex = member.sha256.hex_chars();
+        field(text, "{}", member.path);
+        field(text, "{}", member.is_directory ? "d" : "f");
+        field(text, "{:o}:{}:{}", member.mode, member.uid, member.gid);
+        field(text, "{}",
+              member.sha256.empty() ? std::string_view()
+                                    : std::string_view(hex.data(), hex.size()));
         if (member.pmxcfs)
-            field(digest, fmt::format("{}:{}", member.pmxcfs->version, member.pmxcfs->writer));
-        digest.update("\n");
+            field(text, "{}:{}", member.pmxcfs->version, member.pmxcfs->writer);
+        text.push_back('\n');
+        digest.update(std::string_view(text.data(), text.size()));
+        text.clear();
     }
+    digest.update(std::string_view(text.data(), text.size()));
     return digest.finish_hex();
 }
 

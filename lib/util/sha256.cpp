@@ -131,6 +131,16 @@ std::string Sha256Digest::hex() const {
     return set_ ? to_hex(bytes_) : std::string();
 }
 
+std::array<char, 64> Sha256Digest::hex_chars() const {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::array<char, 64> out;
+    for (std::size_t i = 0; i < bytes_.size(); ++i) {
+        out[2 * i] = digits[bytes_[i] >> 4];
+        out[2 * i + 1] = digits[bytes_[i] & 0x0f];
+    }
+    return out;
+}
+
 std::string to_hex(std::span<const std::uint8_t> bytes) {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

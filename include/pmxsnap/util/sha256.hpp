@@ -53,6 +53,9 @@ class Sha256Digest {
     bool empty() const { return !set_; }
     // Lower-case hex; "" for none.
     std::string hex() const;
+    // The same 64 characters without a heap string (all '0' for none): the
+    // manifest writer and the state digest format one per member.
+    std::array<char, 64> hex_chars() const;
     bool operator==(const Sha256Digest& other) const = default;
 
   private:
