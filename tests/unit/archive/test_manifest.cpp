@@ -61,6 +61,28 @@ TEST_CASE("the streamed manifest is byte for byte nlohmann's dump(1) of itself")
     CHECK(parsed.members[500].path == m.members[500].path);
     CHECK(parsed.members[3].pmxcfs->version == 1003);
 
+    // Numbers at their edges, which the size is counted from without
+    // formatting them: modes of one and six octal digits, negatives, the
+    // largest values, a file without a digest.
+    auto edges = m;
+    auto edge = test::member_for({"pve/edge.cfg", 'f', "x"});
+    edge.mode = 0;
+    edge.uid = 4294967295u;
+    edge.size = INT64_MAX;
+    edge.mtime = INT64_MIN;
+    edge.pmxcfs = archive::PmxcfsFacts{-1, INT64_MIN, 0};
+    edges.members.push_back(edge);
+    edge.path = "pve/edge2.cfg";
+    edge.mode = 0100644;
+    edge.mtime = -1;
+    edge.sha256 = {};
+    edges.members.push_back(edge);
+    auto text = archive::serialize_manifest(edges);
+    CHECK(archive::manifest_size(edges) == text.size());
+    CHECK(text == nlohmann::ordered_json::parse(text).dump(1) + "\n");
+    CHECK(text.find("\"mode\": \"100644\"") != std::string::npos);
+    CHECK(text.find("\"mode\": \"0000\"") != std::string::npos);
+
     m.members.clear();
     auto empty = archive::serialize_manifest(m);
     CHECK(empty == nlohmann::ordered_json::parse(empty).dump(1) + "\n");
