@@ -100,17 +100,8 @@ std::string to_string(Status status) {
     return "?";
 }
 
-std::size_t count_compared(const Side& a, const Side& b, const CompareOptions& options) {
-    std::size_t count = 0;
-    walk_both(by_path(a.manifest()), by_path(b.manifest()),
-              [&](const std::string& path, const archive::Member*, const archive::Member*) {
-                  count += compared(path, options) ? 1 : 0;
-              });
-    return count;
-}
-
-std::vector<Change> find_changes(const Side& a, const Side& b, const CompareOptions& options) {
-    std::vector<Change> changes;
+Comparison compare_sides(const Side& a, const Side& b, const CompareOptions& options) {
+    Comparison result;
     auto add = [&](const std::string& path, Status status, const archive::Member* old_member,
                    const archive::Member* new_member) {
         Change change;
@@ -119,7 +110,7 @@ std::vector<Change> find_changes(const Side& a, const Side& b, const CompareOpti
         change.before = old_member;
         change.after = new_member;
         change.secret = pveconfig::is_secret_file(path);
-        changes.push_back(std::move(change));
+        result.changes.push_back(std::move(change));
     };
     // In path order, so the changes come out sorted.
     walk_both(by_path(a.manifest()), by_path(b.manifest()),
@@ -127,6 +118,7 @@ std::vector<Change> find_changes(const Side& a, const Side& b, const CompareOpti
                   const archive::Member* new_member) {
                   if (!compared(path, options))
                       return;
+                  ++result.paths_compared;
                   if (new_member == nullptr)
                       add(path, Status::removed, old_member, nullptr);
                   else if (old_member == nullptr)
@@ -134,7 +126,7 @@ std::vector<Change> find_changes(const Side& a, const Side& b, const CompareOpti
                   else if (auto status = compare_members(*old_member, *new_member))
                       add(path, *status, old_member, new_member);
               });
-    return changes;
+    return result;
 }
 
 } // namespace pmxsnap::diff

@@ -34,12 +34,15 @@ struct CompareOptions {
     bool cluster_wide_only = false; // cross-node: node-local paths are not compared
 };
 
-// The changed paths in path order (db/config.db aside: its content is the
-// pve/ tree, compared entry by entry).
-std::vector<Change> find_changes(const Side& a, const Side& b, const CompareOptions& options);
+struct Comparison {
+    // The changed paths in path order (db/config.db aside: its content is
+    // the pve/ tree, compared entry by entry).
+    std::vector<Change> changes;
+    // How many paths the comparison covered (the union of both sides, selected).
+    std::size_t paths_compared = 0;
+};
 
-// How many paths the comparison covered (the union of both sides, selected).
-std::size_t count_compared(const Side& a, const Side& b, const CompareOptions& options);
+Comparison compare_sides(const Side& a, const Side& b, const CompareOptions& options);
 
 struct ReadCounts {
     std::size_t a = 0, b = 0; // member contents read from each side

@@ -36,8 +36,9 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     report.a = &a;
     report.b = &b;
     report.cross_node = options.cluster_wide_only;
-    report.paths_compared = count_compared(a, b, options);
-    report.changes = find_changes(a, b, options);
+    auto comparison = compare_sides(a, b, options);
+    report.paths_compared = comparison.paths_compared;
+    report.changes = std::move(comparison.changes);
     describe_changes(report.changes, a, b, options, report.reads);
     report.corosync = corosync_copies(a, b);
 

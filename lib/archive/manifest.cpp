@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -97,6 +98,9 @@ struct MemberSlots {
 // The shortest member pmxsnap writes, a directory without pmxcfs facts, is
 // about 125 bytes of MANIFEST.json; file members are over 200.
 constexpr std::uint64_t smallest_member_text = 112;
+// No more than pmxcfs's inodes plus db/, host/ and their directories: a
+// hostile 128 MiB manifest reserves no more than a real maximal one needs.
+constexpr std::uint64_t most_members_expected = 256 * 1024 + 4096;
 
 class ManifestSax final : public nlohmann::json_sax<Json> {
   public:
@@ -174,7 +178,7 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
             // touched: pages never written cost no resident memory, while
             // growing by doubling copied a 36 MB list at the peak (and the
             // last doubling reserved 71 MB) on a pmxcfs-maximum manifest.
-            members_.reserve(room_for_);
+            members_.reserve(std::min<std::uint64_t>(room_for_, most_members_expected));
             put(Json::array());
             return true;
         }

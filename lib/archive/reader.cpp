@@ -225,16 +225,17 @@ void Reader::read_members(MemberHandler& handler) {
     std::vector<bool> seen(members.size());
     // Members come in manifest order, which is sorted within db/, pve/ and
     // host/: the entry after the last one found is nearly always the next.
-    std::size_t hint = 0;
+    std::size_t next = 0;
     auto find = [&](const std::string& path) -> const Member* {
-        if (hint + 1 < sorted.size() && sorted[hint + 1]->path == path)
-            return sorted[++hint];
-        auto it = std::lower_bound(
-            sorted.begin(), sorted.end(), path,
-            [](const Member* member, const std::string& key) { return member->path < key; });
+        auto it = next < sorted.size() && sorted[next]->path == path
+                      ? sorted.begin() + static_cast<std::ptrdiff_t>(next)
+                      : std::lower_bound(sorted.begin(), sorted.end(), path,
+                                         [](const Member* member, const std::string& key) {
+                                             return member->path < key;
+                                         });
         if (it == sorted.end() || (*it)->path != path)
             return nullptr;
-        hint = static_cast<std::size_t>(it - sorted.begin());
+        next = static_cast<std::size_t>(it - sorted.begin()) + 1;
         return *it;
     };
     Member header;

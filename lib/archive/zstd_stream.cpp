@@ -77,7 +77,10 @@ ZstdCompressor::ZstdCompressor(ByteSink sink, const CompressionOptions& options)
     check(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_checksumFlag, 1), "checksum");
     // Without thread support in libzstd this fails; the output is then made
     // by one thread and still valid, only slower.
-    if (!ZSTD_isError(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_nbWorkers, options.workers)))
+    bool threaded =
+        options.workers > 0 &&
+        !ZSTD_isError(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_nbWorkers, options.workers));
+    if (threaded)
         // Without long matching libzstd sizes jobs from the window (32 MB
         // for a 2^23 one): the pmxcfs-maximum archive took 208 MB to write
         // with the zstd CLI, 20 MB with 2 MiB jobs, and was faster (857 vs

@@ -7,7 +7,6 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -92,18 +91,6 @@ void Database::check_schema() const {
     for (const auto& column : required)
         if (!columns.contains(column))
             fail("{}: not a pmxcfs database (table 'tree' has no column '{}')", shown_as_, column);
-}
-
-std::size_t Database::row_count_hint() const {
-    try {
-        SQLite::Statement query(db_, "SELECT max(inode) FROM tree");
-        if (!query.executeStep() || query.getColumn(0).isNull())
-            return 0;
-        auto largest = query.getColumn(0).getInt64();
-        return static_cast<std::size_t>(std::clamp<std::int64_t>(largest, 0, max_inodes) + 1);
-    } catch (const SQLite::Exception& e) {
-        fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
-    }
 }
 
 void Database::for_each_row(const std::function<void(const EntryMeta&)>& visit) const {

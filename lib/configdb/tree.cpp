@@ -12,7 +12,6 @@ bool is_safe_name(std::string_view name) {
 
 Tree Tree::load(const Database& db) {
     std::vector<EntryMeta> rows;
-    rows.reserve(db.row_count_hint());
     db.for_each_row([&](const EntryMeta& row) { rows.push_back(row); });
     return from_rows(std::move(rows));
 }

@@ -25,15 +25,11 @@ class Database {
     // Calls visit for every row's metadata (inode 0 included), in inode order.
     void for_each_row(const std::function<void(const EntryMeta&)>& visit) const;
 
-    // How many rows for_each_row is likely to visit, to reserve room for
-    // them: one more than the largest inode (a b-tree lookup, where count(*)
-    // reads every page), at most pmxcfs's inode limit. A hint, not a bound.
-    std::size_t row_count_hint() const;
-
     // The data of one inode; empty for NULL data.
     std::string read_data(std::int64_t inode) const;
     // The same, lent to use() instead of copied (the view is valid only
-    // during the call): snapshot streams every file this way.
+    // during the call): snapshot streams every file this way. use() must not
+    // read data from this Database itself: the statement is shared.
     void with_data(std::int64_t inode, const std::function<void(std::string_view)>& use) const;
 
     // Every row's data in one scan, in inode order: far cheaper than

@@ -7,8 +7,10 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fmt/format.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstring>
 
@@ -243,4 +245,23 @@ TEST_CASE("bytes appended after the zstd frame are rejected") {
     CHECK(rejection(archive).empty());
     CHECK_FALSE(rejection(archive + "garbage appended to the file").empty());
     CHECK_FALSE(rejection(archive + archive).empty());
+}
+
+// Members are looked up by name, not expected in the manifest's order: the
+// reader's shortcut for the usual order must not decide anything.
+TEST_CASE("members in another order than the manifest's are read; a missing one is named") {
+    std::vector<RawEntry> entries;
+    for (int i = 0; i < 12; ++i)
+        entries.push_back(file(fmt::format("pve/f{:02}.cfg", i), fmt::format("data {}\n", i)));
+    auto listed = with_manifest(entries);
+    auto shuffled = listed;
+    std::reverse(shuffled.begin() + 1, shuffled.end());
+    std::swap(shuffled[3], shuffled[7]);
+    CHECK(rejection(raw_archive(shuffled)) == "");
+
+    auto missing = shuffled[5].path;
+    shuffled.erase(shuffled.begin() + 5);
+    CHECK(
+        rejection(raw_archive(shuffled)) ==
+        fmt::format("member '{}': listed in MANIFEST.json but missing from the archive", missing));
 }

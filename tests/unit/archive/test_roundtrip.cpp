@@ -186,7 +186,7 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
     std::vector<std::pair<std::string, std::string>> files = {
         {"pve/storage.cfg", "dir: local\n"}, {"pve/user.cfg", "user:root@pam:1:0:::\n"}};
     auto first = build(files);
-    files[1].second = "user:root@pam:1:0:::x\n";
+    files[1].second = "user:root@pam:0:0:::\n";
     auto changed = build(files);
 
     archive::Reader pass_one(source_of(first.bytes));
