@@ -8,6 +8,15 @@
 namespace pmxsnap {
 namespace {
 
+// Two lower-case hex digits per byte into out.
+void write_hex(std::span<const std::uint8_t> bytes, char* out) {
+    static constexpr char digits[] = "0123456789abcdef";
+    for (auto byte : bytes) {
+        *out++ = digits[byte >> 4];
+        *out++ = digits[byte & 0x0f];
+    }
+}
+
 // FIPS 180-4 section 5.3.3.
 constexpr std::uint32_t initial_state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                             0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -132,23 +141,14 @@ std::string Sha256Digest::hex() const {
 }
 
 std::array<char, 64> Sha256Digest::hex_chars() const {
-    static constexpr char digits[] = "0123456789abcdef";
     std::array<char, 64> out;
-    for (std::size_t i = 0; i < bytes_.size(); ++i) {
-        out[2 * i] = digits[bytes_[i] >> 4];
-        out[2 * i + 1] = digits[bytes_[i] & 0x0f];
-    }
+    write_hex(bytes_, out.data());
     return out;
 }
 
 std::string to_hex(std::span<const std::uint8_t> bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (auto byte : bytes) {
-        out.push_back(digits[byte >> 4]);
-        out.push_back(digits[byte & 0x0f]);
-    }
+    std::string out(bytes.size() * 2, '\0');
+    write_hex(bytes, out.data());
     return out;
 }
 
