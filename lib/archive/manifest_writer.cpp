@@ -1,8 +1,8 @@
 #include "pmxsnap/archive/manifest.hpp"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -18,27 +18,6 @@ bool is_plain(std::string_view text) {
             return false;
     return true;
 }
-
-// A mode as "{:04o}" writes it: octal, at least four digits.
-class Octal {
-  public:
-    explicit Octal(unsigned value) {
-        std::array<char, 12> reversed{};
-        do {
-            reversed[size_++] = static_cast<char>('0' + (value & 7u));
-            value >>= 3;
-        } while (value != 0);
-        while (size_ < 4)
-            reversed[size_++] = '0';
-        std::reverse_copy(reversed.begin(), reversed.begin() + static_cast<std::ptrdiff_t>(size_),
-                          digits_.begin());
-    }
-    std::string_view view() const { return {digits_.data(), size_}; }
-
-  private:
-    std::array<char, 12> digits_{};
-    std::size_t size_ = 0;
-};
 
 // Members are written by hand because building them as an nlohmann DOM cost
 // more than everything else a snapshot does on a large cluster (a profile of
@@ -77,7 +56,11 @@ class ChunkedText {
         fmt::format_int text(value);
         append({text.data(), text.size()});
     }
-    void octal(unsigned value) { append(Octal(value).view()); }
+    void octal(unsigned value) {
+        std::array<char, 16> text;
+        auto end = fmt::format_to(text.data(), FMT_COMPILE("{:04o}"), value);
+        append({text.data(), static_cast<std::size_t>(end - text.data())});
+    }
     void digest(const Sha256Digest& value) {
         if (!value.empty()) {
             auto hex = value.hex_chars();
@@ -136,7 +119,7 @@ class TextCounter {
         size_ += is_plain(text) ? text.size() + 2 : Json(std::string(text)).dump().size();
     }
     void number(std::int64_t value) { size_ += fmt::format_int(value).size(); }
-    void octal(unsigned value) { size_ += Octal(value).view().size(); }
+    void octal(unsigned value) { size_ += fmt::formatted_size(FMT_COMPILE("{:04o}"), value); }
     void digest(const Sha256Digest& value) { size_ += value.empty() ? 0 : 64; }
     std::uint64_t size() const { return size_; }
 
