@@ -112,19 +112,6 @@ void remove_copy(const fs::path& destination) {
         fs::remove(sibling(destination, suffix), ignored);
 }
 
-CopyReport copy_privately_retrying(const fs::path& live_db, const fs::path& destination);
-
-// A failure part way (disk full, the -wal gone between stat and copy)
-// leaves no half-made copy behind.
-CopyReport copy_privately(const fs::path& live_db, const fs::path& destination) {
-    try {
-        return copy_privately_retrying(live_db, destination);
-    } catch (...) {
-        remove_copy(destination);
-        throw;
-    }
-}
-
 CopyReport copy_privately_retrying(const fs::path& live_db, const fs::path& destination) {
     auto wal = sibling(live_db, "-wal");
     for (int attempt = 0; attempt < 3; ++attempt) {
@@ -147,6 +134,17 @@ CopyReport copy_privately_retrying(const fs::path& live_db, const fs::path& dest
     }
     fail("{}: the database kept changing while no process held it open; try again",
          live_db.string());
+}
+
+// A failure part way (disk full, the -wal gone between stat and copy)
+// leaves no half-made copy behind.
+CopyReport copy_privately(const fs::path& live_db, const fs::path& destination) {
+    try {
+        return copy_privately_retrying(live_db, destination);
+    } catch (...) {
+        remove_copy(destination);
+        throw;
+    }
 }
 
 } // namespace
