@@ -6,6 +6,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstring>
+#include <memory>
 #include <stdexcept>
 
 namespace pmxsnap::test {
@@ -117,6 +119,16 @@ std::vector<RawEntry> with_manifest(const std::vector<RawEntry>& entries,
     std::vector<RawEntry> all{head};
     all.insert(all.end(), entries.begin(), entries.end());
     return all;
+}
+
+archive::ZstdDecompressor::ByteSource source_of(const std::string& bytes) {
+    auto offset = std::make_shared<std::size_t>(0);
+    return [&bytes, offset](std::span<std::uint8_t> out) {
+        auto n = std::min(out.size(), bytes.size() - *offset);
+        std::memcpy(out.data(), bytes.data() + *offset, n);
+        *offset += n;
+        return n;
+    };
 }
 
 } // namespace pmxsnap::test

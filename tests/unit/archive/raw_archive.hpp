@@ -4,6 +4,7 @@
 #pragma once
 
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/archive/zstd_stream.hpp"
 
 #include <string>
 #include <vector>
@@ -38,5 +39,8 @@ std::string zstd_compress(const std::string& bytes);
 std::vector<RawEntry> with_manifest(const std::vector<RawEntry>& entries,
                                     archive::Manifest manifest = {});
 archive::Manifest sample_manifest();
+
+// A reader's byte source over bytes, which must outlive it.
+archive::ZstdDecompressor::ByteSource source_of(const std::string& bytes);
 
 } // namespace pmxsnap::test

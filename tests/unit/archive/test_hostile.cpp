@@ -19,20 +19,10 @@ using namespace pmxsnap::test;
 
 namespace {
 
-archive::ZstdDecompressor::ByteSource from_string(const std::string& bytes) {
-    auto offset = std::make_shared<std::size_t>(0);
-    return [&bytes, offset](std::span<std::uint8_t> out) {
-        auto n = std::min(out.size(), bytes.size() - *offset);
-        std::memcpy(out.data(), bytes.data() + *offset, n);
-        *offset += n;
-        return n;
-    };
-}
-
 // Reads the whole archive; returns the rejection message, or "" if accepted.
 std::string rejection(const std::string& bytes, archive::ReaderLimits limits = {}) {
     try {
-        archive::Reader reader(from_string(bytes), limits);
+        archive::Reader reader(source_of(bytes), limits);
         archive::MemberHandler ignore;
         reader.read_members(ignore);
         return "";

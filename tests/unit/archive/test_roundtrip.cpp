@@ -15,7 +15,6 @@
 
 #include <catch2/catch.hpp>
 #include <clocale>
-#include <cstring>
 #include <map>
 
 using namespace pmxsnap;
@@ -63,13 +62,7 @@ struct Collect : archive::MemberHandler {
 } // namespace
 
 std::map<std::string, std::string> read_back(const std::string& bytes) {
-    std::size_t offset = 0;
-    archive::Reader reader([&](std::span<std::uint8_t> out) {
-        auto n = std::min(out.size(), bytes.size() - offset);
-        std::memcpy(out.data(), bytes.data() + offset, n);
-        offset += n;
-        return n;
-    });
+    archive::Reader reader(test::source_of(bytes));
     Collect collect;
     reader.read_members(collect);
     return collect.files;
@@ -92,13 +85,7 @@ TEST_CASE(
     auto second = build(files);
     CHECK(first.bytes == second.bytes);
 
-    auto offset = std::make_shared<std::size_t>(0);
-    archive::Reader reader([&](std::span<std::uint8_t> out) {
-        auto n = std::min(out.size(), first.bytes.size() - *offset);
-        std::memcpy(out.data(), first.bytes.data() + *offset, n);
-        *offset += n;
-        return n;
-    });
+    archive::Reader reader(test::source_of(first.bytes));
     Collect collect;
     reader.read_members(collect);
     CHECK(collect.files == first.data);
@@ -168,20 +155,6 @@ TEST_CASE("non-ASCII and long names read back under the C locale") {
     }
 }
 
-namespace {
-
-archive::ZstdDecompressor::ByteSource source_of(const std::string& bytes) {
-    auto offset = std::make_shared<std::size_t>(0);
-    return [&bytes, offset](std::span<std::uint8_t> out) {
-        auto n = std::min(out.size(), bytes.size() - *offset);
-        std::memcpy(out.data(), bytes.data() + *offset, n);
-        *offset += n;
-        return n;
-    };
-}
-
-} // namespace
-
 TEST_CASE("a second pass reuses the manifest read first and refuses one that differs") {
     std::vector<std::pair<std::string, std::string>> files = {
         {"pve/storage.cfg", "dir: local\n"}, {"pve/user.cfg", "user:root@pam:1:0:::\n"}};
@@ -189,7 +162,7 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
     files[1].second = "user:root@pam:0:0:::\n";
     auto changed = build(files);
 
-    archive::Reader pass_one(source_of(first.bytes));
+    archive::Reader pass_one(test::source_of(first.bytes));
     auto digest = pass_one.manifest_digest();
     auto manifest = pass_one.take_manifest();
     REQUIRE(manifest.members.size() == 2);
@@ -200,22 +173,22 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
         }(),
         Catch::Contains("after the manifest was taken"));
 
-    archive::Reader again(source_of(first.bytes), {}, {&manifest, digest});
+    archive::Reader again(test::source_of(first.bytes), {}, {&manifest, digest});
     CHECK(&again.manifest() == &manifest);
     Collect collect;
     again.read_members(collect);
     CHECK(collect.files == first.data);
 
     // Same paths and sizes, other bytes: the digest of MANIFEST.json tells.
-    CHECK_THROWS_AS(archive::Reader(source_of(changed.bytes), {}, {&manifest, digest}),
+    CHECK_THROWS_AS(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest}),
                     archive::Rejected);
-    CHECK_THROWS_WITH(archive::Reader(source_of(changed.bytes), {}, {&manifest, digest}),
+    CHECK_THROWS_WITH(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest}),
                       Catch::Contains("MANIFEST.json: differs from the one read before"));
 }
 
 TEST_CASE("the manifest digest is the SHA-256 of MANIFEST.json's bytes") {
     auto built = build({{"pve/storage.cfg", "dir: local\n"}});
-    archive::Reader reader(source_of(built.bytes));
+    archive::Reader reader(test::source_of(built.bytes));
     auto manifest = reader.take_manifest();
     CHECK(reader.manifest_digest() == sha256_of(archive::serialize_manifest(manifest)));
 }
