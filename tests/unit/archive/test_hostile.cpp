@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cstring>
 
 using namespace pmxsnap;
 using namespace pmxsnap::test;
