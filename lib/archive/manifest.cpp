@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace pmxsnap::archive {
@@ -104,8 +105,11 @@ constexpr std::uint64_t most_members_expected = 256 * 1024 + 4096;
 
 class ManifestSax final : public nlohmann::json_sax<Json> {
   public:
-    ManifestSax(std::vector<Member>& members, std::uint64_t document_bytes)
+    // keep, when not null, outlives the parse.
+    ManifestSax(std::vector<Member>& members, std::uint64_t document_bytes,
+                const MemberFilter* keep = nullptr)
         : members_(members)
+        , keep_(keep)
         , room_for_(document_bytes / smallest_member_text) {}
     Json& document() { return root_; }
 
@@ -156,7 +160,9 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
             return true;
         }
         if (member_) {
-            members_.push_back(finish_member(*member_, members_.size()));
+            auto member = finish_member(*member_, listed_++);
+            if (keep_ == nullptr || (*keep_)(member))
+                members_.push_back(std::move(member));
             member_.reset();
             return true;
         }
@@ -169,7 +175,7 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
             return true;
         }
         if (in_members_)
-            fail("MANIFEST.json: members[{}]: expected an object", members_.size());
+            fail("MANIFEST.json: members[{}]: expected an object", listed_);
         if (stack_.size() == 1 && key_ == "members") {
             if (seen_members_)
                 fail("MANIFEST.json: members: given twice");
@@ -178,7 +184,9 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
             // touched: pages never written cost no resident memory, while
             // growing by doubling copied a 36 MB list at the peak (and the
             // last doubling reserved 71 MB) on a pmxcfs-maximum manifest.
-            members_.reserve(std::min<std::uint64_t>(room_for_, most_members_expected));
+            // A filtered list reserves nothing: it keeps a few.
+            if (keep_ == nullptr)
+                members_.reserve(std::min<std::uint64_t>(room_for_, most_members_expected));
             put(Json::array());
             return true;
         }
@@ -222,7 +230,7 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
         if (member_)
             return set_slot(kind, {}, 0);
         if (in_members_)
-            fail("MANIFEST.json: members[{}]: expected an object", members_.size());
+            fail("MANIFEST.json: members[{}]: expected an object", listed_);
         put(std::move(value));
         return true;
     }
@@ -344,6 +352,8 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
     }
 
     std::vector<Member>& members_;
+    const MemberFilter* keep_;
+    std::size_t listed_ = 0; // members parsed, kept or not
     std::size_t room_for_ = 0;
     Json root_;
     std::vector<Json*> stack_;
@@ -418,10 +428,18 @@ const Member* Manifest::find(std::string_view path) const {
     return nullptr;
 }
 
+std::int64_t saturating_add(std::int64_t total, std::int64_t size) {
+    // Sizes are never negative (the parser rejects them), but a hostile
+    // manifest may list sizes whose sum does not fit.
+    return size > std::numeric_limits<std::int64_t>::max() - total
+               ? std::numeric_limits<std::int64_t>::max()
+               : total + size;
+}
+
 std::int64_t Manifest::total_member_bytes() const {
     std::int64_t total = 0;
     for (const auto& member : members)
-        total += member.size;
+        total = saturating_add(total, member.size);
     return total;
 }
 
@@ -438,9 +456,10 @@ Manifest parse_manifest(std::string_view text) {
     return from_document(parsed ? sax.document() : Json(Json::value_t::discarded), std::move(m));
 }
 
-Manifest parse_manifest(const TextSource& source, std::uint64_t size_hint) {
+Manifest parse_manifest(const TextSource& source, std::uint64_t size_hint,
+                        const MemberFilter& keep) {
     Manifest m;
-    ManifestSax sax(m.members, size_hint);
+    ManifestSax sax(m.members, size_hint, keep ? &keep : nullptr);
     Chunks chunks(source);
     bool parsed = Json::sax_parse(ChunkIterator(&chunks), ChunkIterator(), &sax);
     return from_document(parsed ? sax.document() : Json(Json::value_t::discarded), std::move(m));

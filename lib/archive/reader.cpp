@@ -53,7 +53,7 @@ ssize_t Reader::read_callback(::archive*, void* client, const void** buffer) {
 }
 
 Reader::Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits,
-               const KnownManifest& known)
+               const KnownManifest& known, const MemberFilter& keep)
     : decompressor_(std::move(source), limits.max_total_bytes)
     , limits_(limits)
     , tar_(archive_read_new(), TarFree{})
@@ -67,7 +67,7 @@ Reader::Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits,
             reject("empty archive: no MANIFEST.json, no data at all");
         fail_tar("not a pmxsnap archive");
     }
-    read_manifest(known);
+    read_manifest(known, keep);
 }
 
 void Reader::fail_tar(const std::string& what) {
@@ -106,7 +106,7 @@ bool Reader::next_entry(Member& header) {
     return true;
 }
 
-void Reader::read_manifest(const KnownManifest& known) {
+void Reader::read_manifest(const KnownManifest& known, const MemberFilter& keep) {
     Member header;
     if (!next_entry(header))
         reject("empty archive: no MANIFEST.json");
@@ -140,18 +140,32 @@ void Reader::read_manifest(const KnownManifest& known) {
             reject("MANIFEST.json: differs from the one read before (the archive changed while "
                    "it was being read)");
         manifest_ = known.manifest;
+        partial_ = known.partial.has_value();
+        listed_ = known.partial ? *known.partial
+                                : ListedTotals{known.manifest->members.size(),
+                                               known.manifest->total_member_bytes()};
     } else {
+        MemberFilter counting;
+        if (keep)
+            counting = [&](const Member& member) {
+                ++listed_.members;
+                listed_.bytes = saturating_add(listed_.bytes, member.size);
+                return keep(member);
+            };
         try {
-            own_manifest_ = parse_manifest(TextSource(pull), size);
+            own_manifest_ = parse_manifest(TextSource(pull), size, counting);
         } catch (const Rejected&) {
             throw;
         } catch (const Error& e) {
             throw Rejected(e.what());
         }
         manifest_digest_ = Sha256Digest(digest.finish());
+        partial_ = static_cast<bool>(keep);
+        if (!keep)
+            listed_ = {own_manifest_.members.size(), own_manifest_.total_member_bytes()};
     }
-    auto bound = static_cast<std::uint64_t>(manifest_->total_member_bytes()) + size +
-                 per_member_overhead * (manifest_->members.size() + 1) + stream_overhead;
+    auto bound = static_cast<std::uint64_t>(listed_.bytes) + size +
+                 per_member_overhead * (listed_.members + 1) + stream_overhead;
     decompressor_.set_max_output(std::min(bound, limits_.max_total_bytes));
 }
 
@@ -241,6 +255,11 @@ void Reader::read_members(MemberHandler& handler) {
     Member header;
     while (next_entry(header)) {
         const Member* found = find(header.path);
+        if (found == nullptr && partial_) {
+            if (archive_read_data_skip(tar_.get()) != ARCHIVE_OK)
+                fail_tar("member '" + header.path + "'");
+            continue;
+        }
         if (found == nullptr)
             reject("member '{}': not listed in MANIFEST.json", header.path);
         const Member& want = *found;

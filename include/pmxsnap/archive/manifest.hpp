@@ -23,6 +23,8 @@ struct PmxcfsFacts {
     std::int64_t inode = 0;
     std::int64_t version = 0;
     std::int64_t writer = 0;
+
+    bool operator==(const PmxcfsFacts&) const = default;
 };
 
 // Ordered so that no field pads another: a pmxcfs-maximum archive holds
@@ -37,6 +39,8 @@ struct Member {
     unsigned gid = 0;
     bool is_directory = false;
     Sha256Digest sha256; // none for directories
+
+    bool operator==(const Member&) const = default;
 };
 
 struct Manifest {
@@ -68,8 +72,12 @@ struct Manifest {
     std::vector<Member> members;
 
     const Member* find(std::string_view path) const;
+    // Saturates rather than overflow on a hostile manifest's sizes.
     std::int64_t total_member_bytes() const;
 };
+
+// total + size for sizes that are not negative, at most INT64_MAX.
+std::int64_t saturating_add(std::int64_t total, std::int64_t size);
 
 // MANIFEST.json is written in pieces to a sink, never held whole: on a
 // pmxcfs-maximum db it is 80 MB of text. The bytes are exactly nlohmann's
@@ -85,6 +93,13 @@ Manifest parse_manifest(std::string_view json);
 // archive); the source returns 0 at the end and may throw. size_hint, the
 // length of the text when known, sizes the member list up front.
 using TextSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
-Manifest parse_manifest(const TextSource& json, std::uint64_t size_hint = 0);
+// Says, member by member as each is parsed and checked, whether the manifest
+// keeps it: diff keeps of the second archive only what differs from the
+// first, where a second full list was 42 MB on a pmxcfs-maximum archive.
+// Every member is seen, kept or not; the members' errors name their index in
+// the text either way.
+using MemberFilter = std::function<bool(const Member&)>;
+Manifest parse_manifest(const TextSource& json, std::uint64_t size_hint = 0,
+                        const MemberFilter& keep = {});
 
 } // namespace pmxsnap::archive

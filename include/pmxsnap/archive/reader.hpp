@@ -14,6 +14,7 @@
 
 #include <exception>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 struct archive;
@@ -40,6 +41,13 @@ class MemberHandler {
     virtual void end(const Member&) {}
 };
 
+// How many members MANIFEST.json lists and their total size, kept or not:
+// they bound the decompressed stream.
+struct ListedTotals {
+    std::uint64_t members = 0;
+    std::int64_t bytes = 0;
+};
+
 // A manifest read from the same archive before, for a second pass over its
 // members (diff reads the few changed files after comparing manifests): the
 // reader then hashes MANIFEST.json instead of parsing it again, and rejects
@@ -48,18 +56,29 @@ class MemberHandler {
 struct KnownManifest {
     const Manifest* manifest = nullptr;
     Sha256Digest json_digest;
+    // Set when `manifest` keeps only some of MANIFEST.json's members (it was
+    // read with a MemberFilter): what the text lists in all.
+    std::optional<ListedTotals> partial;
 };
 
 class Reader {
   public:
+    // With a filter the manifest keeps only the members it accepts, and so
+    // does a partial KnownManifest. A partial manifest vouches only for what
+    // it kept: read_members checks those members in full and steps over the
+    // others, which get only the checks any tar entry gets (safe name, type,
+    // the stream's bound). A reader that must vouch for the whole archive
+    // (verify, restore) never filters.
     Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits = {},
-           const KnownManifest& known = {});
+           const KnownManifest& known = {}, const MemberFilter& keep = {});
     Reader(const Reader&) = delete;
     Reader& operator=(const Reader&) = delete;
 
     const Manifest& manifest() const { return *manifest_; }
     // SHA-256 of MANIFEST.json's bytes, for a later KnownManifest.
     const Sha256Digest& manifest_digest() const { return manifest_digest_; }
+    // What MANIFEST.json lists, kept or not.
+    const ListedTotals& listed() const { return listed_; }
     // Reads and checks every remaining member; call at most once.
     void read_members(MemberHandler& handler);
     // The manifest, moved out (not copied: tens of MB on a big archive).
@@ -68,7 +87,7 @@ class Reader {
 
   private:
     bool next_entry(Member& header);
-    void read_manifest(const KnownManifest& known);
+    void read_manifest(const KnownManifest& known, const MemberFilter& keep);
     void stream_member(const Member& expected, MemberHandler& handler);
     void drain_to_end_of_stream();
     [[noreturn]] void fail_tar(const std::string& what);
@@ -89,6 +108,8 @@ class Reader {
     Manifest own_manifest_;
     const Manifest* manifest_ = &own_manifest_;
     Sha256Digest manifest_digest_;
+    ListedTotals listed_;
+    bool partial_ = false;
     bool manifest_taken_ = false;
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 using namespace pmxsnap;
@@ -250,4 +251,16 @@ TEST_CASE("the state digest hashes the documented fields, byte for byte") {
         expected += "\n";
     }
     CHECK(archive::state_digest(m) == sha256_hex(expected));
+}
+
+TEST_CASE("member sizes that do not fit an int64 together are summed saturating") {
+    archive::Manifest m;
+    for (int i = 0; i < 3; ++i) {
+        archive::Member member;
+        member.path = "pve/huge" + std::to_string(i);
+        member.size = std::numeric_limits<std::int64_t>::max() - 1;
+        m.members.push_back(member);
+    }
+    CHECK(m.total_member_bytes() == std::numeric_limits<std::int64_t>::max());
+    CHECK(archive::saturating_add(40, 2) == 42);
 }

@@ -173,16 +173,16 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
         }(),
         Catch::Contains("after the manifest was taken"));
 
-    archive::Reader again(test::source_of(first.bytes), {}, {&manifest, digest});
+    archive::Reader again(test::source_of(first.bytes), {}, {&manifest, digest, std::nullopt});
     CHECK(&again.manifest() == &manifest);
     Collect collect;
     again.read_members(collect);
     CHECK(collect.files == first.data);
 
     // Same paths and sizes, other bytes: the digest of MANIFEST.json tells.
-    CHECK_THROWS_AS(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest}),
+    CHECK_THROWS_AS(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
                     archive::Rejected);
-    CHECK_THROWS_WITH(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest}),
+    CHECK_THROWS_WITH(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
                       Catch::Contains("MANIFEST.json: differs from the one read before"));
 }
 
