@@ -43,7 +43,7 @@ void add_side(nlohmann::json& copies, const std::string& name, const Side& side)
          {Copy{"/etc/corosync/corosync.conf", "host/etc/corosync/corosync.conf",
                versions.host_config_version},
           Copy{"/etc/pve/corosync.conf", "pve/corosync.conf", versions.pve_config_version}}) {
-        if (!side.manifest().find(copy.member))
+        if (!find_in(side.by_path, copy.member))
             continue;
         auto use = in_use(side, copy.member);
         copies.push_back({{"side", name},

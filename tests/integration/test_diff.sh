@@ -20,6 +20,17 @@ run 0 diff_ "$(archives | head -1)" latest --json
 [ "$(jq -r .identical <<<"$out")" = true ] && [ "$(jq '.changes | length' <<<"$out")" = 0 ] || fail "identical json: $out"
 pass "identical sources: exit 0, one summary line; --json identical with no changes"
 
+# The second archive keeps in memory only what differs from the first; what
+# it lists identically is still compared and still found.
+archive_json=$out
+run 0 diff_ latest live --json
+[ "$(jq .stats.paths_compared <<<"$archive_json")" = "$(jq .stats.paths_compared <<<"$out")" ] &&
+  [ "$(jq .stats.paths_compared <<<"$out")" -gt 10 ] ||
+  fail "paths compared: archive $(jq .stats.paths_compared <<<"$archive_json"), live $(jq .stats.paths_compared <<<"$out")"
+[ "$(jq -r '[.corosync.copies[] | select(.side == "b") | .file] | join(" ")' <<<"$archive_json")" = "/etc/corosync/corosync.conf /etc/pve/corosync.conf" ] ||
+  fail "copies of the second archive: $(jq -c .corosync.copies <<<"$archive_json")"
+pass "a second archive read against the first: every path compared ($(jq .stats.paths_compared <<<"$out")), its corosync.conf copies found"
+
 # The known changes, made the way a broken day makes them (the db edited in place).
 python3 - "$db" <<'PY'
 import re, sqlite3, sys
