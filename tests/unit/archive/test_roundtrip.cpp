@@ -99,12 +99,13 @@ TEST_CASE("the write window is capped at 2^25, and archives with the old 2^27 wi
     CHECK(archive::window_log_for(1ULL << 33) == 25);
     // A db beyond the window's reach: the smaller window.
     CHECK(archive::window_log_for(1ULL << 28, 20ULL << 20) == 25);
-    CHECK(archive::window_log_for(1ULL << 28, 40ULL << 20) == 23);
+    CHECK(archive::window_log_for(1ULL << 28, 40ULL << 20) == 22);
     CHECK(archive::window_log_for(3 << 20, 40ULL << 20) == 22);
+    CHECK(archive::window_log_for(1 << 20, 40ULL << 20) == 20);
     // Long matching only while the db is within reach.
     CHECK(archive::compression_for(1ULL << 28, 20ULL << 20).long_distance);
     CHECK_FALSE(archive::compression_for(1ULL << 28, 40ULL << 20).long_distance);
-    CHECK(archive::compression_for(1ULL << 28, 40ULL << 20).window_log == 23);
+    CHECK(archive::compression_for(1ULL << 28, 40ULL << 20).window_log == 22);
 
     std::vector<std::pair<std::string, std::string>> files = {
         {"db/config.db", std::string(200000, 'y')}, {"pve/storage.cfg", "dir: local\n"}};
