@@ -53,19 +53,24 @@ std::int64_t Tree::total_data_size() const {
     return total;
 }
 
+namespace {
+
+struct Placed {
+    std::size_t offset, length; // in the path text, which still grows
+    const EntryMeta* entry;
+};
+
 // Walks down from the root instead of up from each row, so cycles and
-// orphans simply never get a path, and each path is built once.
-void Tree::resolve_paths() {
+// orphans simply never get a path, and each path is built once. Returns
+// where each reached entry's path lies in path_text.
+std::vector<Placed> walk_from_root(const std::vector<EntryMeta>& rows,
+                                   std::vector<char>& path_text) {
     std::unordered_map<std::int64_t, std::vector<const EntryMeta*>> children;
-    for (const auto& row : rows_)
+    for (const auto& row : rows)
         children[row.parent].push_back(&row);
 
-    struct Placed {
-        std::size_t offset, length; // in path_text_, which still grows
-        const EntryMeta* entry;
-    };
     std::vector<Placed> placed;
-    placed.reserve(rows_.size());
+    placed.reserve(rows.size());
     struct Pending {
         std::int64_t directory;
         std::string prefix;
@@ -81,22 +86,33 @@ void Tree::resolve_paths() {
         for (const EntryMeta* child : it->second) {
             if (!is_safe_name(child->name) || (!child->is_directory() && !child->is_file()))
                 continue;
-            auto offset = path_text_.size();
+            auto offset = path_text.size();
             if (!prefix.empty()) {
-                path_text_.insert(path_text_.end(), prefix.begin(), prefix.end());
-                path_text_.push_back('/');
+                path_text.insert(path_text.end(), prefix.begin(), prefix.end());
+                path_text.push_back('/');
             }
-            path_text_.insert(path_text_.end(), child->name.begin(), child->name.end());
-            placed.push_back({offset, path_text_.size() - offset, child});
+            path_text.insert(path_text.end(), child->name.begin(), child->name.end());
+            placed.push_back({offset, path_text.size() - offset, child});
             if (child->is_directory() && visited.insert(child->inode).second)
-                stack.push_back({child->inode, std::string(path_text_.data() + offset,
-                                                           path_text_.size() - offset)});
+                stack.push_back({child->inode, std::string(path_text.data() + offset,
+                                                           path_text.size() - offset)});
         }
     }
-    path_text_.shrink_to_fit();
-    paths_.reserve(placed.size());
-    for (const auto& p : placed)
-        paths_.push_back({std::string_view(path_text_.data() + p.offset, p.length), p.entry});
+    path_text.shrink_to_fit();
+    return placed;
+}
+
+} // namespace
+
+void Tree::resolve_paths() {
+    // The walk's maps and the placements are gone before the sort: on a
+    // pmxcfs-maximum db they were 6 MB more at verify's peak.
+    {
+        auto placed = walk_from_root(rows_, path_text_);
+        paths_.reserve(placed.size());
+        for (const auto& p : placed)
+            paths_.push_back({std::string_view(path_text_.data() + p.offset, p.length), p.entry});
+    }
     // Stable, so that of two entries with one name in one directory the same
     // one keeps the path every time: the first reached, which for two rows
     // of one parent is the lower inode (the checker reports the other).
