@@ -122,29 +122,50 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
     }
     TempDir scratch;
     KeepForRestoreCheck keep(scratch);
-    std::optional<archive::Manifest> manifest;
+    std::optional<CondensedManifest> manifest;
+    Sha256Digest manifest_digest;
+    archive::ReaderLimits limits;
+    limits.max_total_bytes = options.max_bytes;
     try {
         archive::ArchiveInput input(archive, options.identity);
-        archive::ReaderLimits limits;
-        limits.max_total_bytes = options.max_bytes;
         archive::Reader reader(input.source(), limits);
         reader.read_members(keep);
-        manifest = reader.take_manifest();
+        manifest_digest = reader.manifest_digest();
+        auto taken = reader.take_manifest();
         content.status = Status::ok;
-        content.detail =
-            std::to_string(manifest->members.size() + 1) + " members match MANIFEST.json";
+        content.detail = std::to_string(taken.members.size() + 1) + " members match MANIFEST.json";
+        manifest = condense(std::move(taken));
     } catch (const archive::Rejected& e) {
         content.detail = e.what();
         return {content, restorable};
     }
-    auto problems = restorability_problems(*manifest, keep.extracted);
+    auto reread = [&] {
+        return reread_manifest(archive, options.identity, limits, manifest_digest);
+    };
+    std::vector<std::string> problems;
+    try {
+        problems = restorability_problems(*manifest, keep.extracted, reread);
+    } catch (const archive::Rejected& e) {
+        problems = {e.what()};
+    }
     restorable.status = problems.empty() ? Status::ok : Status::failed;
-    restorable.detail = summarize(problems, manifest->node);
+    restorable.detail = summarize(problems, manifest->header.node);
     restorable.problems = problems;
     return {content, restorable};
 }
 
 } // namespace
+
+archive::Manifest reread_manifest(const fs::path& archive, const fs::path& identity,
+                                  const archive::ReaderLimits& limits,
+                                  const Sha256Digest& expected) {
+    archive::ArchiveInput input(archive, identity);
+    archive::Reader reader(input.source(), limits);
+    if (reader.manifest_digest() != expected)
+        throw archive::Rejected("MANIFEST.json: differs from the one read before (the archive "
+                                "changed while it was being verified)");
+    return reader.take_manifest();
+}
 
 std::string to_string(Status status) {
     switch (status) {

@@ -7,6 +7,7 @@
 // pmxsnap::Error.
 #pragma once
 
+#include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/util/file.hpp"
 
@@ -45,5 +46,12 @@ struct VerifyOptions {
 
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
                        const VerifyOptions& options = {});
+
+// The archive's manifest, read again for level 3's names; throws
+// archive::Rejected if its MANIFEST.json is no longer the bytes whose
+// SHA-256 is expected.
+archive::Manifest reread_manifest(const fs::path& archive, const fs::path& identity,
+                                  const archive::ReaderLimits& limits,
+                                  const Sha256Digest& expected);
 
 } // namespace pmxsnap::verify

@@ -245,6 +245,26 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     const auto good = captured.manifest;
     REQUIRE(verify::restorability_problems(good, extracted).empty());
 
+    // Alike by fingerprint: the member list is not asked for again.
+    int rereads = 0;
+    auto count_rereads = [&] {
+        ++rereads;
+        return good;
+    };
+    CHECK(verify::restorability_problems(verify::condense(good), extracted, count_rereads).empty());
+    CHECK(rereads == 0);
+    auto edited = good;
+    for (auto& m : edited.members)
+        if (m.path == "pve/storage.cfg")
+            m.pmxcfs->writer += 1;
+    auto named = verify::restorability_problems(verify::condense(edited), extracted, [&] {
+        ++rereads;
+        return edited;
+    });
+    CHECK(rereads == 1);
+    CHECK(named == std::vector<std::string>{
+                       "pve/storage.cfg: pmxcfs inode/version/writer differ from the db"});
+
     auto problems_after = [&](const std::function<void(archive::Manifest&)>& edit) {
         auto manifest = good;
         edit(manifest);
@@ -291,4 +311,34 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     problems = problems_after(
         [](archive::Manifest& m) { std::reverse(m.members.begin(), m.members.end()); });
     CHECK(problems.empty());
+}
+
+// Level 3 lets the member list go and reads MANIFEST.json again only to name
+// differences; the second read must be the same bytes.
+TEST_CASE("level 3 reads the manifest again only as it was, and only when needed") {
+    test::Scratch scratch;
+    auto made = make_archive(scratch, "reread");
+    archive::ArchiveInput input(made.archive, {});
+    archive::Reader reader(input.source());
+    auto digest = reader.manifest_digest();
+    auto first = reader.take_manifest();
+
+    auto again = verify::reread_manifest(made.archive, {}, {}, digest);
+    CHECK(again.members == first.members);
+    CHECK(again.state == first.state);
+    CHECK_THROWS_AS(verify::reread_manifest(made.archive, {}, {}, sha256_of("other")),
+                    archive::Rejected);
+
+    auto condensed = verify::condense(first);
+    CHECK(condensed.header.members.empty());
+    CHECK(condensed.header.state == first.state);
+    verify::ExtractedForCheck none;
+    bool reread = false;
+    auto problems = verify::restorability_problems(condensed, none, [&] {
+        reread = true;
+        return first;
+    });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == "db/config.db: missing from the archive");
+    CHECK_FALSE(reread);
 }
