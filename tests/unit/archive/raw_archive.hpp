@@ -4,8 +4,10 @@
 #pragma once
 
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/zstd_stream.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,15 @@ std::string zstd_compress(const std::string& bytes);
 std::vector<RawEntry> with_manifest(const std::vector<RawEntry>& entries,
                                     archive::Manifest manifest = {});
 archive::Manifest sample_manifest();
+
+// Keeps every file a reader hands it, by member path.
+struct Collect : archive::MemberHandler {
+    std::map<std::string, std::string> files;
+    std::string current;
+    void begin(const archive::Member&) override { current.clear(); }
+    void data(std::string_view chunk) override { current.append(chunk); }
+    void end(const archive::Member& m) override { files[m.path] = current; }
+};
 
 // A reader's byte source over bytes, which must outlive it.
 archive::ZstdDecompressor::ByteSource source_of(const std::string& bytes);

@@ -51,19 +51,11 @@ Built build(const std::vector<std::pair<std::string, std::string>>& files,
     return built;
 }
 
-struct Collect : archive::MemberHandler {
-    std::map<std::string, std::string> files;
-    std::string current;
-    void begin(const archive::Member&) override { current.clear(); }
-    void data(std::string_view chunk) override { current.append(chunk); }
-    void end(const archive::Member& m) override { files[m.path] = current; }
-};
-
 } // namespace
 
 std::map<std::string, std::string> read_back(const std::string& bytes) {
     archive::Reader reader(test::source_of(bytes));
-    Collect collect;
+    test::Collect collect;
     reader.read_members(collect);
     return collect.files;
 }
@@ -86,7 +78,7 @@ TEST_CASE(
     CHECK(first.bytes == second.bytes);
 
     archive::Reader reader(test::source_of(first.bytes));
-    Collect collect;
+    test::Collect collect;
     reader.read_members(collect);
     CHECK(collect.files == first.data);
     CHECK(reader.manifest().cluster == "demo");
@@ -169,22 +161,24 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
     REQUIRE(manifest.members.size() == 2);
     CHECK_THROWS_WITH(
         [&] {
-            Collect ignored;
+            test::Collect ignored;
             pass_one.read_members(ignored);
         }(),
         Catch::Contains("after the manifest was taken"));
 
     archive::Reader again(test::source_of(first.bytes), {}, {&manifest, digest, std::nullopt});
     CHECK(&again.manifest() == &manifest);
-    Collect collect;
+    test::Collect collect;
     again.read_members(collect);
     CHECK(collect.files == first.data);
 
     // Same paths and sizes, other bytes: the digest of MANIFEST.json tells.
-    CHECK_THROWS_AS(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
-                    archive::Rejected);
-    CHECK_THROWS_WITH(archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
-                      Catch::Contains("MANIFEST.json: differs from the one read before"));
+    CHECK_THROWS_AS(
+        archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
+        archive::Rejected);
+    CHECK_THROWS_WITH(
+        archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
+        Catch::Contains("MANIFEST.json: differs from the one read before"));
 }
 
 TEST_CASE("the manifest digest is the SHA-256 of MANIFEST.json's bytes") {
