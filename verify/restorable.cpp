@@ -5,6 +5,7 @@
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
 #include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <fmt/format.h>
@@ -95,8 +96,16 @@ void check_db(const CondensedManifest& manifest, const fs::path& db_path,
     if (root != manifest.header.db.root_version)
         problems.push_back(fmt::format("db/config.db: root version {} but the manifest says {}",
                                        root, manifest.header.db.root_version));
-    if (db_fingerprint(tree, db) != manifest.pve)
+    if (db_fingerprint(tree, db) == manifest.pve)
+        return;
+    // They differ: that is the finding, whether or not the names can be had.
+    try {
         compare_pve_members(reread(), tree, db, problems);
+    } catch (const Error& e) {
+        problems.push_back(fmt::format(
+            "pve/ differs from the db (their fingerprints differ); cannot name the differences: {}",
+            e.what()));
+    }
 }
 
 void check_corosync(const archive::Manifest& manifest, const std::string& member,
@@ -135,6 +144,22 @@ CondensedManifest condense(archive::Manifest manifest) {
     // pmxsnap writes them sorted; the order is checked, not trusted.
     if (!std::is_sorted(members.begin(), members.end(), by_path))
         std::sort(members.begin(), members.end(), by_path);
+    // The fingerprint stands for the member list only when each path is
+    // listed once and holds no NUL (the reader refuses both before level 3,
+    // a manifest at hand may not): else it is none, which no db's equals.
+    auto same_path = [](const archive::Member* a, const archive::Member* b) {
+        return a->path == b->path;
+    };
+    bool ambiguous =
+        std::adjacent_find(members.begin(), members.end(), same_path) != members.end() ||
+        std::any_of(members.begin(), members.end(), [](const archive::Member* m) {
+            return m->path.find('\0') != std::string::npos;
+        });
+    if (ambiguous) {
+        CondensedManifest condensed{std::move(manifest), Sha256Digest()};
+        std::vector<archive::Member>().swap(condensed.header.members);
+        return condensed;
+    }
     Sha256 fingerprint;
     for (const auto* member : members)
         add_to_fingerprint(fingerprint,

@@ -26,10 +26,11 @@ struct ExtractedForCheck {
 // pve/ members: SHA-256 over each entry's path, type, content digest and
 // pmxcfs inode, version and writer, in path order. The db's tree gives the
 // same fingerprint exactly when pve/ and the db agree; only when they do not
-// is the member list read again, to name each difference.
+// is the member list read again, to name each difference (and then the list
+// and the tree are held together, as before).
 struct CondensedManifest {
     archive::Manifest header; // members left out
-    Sha256Digest pve;
+    Sha256Digest pve;         // none when a path is listed twice or holds a NUL
 };
 CondensedManifest condense(archive::Manifest manifest);
 

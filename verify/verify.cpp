@@ -142,12 +142,7 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
     auto reread = [&] {
         return reread_manifest(archive, options.identity, limits, manifest_digest);
     };
-    std::vector<std::string> problems;
-    try {
-        problems = restorability_problems(*manifest, keep.extracted, reread);
-    } catch (const archive::Rejected& e) {
-        problems = {e.what()};
-    }
+    auto problems = restorability_problems(*manifest, keep.extracted, reread);
     restorable.status = problems.empty() ? Status::ok : Status::failed;
     restorable.detail = summarize(problems, manifest->header.node);
     restorable.problems = problems;

@@ -132,6 +132,8 @@ void Reader::read_manifest(const KnownManifest& known, const MemberFilter& keep)
         digest.update({out, static_cast<std::size_t>(n)});
         return static_cast<std::size_t>(n);
     };
+    if (known.manifest != nullptr && keep)
+        fail("archive reader: a member filter is for a first read, not with a known manifest");
     if (known.manifest != nullptr) {
         while (pull(buffer_for_data_.data(), buffer_for_data_.size()) > 0) {
         }

@@ -37,7 +37,8 @@ int window_log_for(std::uint64_t expected_bytes, std::uint64_t db_bytes) {
     // A db bigger than the largest window is out of pve/'s reach anyway;
     // the window then only costs memory and time. On the pmxcfs-maximum
     // fixture 2^23 gave 157,888,498 B against 157,897,009 B at 2^25, in
-    // 1.13 s instead of 1.56 s and 25 MB instead of 52 MB. 2^22 then gave
+    // 1.13 s instead of 1.56 s and 25 MB instead of 52 MB. Later (with long
+    // matching off there, and the archive's layout since) 2^22 gave
     // 158,018,557 B against 158,016,540 B at 2^23 in the same time, and every
     // reader of the archive (verify, diff, restore) holds 4 MiB less.
     if (db_bytes > (std::uint64_t{1} << max_write_window_log))
@@ -84,7 +85,7 @@ ZstdCompressor::ZstdCompressor(ByteSink sink, const CompressionOptions& options)
         !ZSTD_isError(ZSTD_CCtx_setParameter(context_.get(), ZSTD_c_nbWorkers, options.workers));
     if (threaded)
         // Without long matching libzstd sizes jobs from the window (32 MB
-        // for a 2^23 one): the pmxcfs-maximum archive took 208 MB to write
+        // for a 2^23 one, as measured then): the pmxcfs-maximum archive took 208 MB to write
         // with the zstd CLI, 20 MB with 2 MiB jobs, and was faster (857 vs
         // 880 ms). With long matching the 32-node archive is the same bytes
         // either way.

@@ -2,8 +2,10 @@
 // The first member must be MANIFEST.json; every other member must be a
 // regular file or directory with a safe name, listed in the manifest once,
 // with the manifest's type, mode, owner, mtime, size and SHA-256; nothing in
-// the manifest may be missing; the decompressed total is bounded. It streams:
-// memory does not grow with the archive. Any violation throws
+// the manifest may be missing; the decompressed total is bounded. (A reader
+// given a partial manifest, see below, holds only its members to all of that
+// and steps over the others.) It streams: memory does not grow with the
+// archive. Any violation throws
 // archive::Rejected naming the member; I/O errors throw pmxsnap::Error.
 #pragma once
 
@@ -68,7 +70,8 @@ class Reader {
     // it kept: read_members checks those members in full and steps over the
     // others, which get only the checks any tar entry gets (safe name, type,
     // the stream's bound). A reader that must vouch for the whole archive
-    // (verify, restore) never filters.
+    // (verify, restore) never filters. A filter with a known manifest is a
+    // programming error (pmxsnap::Error).
     Reader(ZstdDecompressor::ByteSource source, const ReaderLimits& limits = {},
            const KnownManifest& known = {}, const MemberFilter& keep = {});
     Reader(const Reader&) = delete;

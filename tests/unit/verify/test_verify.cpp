@@ -6,12 +6,14 @@
 #include "scratch.hpp"
 #include "snapshot.hpp"
 #include "verify.hpp"
+#include "write_archive.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/capture/capture.hpp"
 #include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 
@@ -20,6 +22,7 @@
 
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <fstream>
 #include <optional>
 
 using namespace pmxsnap;
@@ -307,6 +310,35 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     REQUIRE(problems.size() == 1);
     CHECK(problems[0] == file + ": pmxcfs inode/version/writer differ from the db");
 
+    problems = problems_after([&](archive::Manifest& m) { member(m, file).pmxcfs.reset(); });
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0] == file + ": pmxcfs inode/version/writer differ from the db");
+
+    // Listed twice, alike: the fingerprint cannot stand for such a list, so
+    // the members are compared one by one, which names the second listing.
+    auto twice = good;
+    twice.members.push_back(member(twice, file));
+    int compared_by_name = 0;
+    problems = verify::restorability_problems(verify::condense(twice), extracted, [&] {
+        ++compared_by_name;
+        return twice;
+    });
+    CHECK(compared_by_name == 1);
+    CHECK(problems == std::vector<std::string>{file + ": in pve/ but not in the db"});
+    CHECK(verify::condense(twice).pve.empty());
+
+    // The names cannot be had: the difference is still the finding.
+    auto differing = good;
+    member(differing, file).pmxcfs->version += 1;
+    problems = verify::restorability_problems(
+        verify::condense(differing), extracted, []() -> archive::Manifest {
+            throw archive::Rejected("MANIFEST.json: differs from the one read "
+                                    "before");
+        });
+    REQUIRE(problems.size() == 1);
+    CHECK_THAT(problems[0], Catch::Contains("pve/ differs from the db") &&
+                                Catch::Contains("differs from the one read before"));
+
     // Members in reverse order change nothing.
     problems = problems_after(
         [](archive::Manifest& m) { std::reverse(m.members.begin(), m.members.end()); });
@@ -329,6 +361,31 @@ TEST_CASE("level 3 reads the manifest again only as it was, and only when needed
     CHECK_THROWS_AS(verify::reread_manifest(made.archive, {}, {}, sha256_of("other")),
                     archive::Rejected);
 
+    // Parsed back from the archive as verify reads it, with its own db: alike
+    // by fingerprint, so the list is not read again.
+    struct KeepDb : archive::MemberHandler {
+        explicit KeepDb(fs::path to)
+            : path(std::move(to)) {}
+        bool wants(const archive::Member& m) override { return m.path == "db/config.db"; }
+        void begin(const archive::Member&) override { out.open(path, std::ios::binary); }
+        void data(std::string_view chunk) override {
+            out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        }
+        void end(const archive::Member&) override { out.close(); }
+        fs::path path;
+        std::ofstream out;
+    } keep_db(scratch / "reread-config.db");
+    archive::ArchiveInput body_input(made.archive, {});
+    archive::Reader body(body_input.source());
+    body.read_members(keep_db);
+    verify::ExtractedForCheck with_db{keep_db.path, {}};
+    int rereads = 0;
+    CHECK(verify::restorability_problems(verify::condense(first), with_db, [&] {
+              ++rereads;
+              return first;
+          }).empty());
+    CHECK(rereads == 0);
+
     auto condensed = verify::condense(first);
     CHECK(condensed.header.members.empty());
     CHECK(condensed.header.state == first.state);
@@ -341,4 +398,35 @@ TEST_CASE("level 3 reads the manifest again only as it was, and only when needed
     REQUIRE(problems.size() == 1);
     CHECK(problems[0] == "db/config.db: missing from the archive");
     CHECK_FALSE(reread);
+}
+
+// A signed archive whose pve/ and db disagree cannot come from snapshot; one
+// is written here from an edited capture and signed again with the key the
+// archive was made with.
+TEST_CASE("verify names how a signed archive's pve/ and db disagree, reading the list again") {
+    test::Scratch scratch;
+    auto made = make_archive(scratch, "disagree");
+    auto captured = capture::capture(host::Host(scratch / "disagree-root"), {});
+    for (auto& member : captured.manifest.members)
+        if (member.path == "pve/storage.cfg")
+            member.pmxcfs->version += 1;
+    auto rewritten = scratch / "rewritten.pmxsnap";
+    int fd = ::open(rewritten.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    REQUIRE(fd >= 0);
+    auto written = snapshot::write_archive(captured, fd, rewritten, {});
+    ::close(fd);
+    fs::rename(rewritten, made.archive);
+    auto signature_path = repo::signature_path_for(made.archive);
+    auto old = crypto::parse_signature(read_file(signature_path), signature_path.string());
+    auto key = crypto::load_secret_key(scratch / "disagree.key");
+    test::put_file(signature_path,
+                   crypto::sign_prehashed(key, written.blake2b, old.trusted_comment, "rewritten"));
+
+    auto verdict = verify::verify_archive(made.archive, {made.key});
+    CHECK(level_status(verdict, "signature") == "ok");
+    CHECK(level_status(verdict, "content") == "ok");
+    REQUIRE(level_status(verdict, "restorable") == "FAILED");
+    CHECK(verdict.levels.back().problems ==
+          std::vector<std::string>{
+              "pve/storage.cfg: pmxcfs inode/version/writer differ from the db"});
 }
