@@ -30,6 +30,13 @@ run 0 diff_ latest live --json
 [ "$(jq -r '[.corosync.copies[] | select(.side == "b") | .file] | join(" ")' <<<"$archive_json")" = "/etc/corosync/corosync.conf /etc/pve/corosync.conf" ] ||
   fail "copies of the second archive: $(jq -c .corosync.copies <<<"$archive_json")"
 pass "a second archive read against the first: every path compared ($(jq .stats.paths_compared <<<"$out")), its corosync.conf copies found"
+live_json=$out
+run 0 diff_ live latest --json
+[ "$(jq -r .identical <<<"$out")" = true ] &&
+  [ "$(jq .stats.paths_compared <<<"$out")" = "$(jq .stats.paths_compared <<<"$live_json")" ] &&
+  [ "$(jq '[.corosync.copies[] | select(.side == "b")] | length' <<<"$out")" = 2 ] ||
+  fail "an archive read against the live side: $(jq -c '{identical, stats}' <<<"$out")"
+pass "an archive read against the live side: identical, every path compared"
 
 # The known changes, made the way a broken day makes them (the db edited in place).
 python3 - "$db" <<'PY'
