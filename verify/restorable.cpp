@@ -33,30 +33,44 @@ void add_to_fingerprint(Sha256& fingerprint, std::string_view tree_path, bool is
     fingerprint.update(std::string_view("\n", 1));
 }
 
+// A file row's data digest, lent from SQLite's row rather than copied.
+Sha256Digest content_of(const configdb::Database& db, const configdb::EntryMeta& row) {
+    Sha256Digest content;
+    db.with_data(row.inode, [&](std::string_view data) { content = sha256_of(data); });
+    return content;
+}
+
 Sha256Digest db_fingerprint(const configdb::Tree& tree, const configdb::Database& db) {
     Sha256 fingerprint;
     for (const auto& entry : tree.paths()) {
         const auto& row = *entry.entry;
-        Sha256Digest content;
-        if (!row.is_directory())
-            db.with_data(row.inode, [&](std::string_view data) { content = sha256_of(data); });
-        add_to_fingerprint(fingerprint, entry.path, row.is_directory(), content,
+        add_to_fingerprint(fingerprint, entry.path, row.is_directory(),
+                           row.is_directory() ? Sha256Digest() : content_of(db, row),
                            archive::PmxcfsFacts{row.inode, row.version, row.writer});
     }
     return Sha256Digest(fingerprint.finish());
 }
 
-// Names each difference between the pve/ members and the db's tree.
-void compare_pve_members(const archive::Manifest& manifest, const configdb::Tree& tree,
-                         const configdb::Database& db, std::vector<std::string>& problems) {
-    // The pve/ members sorted by path (the manifest's order is not trusted)
-    // and searched: a map of them was 29 MB on a pmxcfs-maximum archive.
+// The pve/ members (the folder itself aside: no db row is) sorted by path:
+// the manifest's order is not trusted. pmxsnap writes them sorted, so that is
+// checked first. A map of them was 29 MB on a pmxcfs-maximum archive.
+std::vector<const archive::Member*> pve_members_by_path(const archive::Manifest& manifest) {
     std::vector<const archive::Member*> members;
     for (const auto& member : manifest.members)
         if (member.path.starts_with(archive::pve_prefix))
             members.push_back(&member);
-    std::sort(members.begin(), members.end(),
-              [](const archive::Member* a, const archive::Member* b) { return a->path < b->path; });
+    auto by_path = [](const archive::Member* a, const archive::Member* b) {
+        return a->path < b->path;
+    };
+    if (!std::is_sorted(members.begin(), members.end(), by_path))
+        std::sort(members.begin(), members.end(), by_path);
+    return members;
+}
+
+// Names each difference between the pve/ members and the db's tree.
+void compare_pve_members(const archive::Manifest& manifest, const configdb::Tree& tree,
+                         const configdb::Database& db, std::vector<std::string>& problems) {
+    auto members = pve_members_by_path(manifest);
     std::vector<bool> matched(members.size());
     for (const auto& entry : tree.paths()) {
         auto path = archive::pve_member_path(entry.path);
@@ -72,7 +86,7 @@ void compare_pve_members(const archive::Manifest& manifest, const configdb::Tree
         const auto& row = *entry.entry;
         if (member.is_directory != row.is_directory())
             problems.push_back(path + ": type differs between pve/ and the db");
-        else if (!row.is_directory() && sha256_of(db.read_data(row.inode)) != member.sha256)
+        else if (!row.is_directory() && content_of(db, row) != member.sha256)
             problems.push_back(path + ": content differs between pve/ and the db");
         if (!member.pmxcfs || member.pmxcfs->inode != row.inode ||
             member.pmxcfs->version != row.version || member.pmxcfs->writer != row.writer)
@@ -130,42 +144,32 @@ void check_corosync(const archive::Manifest& manifest, const std::string& member
             fmt::format("{}: node {} is not in the nodelist", member, manifest.node));
 }
 
-} // namespace
-
-CondensedManifest condense(archive::Manifest manifest) {
-    // Only the pve/ members, less the folder itself (which no db row is).
-    std::vector<const archive::Member*> members;
-    for (const auto& member : manifest.members)
-        if (member.path.starts_with(archive::pve_prefix))
-            members.push_back(&member);
-    auto by_path = [](const archive::Member* a, const archive::Member* b) {
-        return a->path < b->path;
-    };
-    // pmxsnap writes them sorted; the order is checked, not trusted.
-    if (!std::is_sorted(members.begin(), members.end(), by_path))
-        std::sort(members.begin(), members.end(), by_path);
-    // The fingerprint stands for the member list only when each path is
-    // listed once and holds no NUL (the reader refuses both before level 3,
-    // a manifest at hand may not): else it is none, which no db's equals.
+// The fingerprint of the pve/ members, or none when it cannot stand for
+// them: a path listed twice or holding a NUL (the reader refuses both before
+// level 3; a manifest at hand may not have been through it).
+Sha256Digest pve_fingerprint(const archive::Manifest& manifest) {
+    auto members = pve_members_by_path(manifest);
     auto same_path = [](const archive::Member* a, const archive::Member* b) {
         return a->path == b->path;
     };
-    bool ambiguous =
-        std::adjacent_find(members.begin(), members.end(), same_path) != members.end() ||
+    if (std::adjacent_find(members.begin(), members.end(), same_path) != members.end() ||
         std::any_of(members.begin(), members.end(), [](const archive::Member* m) {
             return m->path.find('\0') != std::string::npos;
-        });
-    if (ambiguous) {
-        CondensedManifest condensed{std::move(manifest), Sha256Digest()};
-        std::vector<archive::Member>().swap(condensed.header.members);
-        return condensed;
-    }
+        }))
+        return {};
     Sha256 fingerprint;
     for (const auto* member : members)
         add_to_fingerprint(fingerprint,
                            std::string_view(member->path).substr(archive::pve_prefix.size()),
                            member->is_directory, member->sha256, member->pmxcfs);
-    CondensedManifest condensed{std::move(manifest), Sha256Digest(fingerprint.finish())};
+    return Sha256Digest(fingerprint.finish());
+}
+
+} // namespace
+
+CondensedManifest condense(archive::Manifest manifest) {
+    auto fingerprint = pve_fingerprint(manifest);
+    CondensedManifest condensed{std::move(manifest), fingerprint};
     // Swapped out, not cleared: `members = {}` keeps the capacity, 34 MB.
     std::vector<archive::Member>().swap(condensed.header.members);
     return condensed;

@@ -5,8 +5,8 @@
 // the manifest may be missing; the decompressed total is bounded. (A reader
 // given a partial manifest, see below, holds only its members to all of that
 // and steps over the others.) It streams: memory does not grow with the
-// archive. Any violation throws
-// archive::Rejected naming the member; I/O errors throw pmxsnap::Error.
+// archive. Any violation throws archive::Rejected naming the member; I/O
+// errors throw pmxsnap::Error.
 #pragma once
 
 #include "pmxsnap/archive/manifest.hpp"
