@@ -162,38 +162,49 @@ void write_member(Out& out, const Member& member) {
 }
 
 template <typename Out>
-void write_document(Out& out, const Manifest& m) {
-    auto top = top_without_members(m).dump(1);
+void write_document(Out& out, const Manifest& header, const MemberWalk& walk) {
+    auto top = top_without_members(header).dump(1);
     // The top object always has fields, so its dump ends in "\n}": "members"
     // goes in as its last field.
     out.append(std::string_view(top).substr(0, top.size() - 2));
     out.append(",\n \"members\": ");
-    if (m.members.empty()) {
-        out.append("[]");
-    } else {
-        out.append("[\n");
-        for (std::size_t i = 0; i < m.members.size(); ++i) {
-            if (i > 0)
-                out.append(",\n");
-            write_member(out, m.members[i]);
-        }
-        out.append("\n ]");
-    }
+    bool first = true;
+    walk([&](const Member& member) {
+        out.append(first ? "[\n" : ",\n");
+        first = false;
+        write_member(out, member);
+    });
+    out.append(first ? "[]" : "\n ]");
     out.append("\n}\n");
 }
 
 } // namespace
 
-void write_manifest(const Manifest& m, const TextSink& sink) {
+MemberWalk walk_members(const std::vector<Member>& members) {
+    return [&members](const MemberVisitor& visit) {
+        for (const auto& member : members)
+            visit(member);
+    };
+}
+
+void write_manifest(const Manifest& header, const MemberWalk& walk, const TextSink& sink) {
     ChunkedText out(sink);
-    write_document(out, m);
+    write_document(out, header, walk);
     out.flush();
 }
 
-std::uint64_t manifest_size(const Manifest& manifest) {
+std::uint64_t manifest_size(const Manifest& header, const MemberWalk& walk) {
     TextCounter counter;
-    write_document(counter, manifest);
+    write_document(counter, header, walk);
     return counter.size();
+}
+
+void write_manifest(const Manifest& manifest, const TextSink& sink) {
+    write_manifest(manifest, walk_members(manifest.members), sink);
+}
+
+std::uint64_t manifest_size(const Manifest& manifest) {
+    return manifest_size(manifest, walk_members(manifest.members));
 }
 
 std::string serialize_manifest(const Manifest& manifest) {

@@ -13,5 +13,7 @@
 namespace pmxsnap::archive {
 
 std::string state_digest(const Manifest& manifest);
+// The same digest with header's fields and walk's members.
+std::string state_digest(const Manifest& header, const MemberWalk& walk);
 
 } // namespace pmxsnap::archive

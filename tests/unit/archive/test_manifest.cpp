@@ -205,6 +205,41 @@ TEST_CASE("a manifest pulled in chunks of any size parses as the whole text does
     CHECK_THROWS_WITH(archive::parse_manifest(cut), "MANIFEST.json: not valid JSON");
 }
 
+// Capture hands its members over one at a time; the header's own list is
+// then not read, and the bytes, size and state digest must be the list's.
+TEST_CASE("members given by a walk write the same manifest and state digest as a list") {
+    auto full = test::sample_manifest();
+    for (int i = 0; i < 2000; ++i) {
+        archive::Member member = test::member_for(
+            {fmt::format("pve/nodes/pve1/lxc/{}.conf", 100 + i), i % 9 == 0 ? 'd' : 'f', "x"});
+        member.pmxcfs = archive::PmxcfsFacts{i, 2 * i, 1};
+        full.members.push_back(member);
+    }
+    auto header = full;
+    header.members = {test::member_for({"pve/not-listed", 'f', "y"})};
+    int visits = 0;
+    archive::MemberWalk walk = [&](const archive::MemberVisitor& visit) {
+        for (const auto& member : full.members) {
+            ++visits;
+            visit(member);
+        }
+    };
+    std::string walked;
+    archive::write_manifest(header, walk, [&](std::string_view chunk) { walked.append(chunk); });
+    CHECK(walked == archive::serialize_manifest(full));
+    CHECK(archive::manifest_size(header, walk) == walked.size());
+    CHECK(archive::state_digest(header, walk) == archive::state_digest(full));
+    CHECK(visits == 3 * 2000);
+
+    archive::MemberWalk none = [](const archive::MemberVisitor&) {};
+    auto empty = full;
+    empty.members.clear();
+    std::string nothing;
+    archive::write_manifest(header, none, [&](std::string_view chunk) { nothing.append(chunk); });
+    CHECK(nothing == archive::serialize_manifest(empty));
+    CHECK(archive::parse_manifest(nothing).members.empty());
+}
+
 TEST_CASE("the state digest follows content, not capture time") {
     auto m = test::sample_manifest();
     m.members.push_back(test::member_for({"pve/storage.cfg", 'f', "dir: local\n"}));
