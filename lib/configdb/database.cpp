@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -93,6 +94,16 @@ void Database::check_schema() const {
             fail("{}: not a pmxcfs database (table 'tree' has no column '{}')", shown_as_, column);
 }
 
+std::size_t Database::row_count() const {
+    try {
+        SQLite::Statement query(db_, "SELECT count(*) FROM tree");
+        query.executeStep();
+        return static_cast<std::size_t>(std::max<std::int64_t>(query.getColumn(0).getInt64(), 0));
+    } catch (const SQLite::Exception& e) {
+        fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
+    }
+}
+
 void Database::for_each_row(const std::function<void(const EntryMeta&)>& visit) const {
     try {
         // typeof() keeps a non-integer type column visible as a violation
@@ -117,17 +128,43 @@ void Database::for_each_row(const std::function<void(const EntryMeta&)>& visit) 
     }
 }
 
+namespace {
+
+void visit_data(SQLite::Statement& query,
+                const std::function<void(std::int64_t, std::string_view)>& visit) {
+    while (query.executeStep()) {
+        auto column = query.getColumn(1);
+        const void* blob = column.getBlob();
+        visit(query.getColumn(0).getInt64(),
+              std::string_view(static_cast<const char*>(blob),
+                               static_cast<std::size_t>(column.getBytes())));
+    }
+}
+
+} // namespace
+
 void Database::for_each_data(
     const std::function<void(std::int64_t, std::string_view)>& visit) const {
     try {
         SQLite::Statement query(db_, "SELECT inode, data FROM tree ORDER BY inode");
-        while (query.executeStep()) {
-            auto column = query.getColumn(1);
-            const void* blob = column.getBlob();
-            visit(query.getColumn(0).getInt64(),
-                  std::string_view(static_cast<const char*>(blob),
-                                   static_cast<std::size_t>(column.getBytes())));
-        }
+        visit_data(query, visit);
+    } catch (const SQLite::Exception& e) {
+        fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
+    }
+}
+
+void Database::for_each_data(
+    Side side, std::int64_t split,
+    const std::function<void(std::int64_t, std::string_view)>& visit) const {
+    try {
+        // Complements for every value: a NULL inode is only ever below.
+        SQLite::Statement query(db_, side == Side::from ? "SELECT inode, data FROM tree WHERE "
+                                                          "inode >= ?1 ORDER BY inode"
+                                                        : "SELECT inode, data FROM tree WHERE "
+                                                          "inode < ?1 OR inode IS NULL ORDER BY "
+                                                          "inode");
+        query.bind(1, static_cast<std::int64_t>(split));
+        visit_data(query, visit);
     } catch (const SQLite::Exception& e) {
         fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
     }

@@ -46,6 +46,13 @@ class Tree {
 
     std::int64_t total_data_size() const;
 
+    // The bytes every path views, for one that keeps the paths once the tree
+    // is gone (capture's member table): an offset from path_text_data() into
+    // what release_path_text() returns finds the same path. Releasing leaves
+    // the tree empty.
+    const char* path_text_data() const { return path_text_.data(); }
+    std::vector<char> release_path_text() &&;
+
   private:
     void resolve_paths();
 

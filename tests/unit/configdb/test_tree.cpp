@@ -4,7 +4,11 @@
 #include "pmxsnap/configdb/tree.hpp"
 #include "pmxsnap/configdb/writer.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <limits>
 
 using namespace pmxsnap;
 using namespace pmxsnap::configdb;
@@ -37,4 +41,55 @@ TEST_CASE("the writer follows pmxcfs's versioning and the tree gives sorted path
     CHECK(db.read_data(storage->inode) == "dir: local\n\tshared 0\n");
     CHECK(tree.paths().front().entry->size == 0);
     CHECK(db.read_data(tree.paths().front().entry->inode).empty());
+}
+
+TEST_CASE("a scan split at any inode reads every row once, in order") {
+    test::Scratch scratch;
+    auto path = scratch / "config.db";
+    {
+        auto writer = Writer::create(path, 1);
+        for (int i = 0; i < 40; ++i)
+            writer.write_file(fmt::format("nodes/pve1/qemu-server/{}.conf", 100 + i),
+                              fmt::format("memory: {}\n", i), 1000 + i);
+    }
+    auto db = Database::open_readonly(path);
+    std::vector<std::int64_t> whole;
+    db.for_each_data([&](std::int64_t inode, std::string_view) { whole.push_back(inode); });
+    CHECK(db.row_count() == whole.size());
+    REQUIRE(whole.size() > 40);
+    for (auto split : {std::numeric_limits<std::int64_t>::min(), std::int64_t{0}, whole[1],
+                       whole[whole.size() / 2], whole.back(), whole.back() + 1,
+                       std::numeric_limits<std::int64_t>::max()}) {
+        std::vector<std::int64_t> joined;
+        auto collect = [&](std::int64_t inode, std::string_view) { joined.push_back(inode); };
+        db.for_each_data(Database::Side::below, split, collect);
+        auto below = joined.size();
+        db.for_each_data(Database::Side::from, split, collect);
+        CHECK(joined == whole);
+        CHECK(std::all_of(joined.begin(), joined.begin() + static_cast<std::ptrdiff_t>(below),
+                          [&](std::int64_t inode) { return inode < split; }));
+    }
+}
+
+TEST_CASE("a tree's path text outlives it, at the offsets its paths had") {
+    test::Scratch scratch;
+    auto path = scratch / "config.db";
+    {
+        auto writer = Writer::create(path, 1);
+        writer.write_file("storage.cfg", "dir: local\n", 1000);
+        writer.write_file("nodes/pve1/lxc/200.conf", "a\n", 1001);
+    }
+    auto db = Database::open_readonly(path);
+    auto tree = Tree::load(db);
+    std::vector<std::pair<std::size_t, std::string>> expected;
+    for (const auto& entry : tree.paths())
+        expected.emplace_back(static_cast<std::size_t>(entry.path.data() - tree.path_text_data()),
+                              std::string(entry.path));
+    auto text = std::move(tree).release_path_text();
+    // Releasing is documented to leave the tree empty, not unspecified.
+    CHECK(tree.paths().empty());
+    CHECK(tree.rows().empty());
+    REQUIRE(expected.size() == 5);
+    for (const auto& [offset, name] : expected)
+        CHECK(std::string_view(text.data() + offset, name.size()) == name);
 }
