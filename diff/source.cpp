@@ -149,7 +149,8 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     side.is_live = true;
     side.captured = std::make_unique<capture::Capture>(capture::capture(host, {}));
     side.label = "live " + side.captured->manifest.node;
-    side.by_path = by_path(side.captured->manifest);
+    side.archived = side.captured->full_manifest();
+    side.by_path = by_path(side.archived);
     if (host.is_live()) {
         auto mount = host::mount_at(host::current_mounts(), host::paths::pve_mount);
         if (!mount || !(mount->fs_type == "fuse" || mount->fs_type.starts_with("fuse.")))

@@ -28,10 +28,10 @@ struct Side {
     fs::path archive;                           // archive sides
     fs::path identity;                          // age identity file (encrypted archives)
     std::unique_ptr<capture::Capture> captured; // the live side
-    archive::Manifest archived;                 // an archive side's manifest
-    Sha256Digest archived_json_digest;          // of its MANIFEST.json, for the second pass
-    std::optional<corosync::LiveView> runtime;  // live: probed now; archive: recorded at capture
-    std::vector<std::string> notes;             // "corosync is not running: ...", ...
+    archive::Manifest archived; // an archive side's manifest; the live side's, from its capture
+    Sha256Digest archived_json_digest;         // of its MANIFEST.json, for the second pass
+    std::optional<corosync::LiveView> runtime; // live: probed now; archive: recorded at capture
+    std::vector<std::string> notes;            // "corosync is not running: ...", ...
     // Every member of this side by path. For a side read against a reference
     // side, it points into both: the reference's members this side lists
     // identically, and the rest from `archived`.
@@ -44,7 +44,7 @@ struct Side {
 
     // Held once: a copy of a pmxcfs-maximum manifest is 44 MB. Its members may
     // be only some (see `listed`): look members up in by_path.
-    const archive::Manifest& manifest() const { return captured ? captured->manifest : archived; }
+    const archive::Manifest& manifest() const { return archived; }
 };
 
 struct SourceOptions {

@@ -176,7 +176,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
                                 ? manifest.corosync.host_config_version
                                 : manifest.corosync.pve_config_version;
     result.state = manifest.state;
-    result.members = manifest.members.size() + 1;
+    result.members = captured.member_count() + 1;
     result.copy_method = manifest.db.copy_method;
     result.runtime_recorded = !manifest.runtime_json.empty();
     result.violations = captured.violations;

@@ -19,6 +19,12 @@ void stream_file(archive::Writer& writer, const archive::Member& member, const f
 
 WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& shown_as,
                              const std::vector<crypto::AgeRecipient>& recipients) {
+    return write_archive(c, c.members(), fd, shown_as, recipients);
+}
+
+WrittenArchive write_archive(const capture::Capture& c, const archive::MemberWalk& members, int fd,
+                             const fs::path& shown_as,
+                             const std::vector<crypto::AgeRecipient>& recipients) {
     WrittenArchive result;
     crypto::Blake2b512 hasher;
     archive::ByteSink to_file = [&](std::span<const std::uint8_t> bytes) {
@@ -32,11 +38,11 @@ WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& 
     // The manifest is written twice over, once only to count its bytes (the
     // tar header comes first), instead of being held whole: cheaper than
     // its memory on a large db.
-    auto manifest_bytes = archive::manifest_size(c.manifest);
+    auto manifest_bytes = archive::manifest_size(c.manifest, members);
     const auto* db = c.manifest.find(archive::db_member);
-    auto options = archive::compression_for(
-        static_cast<std::uint64_t>(c.manifest.total_member_bytes()) + manifest_bytes,
-        db ? static_cast<std::uint64_t>(db->size) : 0);
+    auto options = archive::compression_for(static_cast<std::uint64_t>(c.total_member_bytes()) +
+                                                manifest_bytes,
+                                            db ? static_cast<std::uint64_t>(db->size) : 0);
     archive::Writer writer(encryptor ? archive::ByteSink([&](std::span<const std::uint8_t> bytes) {
                                encryptor->write(bytes);
                            })
@@ -49,10 +55,11 @@ WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& 
     manifest_member.mtime = c.manifest.db.root_mtime;
     manifest_member.size = static_cast<std::int64_t>(manifest_bytes);
     writer.begin_file(manifest_member);
-    archive::write_manifest(c.manifest, [&](std::string_view chunk) { writer.write_data(chunk); });
+    archive::write_manifest(c.manifest, members,
+                            [&](std::string_view chunk) { writer.write_data(chunk); });
     writer.end_file();
 
-    for (const auto& member : c.manifest.members) {
+    members([&](const archive::Member& member) {
         if (member.is_directory)
             writer.add_directory(member);
         else if (member.path == archive::db_member)
@@ -62,7 +69,7 @@ WrittenArchive write_archive(const capture::Capture& c, int fd, const fs::path& 
                             [&](std::string_view data) { writer.add_file(member, data); });
         else
             writer.add_file(member, c.host_data.at(member.path));
-    }
+    });
     writer.finish();
     if (encryptor)
         encryptor->finish();

@@ -21,5 +21,10 @@ struct WrittenArchive {
 // (and the digest is of the encrypted bytes: the signature covers the file).
 WrittenArchive write_archive(const capture::Capture& capture, int fd, const fs::path& shown_as,
                              const std::vector<crypto::AgeRecipient>& recipients);
+// The same with members other than the capture's own (each with its bytes
+// in the capture): how a test makes an archive no snapshot would.
+WrittenArchive write_archive(const capture::Capture& capture, const archive::MemberWalk& members,
+                             int fd, const fs::path& shown_as,
+                             const std::vector<crypto::AgeRecipient>& recipients);
 
 } // namespace pmxsnap::snapshot

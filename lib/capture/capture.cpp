@@ -10,26 +10,12 @@
 #include <algorithm>
 #include <future>
 #include <set>
+#include <span>
 
 namespace pmxsnap::capture {
 namespace {
 
-constexpr unsigned www_data_gid = 33;
 constexpr std::uint64_t max_host_file_bytes = 4 << 20;
-
-// pmxcfs shows priv/ (and each node's priv/ and SSL key) as root-only.
-bool is_private_pve_path(std::string_view path) {
-    if (path == "priv" || path.starts_with("priv/"))
-        return true;
-    if (!path.starts_with("nodes/"))
-        return false;
-    auto rest = path.substr(6);
-    auto slash = rest.find('/');
-    if (slash == std::string_view::npos)
-        return false;
-    auto inside = rest.substr(slash + 1);
-    return inside == "priv" || inside.starts_with("priv/") || inside == "pve-ssl.key";
-}
 
 archive::Member directory_member(std::string path, unsigned mode, std::int64_t mtime) {
     archive::Member member;
@@ -68,66 +54,77 @@ void add_db_member(Capture& c, const configdb::Tree& tree, FileDigest digest) {
     c.manifest.members.push_back(std::move(db));
 }
 
-// Two connections read the private copy in full. A memory map spares a
-// pread per page (a tenth of the write on the 32-node fixture) but adds the
-// mapped bytes to resident memory in each: worth it up to a size, not for a
-// db near pmxcfs's limit (2 x 157 MB on the benchmark's max).
+// Three connections read the private copy (the tree's, which the archive's
+// writing then uses, and one for each half of the digest scan). A memory
+// map spares a pread per page (a tenth of the write on the 32-node
+// fixture) but adds the mapped bytes to resident memory in each: worth it
+// up to a size, not for a db near pmxcfs's limit (157 MB on the benchmark's
+// max).
 std::uint64_t mappable_bytes(const fs::path& db_copy) {
     constexpr std::uint64_t largest_mapped = 32u << 20;
     auto size = fs::file_size(db_copy);
     return size <= largest_mapped ? size : 0;
 }
 
-// (inode, digest of its data) for every row, in inode order, from one scan
-// of the table through a connection of its own: it runs on a thread beside
-// the tree load (the copy is private and only read).
-using InodeDigests = std::vector<std::pair<std::int64_t, FileDigest>>;
+// A connection to the private copy, for reading only. Its cache is small:
+// every read of capture and of the archive's writing is a scan, or a lookup
+// by inode that finds the b-tree's inner pages in it, while the default 2 MB
+// per connection was that much more of snapshot's peak.
+std::unique_ptr<configdb::Database> open_copy(const fs::path& db_copy,
+                                              const std::string& shown_as) {
+    auto db =
+        std::make_unique<configdb::Database>(configdb::Database::open_readonly(db_copy, shown_as));
+    db->handle().exec("PRAGMA cache_size=-256");
+    db->map_into_memory(mappable_bytes(db_copy));
+    db->hold_read_transaction();
+    return db;
+}
 
-InodeDigests digest_rows(const fs::path& db_copy, const std::string& shown_as) {
-    auto db = configdb::Database::open_readonly(db_copy, shown_as);
-    db.map_into_memory(mappable_bytes(db_copy));
-    db.hold_read_transaction();
-    InodeDigests digests;
-    db.for_each_data([&](std::int64_t inode, std::string_view data) {
-        digests.push_back({inode, {static_cast<std::int64_t>(data.size()), sha256_of(data)}});
+// Each file's length and digest, from one scan of the table in inode order
+// split between two threads, each with a connection of its own (the copy is
+// private and only read). It runs once the tree is gone: the digests held
+// beside the tree and the member list were snapshot's peak.
+using FileSlots = std::span<const PveMembers::FileSlot>;
+
+void digest_part(const fs::path& db_copy, const std::string& shown_as,
+                 configdb::Database::Side side, std::int64_t split, FileSlots files,
+                 PveMembers& pve) {
+    auto db = open_copy(db_copy, shown_as);
+    auto next = files.begin();
+    auto not_read = [&] {
+        fail("config.db copy: inode {} was not read with the others", next->inode);
+    };
+    std::optional<std::int64_t> previous;
+    db->for_each_data(side, split, [&](std::int64_t inode, std::string_view data) {
+        // Rows sharing an inode (only a hand-made db, without pmxcfs's
+        // primary key, has them) stand for one member: the first is digested.
+        if (previous == inode)
+            return;
+        previous = inode;
+        if (next != files.end() && next->inode < inode)
+            not_read();
+        if (next == files.end() || next->inode != inode)
+            return; // a directory, or a row that is no member
+        auto sha = Sha256().update(data).finish();
+        for (; next != files.end() && next->inode == inode; ++next)
+            pve.set_digest(next->row, static_cast<std::uint32_t>(data.size()), sha);
     });
-    return digests;
+    if (next != files.end())
+        not_read();
 }
 
-FileDigest take_digest(InodeDigests& digests, std::int64_t inode) {
-    auto found = std::lower_bound(digests.begin(), digests.end(), inode,
-                                  [](const std::pair<std::int64_t, FileDigest>& item,
-                                     std::int64_t key) { return item.first < key; });
-    if (found == digests.end() || found->first != inode)
-        fail("config.db copy: inode {} was not read with the others", inode);
-    return std::move(found->second);
-}
-
-void add_pve_members(Capture& c, const configdb::Tree& tree, InodeDigests digests) {
-    // Exact, not doubled: on a pmxcfs-maximum db the growth left a 67 MB
-    // vector where 34 MB hold every member.
-    c.manifest.members.reserve(c.manifest.members.size() + 1 + tree.paths().size() + 64);
-    c.pve_begin = c.manifest.members.size();
-    auto root_mtime = tree.root_version() ? tree.root_version()->mtime : 0;
-    c.manifest.members.push_back(directory_member("pve", 0755, root_mtime));
-    for (const auto& entry : tree.paths()) {
-        const auto& row = *entry.entry;
-        bool secret = is_private_pve_path(entry.path);
-        archive::Member member;
-        member.path = archive::pve_member_path(entry.path);
-        member.is_directory = row.is_directory();
-        member.mode = row.is_directory() ? (secret ? 0700 : 0755) : (secret ? 0600 : 0640);
-        member.gid = www_data_gid;
-        member.mtime = row.mtime;
-        member.pmxcfs = archive::PmxcfsFacts{row.inode, row.version, row.writer};
-        if (!row.is_directory()) {
-            auto digest = take_digest(digests, row.inode);
-            member.size = digest.size;
-            member.sha256 = digest.sha256;
-        }
-        c.manifest.members.push_back(std::move(member));
-    }
-    c.pve_end = c.manifest.members.size();
+void digest_files(const fs::path& db_copy, const std::string& shown_as, PveMembers& pve) {
+    auto files = pve.files_by_inode();
+    if (files.empty())
+        return;
+    auto split = files[files.size() / 2].inode;
+    auto middle = std::ranges::lower_bound(files, split, {}, &PveMembers::FileSlot::inode);
+    FileSlots below(files.begin(), middle), from(middle, files.end());
+    using Side = configdb::Database::Side;
+    auto lower = std::async(std::launch::async, digest_part, std::cref(db_copy),
+                            std::cref(shown_as), Side::below, split, below, std::ref(pve));
+    digest_part(db_copy, shown_as, Side::from, split, from, pve);
+    lower.get();
 }
 
 void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp, bool include_authkey) {
@@ -212,23 +209,43 @@ void add_corosync_facts(const host::Host& host, Capture& c) {
 void add_authkey_digests(const host::Host& host, Capture& c) {
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
         c.manifest.authkeys.corosync = sha256_hex(*key);
-    if (const auto* member = c.manifest.find(archive::pve_member_path("priv/authkey.key")))
-        c.manifest.authkeys.pve = member->sha256.hex();
+    auto key = c.pve.find(archive::pve_member_path("priv/authkey.key"));
+    if (key && !c.pve.is_directory(*key))
+        c.manifest.authkeys.pve = Sha256Digest(c.pve.sha256(*key)).hex();
 }
 
 } // namespace
 
+void Capture::for_each_member(const archive::MemberVisitor& visit) const {
+    auto split = manifest.members.begin() + static_cast<std::ptrdiff_t>(pve_at);
+    std::for_each(manifest.members.begin(), split, visit);
+    pve.for_each(visit);
+    std::for_each(split, manifest.members.end(), visit);
+}
+
+archive::MemberWalk Capture::members() const {
+    return [this](const archive::MemberVisitor& visit) { for_each_member(visit); };
+}
+
+std::int64_t Capture::total_member_bytes() const {
+    return archive::saturating_add(manifest.total_member_bytes(), pve.total_file_bytes());
+}
+
+archive::Manifest Capture::full_manifest() const {
+    archive::Manifest full = manifest;
+    full.members.clear();
+    full.members.reserve(member_count());
+    for_each_member([&](const archive::Member& member) { full.members.push_back(member); });
+    return full;
+}
+
 std::optional<std::string> Capture::file_data(std::string_view member_path) const {
     if (auto host = host_data.find(std::string(member_path)); host != host_data.end())
         return host->second;
-    auto first = manifest.members.begin() + static_cast<std::ptrdiff_t>(pve_begin);
-    auto last = manifest.members.begin() + static_cast<std::ptrdiff_t>(pve_end);
-    auto found = std::lower_bound(
-        first, last, member_path,
-        [](const archive::Member& member, std::string_view path) { return member.path < path; });
-    if (found == last || found->path != member_path || found->is_directory || !found->pmxcfs)
+    auto found = pve.find(member_path);
+    if (!found || pve.is_directory(*found))
         return std::nullopt;
-    return db->read_data(found->pmxcfs->inode);
+    return db->read_data(pve.inode(*found));
 }
 
 std::vector<std::string> node_local_files(const host::Host& host) {
@@ -267,17 +284,13 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     c.db_copy = *c.scratch / "config.db";
     auto live_db = host.resolve(host::paths::config_db);
     c.copy = configdb::copy_consistent(live_db, c.db_copy);
-    // The copy's digest and its rows' digests are computed on threads while
-    // this one loads the tree: the other core was idle during capture.
+    // The copy's digest is computed on a thread while this one loads the
+    // tree: the other core was idle during capture.
     auto db_digest = std::async(std::launch::async, digest_file, c.db_copy);
-    auto row_digests = std::async(std::launch::async, digest_rows, c.db_copy, live_db.string());
-    c.db = std::make_unique<configdb::Database>(
-        configdb::Database::open_readonly(c.db_copy, live_db.string()));
-    c.db->map_into_memory(mappable_bytes(c.db_copy));
-    c.db->hold_read_transaction();
-    // Local, not kept in the Capture: once the members are listed, its rows
-    // and paths (40 MB on a pmxcfs-maximum db) would only sit beside the
-    // compressor's buffers.
+    c.db = open_copy(c.db_copy, live_db.string());
+    // Local, not kept in the Capture: once pve/'s table is made, the rows
+    // (23 MB on a pmxcfs-maximum db) would only sit beside the compressor's
+    // buffers. The table keeps the paths' text.
     auto tree = configdb::Tree::load(*c.db);
     c.violations = configdb::check_invariants(tree);
 
@@ -294,15 +307,17 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     m.db.invariant_violations = static_cast<std::int64_t>(c.violations.size());
 
     add_db_member(c, tree, db_digest.get());
-    add_pve_members(c, tree, row_digests.get());
-    tree = {};
+    c.manifest.members.push_back(directory_member("pve", 0755, m.db.root_mtime));
+    c.pve_at = c.manifest.members.size();
+    c.pve = PveMembers::from_tree(std::move(tree));
+    digest_files(c.db_copy, live_db.string(), c.pve);
     add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,
                      options.include_authkey);
     add_corosync_facts(host, c);
     add_authkey_digests(host, c);
     if (options.probe == LiveProbe::yes)
         add_runtime_view(c);
-    m.state = archive::state_digest(m);
+    m.state = archive::state_digest(m, c.members());
     return c;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/capture/pve_members.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
@@ -25,13 +26,23 @@ struct Capture {
     configdb::CopyReport copy;
     std::unique_ptr<configdb::Database> db;
     std::vector<configdb::Violation> violations;
-    archive::Manifest manifest;                   // captured_at left for the writer
+    // The header (captured_at left for the writer) and the members outside
+    // pve/; pve/'s entries are in `pve`, and come right after members[pve_at
+    // - 1], the "pve" directory. for_each_member gives them all in order.
+    archive::Manifest manifest;
+    PveMembers pve;
+    std::size_t pve_at = 0;
     std::map<std::string, std::string> host_data; // member path → bytes (small files)
     std::vector<std::string> warnings;
-    // manifest.members[pve_begin, pve_end) are the pve/ members, sorted by
-    // path; a file's data is read from the copy by its pmxcfs inode.
-    std::size_t pve_begin = 0;
-    std::size_t pve_end = 0;
+
+    void for_each_member(const archive::MemberVisitor& visit) const;
+    archive::MemberWalk members() const;
+    std::size_t member_count() const { return manifest.members.size() + pve.size(); }
+    std::int64_t total_member_bytes() const;
+    // The manifest with every member in it, for a reader that wants a list
+    // (diff's live side, tests): what snapshot writes, as parse_manifest
+    // would give it back.
+    archive::Manifest full_manifest() const;
 
     // The bytes of a pve/ or host/ file member; nullopt for anything else.
     std::optional<std::string> file_data(std::string_view member_path) const;

@@ -245,7 +245,7 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     fixture::generate(root, spec);
     auto captured = capture::capture(host::Host(root), {});
     verify::ExtractedForCheck extracted{captured.db_copy, {}};
-    const auto good = captured.manifest;
+    const auto good = captured.full_manifest();
     REQUIRE(verify::restorability_problems(good, extracted).empty());
 
     // Alike by fingerprint: the member list is not asked for again.
@@ -407,13 +407,19 @@ TEST_CASE("verify names how a signed archive's pve/ and db disagree, reading the
     test::Scratch scratch;
     auto made = make_archive(scratch, "disagree");
     auto captured = capture::capture(host::Host(scratch / "disagree-root"), {});
-    for (auto& member : captured.manifest.members)
-        if (member.path == "pve/storage.cfg")
-            member.pmxcfs->version += 1;
+    auto edited = [&](const archive::MemberVisitor& visit) {
+        captured.for_each_member([&](const archive::Member& member) {
+            if (member.path != "pve/storage.cfg")
+                return visit(member);
+            auto changed = member;
+            changed.pmxcfs->version += 1;
+            visit(changed);
+        });
+    };
     auto rewritten = scratch / "rewritten.pmxsnap";
     int fd = ::open(rewritten.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     REQUIRE(fd >= 0);
-    auto written = snapshot::write_archive(captured, fd, rewritten, {});
+    auto written = snapshot::write_archive(captured, edited, fd, rewritten, {});
     ::close(fd);
     fs::rename(rewritten, made.archive);
     auto signature_path = repo::signature_path_for(made.archive);
