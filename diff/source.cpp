@@ -148,7 +148,7 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     side.spec = "live";
     side.is_live = true;
     side.captured = std::make_unique<capture::Capture>(capture::capture(host, {}));
-    side.label = "live " + side.captured->manifest.node;
+    side.label = "live " + side.captured->header.node;
     side.archived = side.captured->full_manifest();
     side.by_path = by_path(side.archived);
     if (host.is_live()) {

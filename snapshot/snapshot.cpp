@@ -165,7 +165,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto captured = timed("capture", [&] {
         return capture::capture(host, {options.note, probe, options.include_authkey});
     });
-    auto& manifest = captured.manifest;
+    auto& manifest = captured.header;
     check_directory_name("cluster name", manifest.cluster);
     check_directory_name("node name", manifest.node);
 

@@ -38,8 +38,8 @@ WrittenArchive write_archive(const capture::Capture& c, const archive::MemberWal
     // The manifest is written twice over, once only to count its bytes (the
     // tar header comes first), instead of being held whole: cheaper than
     // its memory on a large db.
-    auto manifest_bytes = archive::manifest_size(c.manifest, members);
-    const auto* db = c.manifest.find(archive::db_member);
+    auto manifest_bytes = archive::manifest_size(c.header, members);
+    const auto* db = c.header.find(archive::db_member);
     auto options = archive::compression_for(static_cast<std::uint64_t>(c.total_member_bytes()) +
                                                 manifest_bytes,
                                             db ? static_cast<std::uint64_t>(db->size) : 0);
@@ -52,10 +52,10 @@ WrittenArchive write_archive(const capture::Capture& c, const archive::MemberWal
     archive::Member manifest_member;
     manifest_member.path = archive::manifest_member;
     manifest_member.mode = 0600;
-    manifest_member.mtime = c.manifest.db.root_mtime;
+    manifest_member.mtime = c.header.db.root_mtime;
     manifest_member.size = static_cast<std::int64_t>(manifest_bytes);
     writer.begin_file(manifest_member);
-    archive::write_manifest(c.manifest, members,
+    archive::write_manifest(c.header, members,
                             [&](std::string_view chunk) { writer.write_data(chunk); });
     writer.end_file();
 

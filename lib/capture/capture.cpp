@@ -44,14 +44,14 @@ FileDigest digest_file(const fs::path& path) {
 
 void add_db_member(Capture& c, const configdb::Tree& tree, FileDigest digest) {
     auto mtime = tree.root_version() ? tree.root_version()->mtime : 0;
-    c.manifest.members.push_back(directory_member("db", 0700, mtime));
+    c.header.members.push_back(directory_member("db", 0700, mtime));
     archive::Member db;
     db.path = archive::db_member;
     db.mode = 0600;
     db.mtime = mtime;
     db.size = digest.size;
     db.sha256 = digest.sha256;
-    c.manifest.members.push_back(std::move(db));
+    c.header.members.push_back(std::move(db));
 }
 
 // Three connections read the private copy (the tree's, which the archive's
@@ -66,15 +66,16 @@ std::uint64_t mappable_bytes(const fs::path& db_copy) {
     return size <= largest_mapped ? size : 0;
 }
 
-// A connection to the private copy, for reading only. Its cache is small:
-// every read of capture and of the archive's writing is a scan, or a lookup
-// by inode that finds the b-tree's inner pages in it, while the default 2 MB
-// per connection was that much more of snapshot's peak.
+// A connection to the private copy, for reading only. Its cache is half
+// the default: every read of capture and of the archive's writing is a
+// scan, or a lookup by inode that needs only the b-tree's inner pages
+// cached (about 450 KB on a pmxcfs-maximum db), and the default 2 MB per
+// connection was that much more of snapshot's peak.
 std::unique_ptr<configdb::Database> open_copy(const fs::path& db_copy,
                                               const std::string& shown_as) {
     auto db =
         std::make_unique<configdb::Database>(configdb::Database::open_readonly(db_copy, shown_as));
-    db->handle().exec("PRAGMA cache_size=-256");
+    db->handle().exec("PRAGMA cache_size=-1024");
     db->map_into_memory(mappable_bytes(db_copy));
     db->hold_read_transaction();
     return db;
@@ -168,7 +169,7 @@ void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp, boo
     std::move(files.begin(), files.end(), std::back_inserter(members));
     std::sort(members.begin(), members.end(),
               [](const archive::Member& a, const archive::Member& b) { return a.path < b.path; });
-    std::move(members.begin(), members.end(), std::back_inserter(c.manifest.members));
+    std::move(members.begin(), members.end(), std::back_inserter(c.header.members));
 }
 
 std::optional<corosync::Config> parse_copy(const std::string& text, const std::string& name,
@@ -190,49 +191,49 @@ void add_corosync_facts(const host::Host& host, Capture& c) {
     if (pve_conf)
         pve_copy = parse_copy(*pve_conf, "/etc/pve/corosync.conf", c);
     if (host_copy)
-        c.manifest.corosync.host_config_version = host_copy->config_version;
+        c.header.corosync.host_config_version = host_copy->config_version;
     if (pve_copy)
-        c.manifest.corosync.pve_config_version = pve_copy->config_version;
+        c.header.corosync.pve_config_version = pve_copy->config_version;
     for (const auto* copy : {&host_copy, &pve_copy})
-        if (*copy && !(*copy)->cluster_name.empty() && c.manifest.cluster.empty())
-            c.manifest.cluster = (*copy)->cluster_name;
-    if (c.manifest.cluster.empty()) {
+        if (*copy && !(*copy)->cluster_name.empty() && c.header.cluster.empty())
+            c.header.cluster = (*copy)->cluster_name;
+    if (c.header.cluster.empty()) {
         bool has_any = host.facts(host::paths::corosync_conf) || pve_conf;
         if (has_any)
             fail("cannot tell the cluster name: no corosync.conf copy parses (run `pmxsnap "
                  "doctor` and `pmxsnap inspect {}`)",
                  host.resolve(host::paths::corosync_conf).string());
-        c.manifest.cluster = "standalone";
+        c.header.cluster = "standalone";
     }
 }
 
 void add_authkey_digests(const host::Host& host, Capture& c) {
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
-        c.manifest.authkeys.corosync = sha256_hex(*key);
+        c.header.authkeys.corosync = sha256_hex(*key);
     auto key = c.pve.find(archive::pve_member_path("priv/authkey.key"));
     if (key && !c.pve.is_directory(*key))
-        c.manifest.authkeys.pve = Sha256Digest(c.pve.sha256(*key)).hex();
+        c.header.authkeys.pve = Sha256Digest(c.pve.sha256(*key)).hex();
 }
 
 } // namespace
 
 void Capture::for_each_member(const archive::MemberVisitor& visit) const {
-    auto split = manifest.members.begin() + static_cast<std::ptrdiff_t>(pve_at);
-    std::for_each(manifest.members.begin(), split, visit);
+    auto split = header.members.begin() + static_cast<std::ptrdiff_t>(pve_at);
+    std::for_each(header.members.begin(), split, visit);
     pve.for_each(visit);
-    std::for_each(split, manifest.members.end(), visit);
+    std::for_each(split, header.members.end(), visit);
 }
 
-archive::MemberWalk Capture::members() const {
+archive::MemberWalk Capture::members() const& {
     return [this](const archive::MemberVisitor& visit) { for_each_member(visit); };
 }
 
 std::int64_t Capture::total_member_bytes() const {
-    return archive::saturating_add(manifest.total_member_bytes(), pve.total_file_bytes());
+    return archive::saturating_add(header.total_member_bytes(), pve.total_file_bytes());
 }
 
 archive::Manifest Capture::full_manifest() const {
-    archive::Manifest full = manifest;
+    archive::Manifest full = header;
     full.members.clear();
     full.members.reserve(member_count());
     for_each_member([&](const archive::Member& member) { full.members.push_back(member); });
@@ -273,8 +274,8 @@ std::vector<std::string> node_local_files(const host::Host& host) {
 static void add_runtime_view(Capture& c) {
     auto view = corosync::probe_live_cluster();
     if (view.reachable)
-        c.manifest.runtime_json = view.to_json().dump();
-    else if (!c.manifest.cluster.empty() && c.manifest.cluster != "standalone")
+        c.header.runtime_json = view.to_json().dump();
+    else if (!c.header.cluster.empty() && c.header.cluster != "standalone")
         c.warnings.push_back("runtime view not recorded: " + view.error);
 }
 
@@ -294,7 +295,7 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     auto tree = configdb::Tree::load(*c.db);
     c.violations = configdb::check_invariants(tree);
 
-    auto& m = c.manifest;
+    auto& m = c.header;
     m.tool = std::string("pmxsnap ") + PMXSNAP_VERSION;
     m.node = host.node_name();
     m.note = options.note;
@@ -307,8 +308,8 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     m.db.invariant_violations = static_cast<std::int64_t>(c.violations.size());
 
     add_db_member(c, tree, db_digest.get());
-    c.manifest.members.push_back(directory_member("pve", 0755, m.db.root_mtime));
-    c.pve_at = c.manifest.members.size();
+    c.header.members.push_back(directory_member("pve", 0755, m.db.root_mtime));
+    c.pve_at = c.header.members.size();
     c.pve = PveMembers::from_tree(std::move(tree));
     digest_files(c.db_copy, live_db.string(), c.pve);
     add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,

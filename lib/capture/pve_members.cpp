@@ -18,8 +18,7 @@ std::uint32_t narrow(std::uint64_t value, const char* what) {
     return static_cast<std::uint32_t>(value);
 }
 
-} // namespace
-
+// pmxcfs shows priv/ (and each node's priv/ and SSL key) as root-only.
 bool is_private_pve_path(std::string_view path) {
     if (path == "priv" || path.starts_with("priv/"))
         return true;
@@ -32,6 +31,8 @@ bool is_private_pve_path(std::string_view path) {
     auto inside = rest.substr(slash + 1);
     return inside == "priv" || inside.starts_with("priv/") || inside == "pve-ssl.key";
 }
+
+} // namespace
 
 PveMembers PveMembers::from_tree(configdb::Tree tree) {
     PveMembers table;

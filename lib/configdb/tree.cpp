@@ -12,7 +12,6 @@ bool is_safe_name(std::string_view name) {
 
 Tree Tree::load(const Database& db) {
     std::vector<EntryMeta> rows;
-    rows.reserve(db.row_count());
     db.for_each_row([&](const EntryMeta& row) { rows.push_back(row); });
     return from_rows(std::move(rows));
 }
@@ -42,6 +41,7 @@ Tree Tree::from_rows(std::vector<EntryMeta> rows) {
 
 std::vector<char> Tree::release_path_text() && {
     // Assigned new vectors, not `= {}`: that clears and keeps the capacity.
+    root_version_.reset();
     rows_ = std::vector<EntryMeta>();
     stray_root_rows_ = std::vector<EntryMeta>();
     paths_ = std::vector<PathEntry>();

@@ -26,18 +26,21 @@ struct Capture {
     configdb::CopyReport copy;
     std::unique_ptr<configdb::Database> db;
     std::vector<configdb::Violation> violations;
-    // The header (captured_at left for the writer) and the members outside
-    // pve/; pve/'s entries are in `pve`, and come right after members[pve_at
-    // - 1], the "pve" directory. for_each_member gives them all in order.
-    archive::Manifest manifest;
+    // The manifest's fields (captured_at left for the writer), and of its
+    // members only those outside pve/. pve/'s entries are in `pve`, and come
+    // right after members[pve_at - 1], the "pve" directory: for_each_member
+    // gives every member in order, full_manifest() all in one list.
+    archive::Manifest header;
     PveMembers pve;
     std::size_t pve_at = 0;
     std::map<std::string, std::string> host_data; // member path → bytes (small files)
     std::vector<std::string> warnings;
 
     void for_each_member(const archive::MemberVisitor& visit) const;
-    archive::MemberWalk members() const;
-    std::size_t member_count() const { return manifest.members.size() + pve.size(); }
+    // The walk refers to this capture: not for a temporary one.
+    archive::MemberWalk members() const&;
+    archive::MemberWalk members() && = delete;
+    std::size_t member_count() const { return header.members.size() + pve.size(); }
     std::int64_t total_member_bytes() const;
     // The manifest with every member in it, for a reader that wants a list
     // (diff's live side, tests): what snapshot writes, as parse_manifest

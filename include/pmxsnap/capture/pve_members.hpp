@@ -50,7 +50,7 @@ class PveMembers {
     std::int64_t total_file_bytes() const;
 
   private:
-    // Ordered so that nothing pads: 48 bytes.
+    // 45 bytes of fields, 48 with padding; the digest is beside it.
     struct Row {
         std::int64_t inode;
         std::int64_t version;
@@ -61,6 +61,7 @@ class PveMembers {
         std::uint32_t path_length;
         bool is_directory;
     };
+    static_assert(sizeof(Row) == 48);
 
     std::string_view relative_path(std::size_t i) const {
         return {path_text_.data() + rows_[i].path_offset, rows_[i].path_length};
@@ -70,8 +71,5 @@ class PveMembers {
     std::vector<std::array<std::uint8_t, 32>> digests_; // beside rows_; zero for directories
     std::vector<char> path_text_;                       // paths relative to /etc/pve
 };
-
-// pmxcfs shows priv/ (and each node's priv/ and SSL key) as root-only.
-bool is_private_pve_path(std::string_view path);
 
 } // namespace pmxsnap::capture

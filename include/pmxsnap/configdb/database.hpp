@@ -22,10 +22,6 @@ class Database {
     static Database open_readonly(const std::filesystem::path& path,
                                   const std::string& shown_as = {});
 
-    // How many rows the table holds: readers size their lists to it, where
-    // growing one doubled it for a moment (23 MB more on a pmxcfs-maximum db).
-    std::size_t row_count() const;
-
     // Calls visit for every row's metadata (inode 0 included), in inode order.
     void for_each_row(const std::function<void(const EntryMeta&)>& visit) const;
 
@@ -41,9 +37,10 @@ class Database {
     // is valid only during the call.
     void for_each_data(
         const std::function<void(std::int64_t inode, std::string_view data)>& visit) const;
-    // The same over one side of an inode: below it (and rows without one),
-    // or from it up. Two threads share a scan this way, each through a
-    // connection of its own.
+    // The same over one side of an inode: below it, or from it up. Two
+    // threads share a scan this way, each through a connection of its own.
+    // A row without an inode (possible only without pmxcfs's primary key)
+    // is in neither: the tree reads it as inode 0, which is no member.
     enum class Side { below, from };
     void for_each_data(
         Side side, std::int64_t split,

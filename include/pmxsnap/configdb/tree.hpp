@@ -49,7 +49,7 @@ class Tree {
     // The bytes every path views, for one that keeps the paths once the tree
     // is gone (capture's member table): an offset from path_text_data() into
     // what release_path_text() returns finds the same path. Releasing leaves
-    // the tree empty.
+    // the tree empty, as a default-made one.
     const char* path_text_data() const { return path_text_.data(); }
     std::vector<char> release_path_text() &&;
 

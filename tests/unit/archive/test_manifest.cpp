@@ -217,19 +217,15 @@ TEST_CASE("members given by a walk write the same manifest and state digest as a
     }
     auto header = full;
     header.members = {test::member_for({"pve/not-listed", 'f', "y"})};
-    int visits = 0;
     archive::MemberWalk walk = [&](const archive::MemberVisitor& visit) {
-        for (const auto& member : full.members) {
-            ++visits;
+        for (const auto& member : full.members)
             visit(member);
-        }
     };
     std::string walked;
     archive::write_manifest(header, walk, [&](std::string_view chunk) { walked.append(chunk); });
     CHECK(walked == archive::serialize_manifest(full));
     CHECK(archive::manifest_size(header, walk) == walked.size());
     CHECK(archive::state_digest(header, walk) == archive::state_digest(full));
-    CHECK(visits == 3 * 2000);
 
     archive::MemberWalk none = [](const archive::MemberVisitor&) {};
     auto empty = full;

@@ -53,7 +53,7 @@ TEST_CASE("capture lists every pve/ entry as the db holds it, in path order") {
 
     CHECK(full.members.size() == c.member_count());
     CHECK(full.total_member_bytes() == c.total_member_bytes());
-    CHECK(archive::state_digest(full) == c.manifest.state);
+    CHECK(archive::state_digest(full) == c.header.state);
     REQUIRE(full.members.size() > 100);
     CHECK(full.members[0].path == "db");
     CHECK(full.members[1].path == archive::db_member);
@@ -97,7 +97,7 @@ TEST_CASE("capture lists every pve/ entry as the db holds it, in path order") {
     CHECK(member_at(full, "pve/nodes/pve1/priv/token.cfg").mode == 0600);
     CHECK(member_at(full, "pve/storage.cfg").mode == 0640);
     CHECK(member_at(full, "pve/storage.cfg").gid == 33);
-    CHECK(c.manifest.authkeys.pve == sha256_hex("-----BEGIN PRIVATE KEY-----\n"));
+    CHECK(c.header.authkeys.pve == sha256_hex("-----BEGIN PRIVATE KEY-----\n"));
 }
 
 TEST_CASE("a capture's member lookups answer only for what it holds") {
@@ -114,4 +114,21 @@ TEST_CASE("a capture's member lookups answer only for what it holds") {
     CHECK(c.pve.find("pve/storage.cfg"));
     CHECK_FALSE(c.pve.find("pve/storage.cfg.bak"));
     CHECK_FALSE(c.pve.find("host/etc/hosts"));
+}
+
+TEST_CASE("a directory where pve's authkey belongs has no digest to record") {
+    test::Scratch scratch;
+    auto root = scratch / "root";
+    fixture::Spec spec;
+    spec.guests = 2;
+    fixture::generate(root, spec);
+    {
+        auto writer = configdb::Writer::open(root / "var/lib/pve-cluster/config.db");
+        writer.remove("priv/authkey.key", 1760000100);
+        writer.make_directory("priv/authkey.key", 1760000101);
+    }
+    auto c = capture::capture(host::Host(root), {});
+    CHECK_FALSE(c.header.authkeys.pve);
+    auto full = c.full_manifest();
+    CHECK(member_at(full, "pve/priv/authkey.key").is_directory);
 }
