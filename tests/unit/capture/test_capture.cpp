@@ -16,12 +16,23 @@ using namespace pmxsnap;
 
 namespace {
 
-fs::path generated_root(test::Scratch& scratch) {
+fs::path fixture_root(test::Scratch& scratch, int guests) {
     auto root = scratch / "root";
     fixture::Spec spec;
-    spec.guests = 30;
+    spec.guests = guests;
     fixture::generate(root, spec);
-    auto db_path = root / "var/lib/pve-cluster/config.db";
+    return root;
+}
+
+fs::path db_of(const fs::path& root) {
+    return root / "var/lib/pve-cluster/config.db";
+}
+
+// A generated root with what capture treats apart: private paths, a TEXT
+// value, an empty file and an empty directory.
+fs::path generated_root(test::Scratch& scratch) {
+    auto root = fixture_root(scratch, 30);
+    auto db_path = db_of(root);
     {
         auto writer = configdb::Writer::open(db_path);
         writer.write_file("priv/authkey.key", "-----BEGIN PRIVATE KEY-----\n", 1760000100);
@@ -118,12 +129,9 @@ TEST_CASE("a capture's member lookups answer only for what it holds") {
 
 TEST_CASE("a directory where pve's authkey belongs has no digest to record") {
     test::Scratch scratch;
-    auto root = scratch / "root";
-    fixture::Spec spec;
-    spec.guests = 2;
-    fixture::generate(root, spec);
+    auto root = fixture_root(scratch, 2);
     {
-        auto writer = configdb::Writer::open(root / "var/lib/pve-cluster/config.db");
+        auto writer = configdb::Writer::open(db_of(root));
         writer.remove("priv/authkey.key", 1760000100);
         writer.make_directory("priv/authkey.key", 1760000101);
     }
