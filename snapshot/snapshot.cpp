@@ -165,54 +165,54 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto captured = timed("capture", [&] {
         return capture::capture(host, {options.note, probe, options.include_authkey});
     });
-    auto& manifest = captured.header;
-    check_directory_name("cluster name", manifest.cluster);
-    check_directory_name("node name", manifest.node);
+    auto& header = captured.header;
+    check_directory_name("cluster name", header.cluster);
+    check_directory_name("node name", header.node);
 
-    result.cluster = manifest.cluster;
-    result.node = manifest.node;
-    result.db_version = manifest.db.root_version;
-    result.config_version = manifest.corosync.host_config_version
-                                ? manifest.corosync.host_config_version
-                                : manifest.corosync.pve_config_version;
-    result.state = manifest.state;
+    result.cluster = header.cluster;
+    result.node = header.node;
+    result.db_version = header.db.root_version;
+    result.config_version = header.corosync.host_config_version
+                                ? header.corosync.host_config_version
+                                : header.corosync.pve_config_version;
+    result.state = header.state;
     result.members = captured.member_count() + 1;
-    result.copy_method = manifest.db.copy_method;
-    result.runtime_recorded = !manifest.runtime_json.empty();
+    result.copy_method = header.db.copy_method;
+    result.runtime_recorded = !header.runtime_json.empty();
     result.violations = captured.violations;
     result.warnings = captured.warnings;
 
-    auto directory = repository.ensure_node_directory(manifest.cluster, manifest.node);
+    auto directory = repository.ensure_node_directory(header.cluster, header.node);
     repo::NodeLock lock(directory, options.lock_wait);
     result.cleaned = repo::Repository::clean_leftovers(directory);
 
     // A quick key is recorded only for what this run saw before capturing
     // (a later change then shows as a different key) and only when settled.
     auto record_quick = [&](const fs::path& archive) {
-        if (quick && quick->settled && quick->cluster == manifest.cluster &&
-            quick->node == manifest.node)
+        if (quick && quick->settled && quick->cluster == header.cluster &&
+            quick->node == header.node)
             write_quick_record(directory, archive.filename().string(), quick->key, key);
     };
     if (options.if_changed &&
-        same_state_as_newest(repository, manifest, key.public_key(), encrypting, result)) {
+        same_state_as_newest(repository, header, key.public_key(), encrypting, result)) {
         record_quick(result.archive);
         return result;
     }
 
     auto now = free_stamp(host, directory);
-    manifest.captured_at = iso8601_utc(now);
+    header.captured_at = iso8601_utc(now);
     auto name = repo::archive_file_name(compact_utc_stamp(now), encrypting);
     AtomicFile archive_file(directory / name, repo::file_mode);
     auto written = timed("write archive", [&] {
         return write_archive(captured, archive_file.fd(), archive_file.temp_path(), recipients);
     });
 
-    repo::TrustedComment comment{manifest.cluster,
-                                 manifest.node,
-                                 manifest.db.root_version,
+    repo::TrustedComment comment{header.cluster,
+                                 header.node,
+                                 header.db.root_version,
                                  result.config_version,
-                                 manifest.state,
-                                 manifest.captured_at,
+                                 header.state,
+                                 header.captured_at,
                                  name};
     AtomicFile signature_file(repo::signature_path_for(directory / name), repo::file_mode);
     signature_file.write(crypto::sign_prehashed(key, written.blake2b, comment.format(),
@@ -232,7 +232,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.archive = directory / name;
     result.signature = repo::signature_path_for(result.archive);
     result.size = written.size;
-    result.captured_at = manifest.captured_at;
+    result.captured_at = header.captured_at;
     record_quick(result.archive);
     return result;
 }

@@ -117,31 +117,6 @@ void Database::for_each_row(const std::function<void(const EntryMeta&)>& visit) 
     }
 }
 
-namespace {
-
-void visit_data(SQLite::Statement& query,
-                const std::function<void(std::int64_t, std::string_view)>& visit) {
-    while (query.executeStep()) {
-        auto column = query.getColumn(1);
-        const void* blob = column.getBlob();
-        visit(query.getColumn(0).getInt64(),
-              std::string_view(static_cast<const char*>(blob),
-                               static_cast<std::size_t>(column.getBytes())));
-    }
-}
-
-} // namespace
-
-void Database::for_each_data(
-    const std::function<void(std::int64_t, std::string_view)>& visit) const {
-    try {
-        SQLite::Statement query(db_, "SELECT inode, data FROM tree ORDER BY inode");
-        visit_data(query, visit);
-    } catch (const SQLite::Exception& e) {
-        fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
-    }
-}
-
 void Database::for_each_data(
     Side side, std::int64_t split,
     const std::function<void(std::int64_t, std::string_view)>& visit) const {
@@ -154,7 +129,13 @@ void Database::for_each_data(
                                          : "SELECT inode, data FROM tree WHERE inode < ?1 "
                                            "ORDER BY inode");
         query.bind(1, static_cast<std::int64_t>(split));
-        visit_data(query, visit);
+        while (query.executeStep()) {
+            auto column = query.getColumn(1);
+            const void* blob = column.getBlob();
+            visit(query.getColumn(0).getInt64(),
+                  std::string_view(static_cast<const char*>(blob),
+                                   static_cast<std::size_t>(column.getBytes())));
+        }
     } catch (const SQLite::Exception& e) {
         fail("{}: cannot read table 'tree': {}", shown_as_, e.what());
     }

@@ -32,15 +32,13 @@ class Database {
     // read data from this Database itself: the statement is shared.
     void with_data(std::int64_t inode, const std::function<void(std::string_view)>& use) const;
 
-    // Every row's data in one scan, in inode order: far cheaper than
-    // read_data per row (one b-tree walk instead of a lookup each). The view
-    // is valid only during the call.
-    void for_each_data(
-        const std::function<void(std::int64_t inode, std::string_view data)>& visit) const;
-    // The same over one side of an inode: below it, or from it up. Two
-    // threads share a scan this way, each through a connection of its own.
-    // A row without an inode (possible only without pmxcfs's primary key)
-    // is in neither: the tree reads it as inode 0, which is no member.
+    // Every row's data on one side of an inode, below it or from it up, in
+    // inode order: far cheaper than read_data per row (one b-tree walk
+    // instead of a lookup each), and two threads share a scan of the table
+    // this way, each through a connection of its own. A row without an
+    // inode (possible only without pmxcfs's primary key) is on neither side:
+    // the tree reads it as inode 0, which is no member. The view is valid
+    // only during the call.
     enum class Side { below, from };
     void for_each_data(
         Side side, std::int64_t split,

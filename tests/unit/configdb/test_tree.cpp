@@ -55,7 +55,7 @@ TEST_CASE("a scan split at any inode reads every row once, in order") {
     }
     auto db = Database::open_readonly(path);
     std::vector<std::int64_t> whole;
-    db.for_each_data([&](std::int64_t inode, std::string_view) { whole.push_back(inode); });
+    db.for_each_row([&](const EntryMeta& row) { whole.push_back(row.inode); });
     REQUIRE(whole.size() > 40);
     for (auto split : {std::numeric_limits<std::int64_t>::min(), std::int64_t{0}, whole[1],
                        whole[whole.size() / 2], whole.back(), whole.back() + 1,
