@@ -1,8 +1,9 @@
-#define CATCH_CONFIG_RUNNER
+#define CATCH_CONFIG_RUNNER // v2: this file has main(); v3 links no main at all
+#include "catch.hpp"
+
 #include <sodium.h>
 
 #include <atomic>
-#include <catch2/catch.hpp>
 
 namespace pmxsnap::test {
 
@@ -15,6 +16,17 @@ std::uint64_t failed_assertions() {
 }
 
 // Counts failed assertions so Scratch can keep the directory of a failed test.
+// The listener's base and its hook's return type are the one place where
+// Catch2 v2 and v3 differ for us beyond names (see catch.hpp).
+#if CATCH_VERSION_MAJOR >= 3
+struct FailureCounter : Catch::EventListenerBase {
+    using EventListenerBase::EventListenerBase;
+    void assertionEnded(const Catch::AssertionStats& stats) override {
+        if (!stats.assertionResult.isOk())
+            ++failures;
+    }
+};
+#else
 struct FailureCounter : Catch::TestEventListenerBase {
     using TestEventListenerBase::TestEventListenerBase;
     bool assertionEnded(const Catch::AssertionStats& stats) override {
@@ -23,6 +35,7 @@ struct FailureCounter : Catch::TestEventListenerBase {
         return true;
     }
 };
+#endif
 CATCH_REGISTER_LISTENER(FailureCounter)
 
 } // namespace pmxsnap::test

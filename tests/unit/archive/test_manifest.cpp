@@ -1,3 +1,4 @@
+#include "catch.hpp"
 #include "raw_archive.hpp"
 
 #include "pmxsnap/archive/manifest.hpp"
@@ -6,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <limits>
 #include <nlohmann/json.hpp>
 

@@ -1,5 +1,6 @@
 // ZSTD_getFrameHeader, to read the window a frame declares.
 #define ZSTD_STATIC_LINKING_ONLY
+#include "catch.hpp"
 #include "process.hpp"
 #include "raw_archive.hpp"
 #include "scratch.hpp"
@@ -13,7 +14,6 @@
 
 #include <zstd.h>
 
-#include <catch2/catch.hpp>
 #include <clocale>
 #include <map>
 
@@ -164,7 +164,7 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
             test::Collect ignored;
             pass_one.read_members(ignored);
         }(),
-        Catch::Contains("after the manifest was taken"));
+        Catch::Matchers::ContainsSubstring("after the manifest was taken"));
 
     archive::Reader again(test::source_of(first.bytes), {}, {&manifest, digest, std::nullopt});
     CHECK(&again.manifest() == &manifest);
@@ -178,7 +178,7 @@ TEST_CASE("a second pass reuses the manifest read first and refuses one that dif
         archive::Rejected);
     CHECK_THROWS_WITH(
         archive::Reader(test::source_of(changed.bytes), {}, {&manifest, digest, std::nullopt}),
-        Catch::Contains("MANIFEST.json: differs from the one read before"));
+        Catch::Matchers::ContainsSubstring("MANIFEST.json: differs from the one read before"));
 }
 
 TEST_CASE("the manifest digest is the SHA-256 of MANIFEST.json's bytes") {

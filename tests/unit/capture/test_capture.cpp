@@ -1,3 +1,4 @@
+#include "catch.hpp"
 #include "fixture.hpp"
 #include "scratch.hpp"
 
@@ -10,7 +11,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 

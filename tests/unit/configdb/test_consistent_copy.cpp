@@ -1,3 +1,4 @@
+#include "catch.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/consistent_copy.hpp"
@@ -14,7 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <map>
 
@@ -163,7 +163,8 @@ TEST_CASE("bad input gives an error naming the file") {
     test::Scratch scratch;
     SECTION("missing db") {
         CHECK_THROWS_WITH(copy_consistent(scratch / "none.db", scratch / "copy.db"),
-                          Catch::Contains("none.db") && Catch::Contains("no such file"));
+                          Catch::Matchers::ContainsSubstring("none.db") &&
+                              Catch::Matchers::ContainsSubstring("no such file"));
     }
     SECTION("not SQLite") {
         auto path = scratch / "config.db";
@@ -173,8 +174,8 @@ TEST_CASE("bad input gives an error naming the file") {
             file.commit();
         }
         CHECK_THROWS_WITH(copy_consistent(path, scratch / "copy.db"),
-                          Catch::Contains("config.db") &&
-                              Catch::Contains("not an SQLite database"));
+                          Catch::Matchers::ContainsSubstring("config.db") &&
+                              Catch::Matchers::ContainsSubstring("not an SQLite database"));
     }
     SECTION("SQLite without the tree table") {
         auto path = scratch / "config.db";
@@ -184,7 +185,8 @@ TEST_CASE("bad input gives an error naming the file") {
         }
         copy_consistent(path, scratch / "copy.db");
         CHECK_THROWS_WITH(Database::open_readonly(scratch / "copy.db", path.string()),
-                          Catch::Contains(path.string()) && Catch::Contains("no table 'tree'"));
+                          Catch::Matchers::ContainsSubstring(path.string()) &&
+                              Catch::Matchers::ContainsSubstring("no table 'tree'"));
     }
     SECTION("empty file") {
         auto path = scratch / "config.db";
@@ -193,6 +195,6 @@ TEST_CASE("bad input gives an error naming the file") {
             file.commit();
         }
         CHECK_THROWS_WITH(copy_consistent(path, scratch / "copy.db"),
-                          Catch::Contains("not an SQLite database"));
+                          Catch::Matchers::ContainsSubstring("not an SQLite database"));
     }
 }

@@ -1,13 +1,12 @@
 // One db per pmxcfs load rule, each breaking exactly that rule: the checker
 // must name the rule and the inode.
+#include "catch.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
 #include "pmxsnap/configdb/writer.hpp"
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::configdb;
@@ -109,7 +108,7 @@ TEST_CASE("violations carry pmxcfs's wording") {
     auto violations =
         violations_after([](Writer& w) { w.insert_raw_row(row(505, 9999, 8, "orphan.cfg"), "x"); });
     REQUIRE(violations.size() == 1);
-    CHECK_THAT(violations[0].message, Catch::StartsWith("missing directory inode"));
+    CHECK_THAT(violations[0].message, Catch::Matchers::StartsWith("missing directory inode"));
 }
 
 TEST_CASE("every later row sharing a parent and name is reported against the first, in order") {
@@ -127,7 +126,7 @@ TEST_CASE("every later row sharing a parent and name is reported against the fir
     CHECK(duplicates[0].inode == 601);
     CHECK(duplicates[1].inode == 602);
     for (const auto& v : duplicates) {
-        CHECK_THAT(v.message, Catch::Contains("inodes 0000000000000258 and"));
+        CHECK_THAT(v.message, Catch::Matchers::ContainsSubstring("inodes 0000000000000258 and"));
         CHECK(v.path.empty()); // dup.cfg is inode 600, the first
     }
 }

@@ -1,6 +1,7 @@
 // A writer process commits to a WAL-mode db as pmxcfs does (one transaction
 // per change, __version__ raised each time, checkpoints now and then) while
 // copies are taken: each copy must be one committed state, whole.
+#include "catch.hpp"
 #include "process.hpp"
 #include "scratch.hpp"
 
@@ -15,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <catch2/catch.hpp>
 #include <fstream>
 #include <set>
 #include <sstream>

@@ -1,3 +1,4 @@
+#include "catch.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/database.hpp"
@@ -8,7 +9,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <limits>
 
 using namespace pmxsnap;

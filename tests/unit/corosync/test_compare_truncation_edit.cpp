@@ -1,10 +1,10 @@
+#include "catch.hpp"
 #include "sample_configs.hpp"
 
 #include "pmxsnap/corosync/compare.hpp"
 #include "pmxsnap/corosync/edit.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 
-#include <catch2/catch.hpp>
 #include <regex>
 
 using namespace pmxsnap;

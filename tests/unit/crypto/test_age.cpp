@@ -1,6 +1,7 @@
 // age v1: the building blocks against published vectors, round trips at the
 // chunk boundaries, the rejections, and interop both ways with Debian's
 // `age` and `age-keygen` (the real binaries, not a re-implementation).
+#include "catch.hpp"
 #include "process.hpp"
 #include "scratch.hpp"
 
@@ -13,8 +14,6 @@
 
 #include <sodium.h>
 #include <sys/stat.h>
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::crypto;
@@ -109,8 +108,9 @@ TEST_CASE("age keys print and parse as age-keygen writes them") {
     auto recipient = format_age_recipient(identity.recipient());
     CHECK(recipient.starts_with("age1"));
     CHECK(parse_age_recipient(recipient, "x").public_key == identity.recipient().public_key);
-    CHECK_THROWS_WITH(parse_age_recipient(text, "--recipient"),
-                      Catch::Contains("--recipient: not an age X25519 recipient"));
+    CHECK_THROWS_WITH(
+        parse_age_recipient(text, "--recipient"),
+        Catch::Matchers::ContainsSubstring("--recipient: not an age X25519 recipient"));
     // The message for a bad identity never repeats it: it may be a secret.
     auto broken = text.substr(0, text.size() - 1) + (text.back() == 'Q' ? "P" : "Q");
     try {
@@ -118,7 +118,7 @@ TEST_CASE("age keys print and parse as age-keygen writes them") {
         FAIL("accepted a broken checksum");
     } catch (const Error& e) {
         CHECK(std::string(e.what()).find(broken) == std::string::npos);
-        CHECK_THAT(e.what(), Catch::StartsWith("id.txt:3: not an age X25519 identity"));
+        CHECK_THAT(e.what(), Catch::Matchers::StartsWith("id.txt:3: not an age X25519 identity"));
     }
 }
 
@@ -140,9 +140,10 @@ TEST_CASE("age rejects a wrong identity, a flipped byte and a truncated file, ea
     auto sealed = encrypt(plain, {alice.recipient()});
     auto header = header_size(sealed);
 
-    CHECK_THROWS_MATCHES(decrypt(sealed, {generate_age_identity()}), AgeNoIdentity,
-                         Catch::Message("test.age: none of the 1 identity given can decrypt it "
-                                        "(wrong --identity?)"));
+    CHECK_THROWS_MATCHES(
+        decrypt(sealed, {generate_age_identity()}), AgeNoIdentity,
+        Catch::Matchers::Message("test.age: none of the 1 identity given can decrypt it "
+                                 "(wrong --identity?)"));
     auto header_flip = sealed;
     header_flip[header - 5] ^= 1; // inside the MAC
     CHECK_THROWS_AS(decrypt(header_flip, {alice}), AgeMalformed);
@@ -152,10 +153,11 @@ TEST_CASE("age rejects a wrong identity, a flipped byte and a truncated file, ea
                       "test.age: damaged or truncated (age payload chunk 1 fails authentication)");
     auto cut_at_chunk = sealed.substr(0, header + 16 + 2 * (age_chunk_size + 16));
     CHECK_THROWS_WITH(decrypt(cut_at_chunk, {alice}),
-                      Catch::Contains("truncated (the age payload ends before its last chunk)"));
+                      Catch::Matchers::ContainsSubstring(
+                          "truncated (the age payload ends before its last chunk)"));
     auto cut_in_header = sealed.substr(0, header - 10);
     CHECK_THROWS_WITH(decrypt(cut_in_header, {alice}),
-                      Catch::Contains("truncated inside the age header"));
+                      Catch::Matchers::ContainsSubstring("truncated inside the age header"));
     CHECK_THROWS_AS(decrypt("not age at all\n", {alice}), AgeMalformed);
 }
 
@@ -181,7 +183,7 @@ TEST_CASE("an age identity file others can read is refused") {
     test::Scratch scratch;
     test::put_file(scratch / "id.txt", format_age_identity(generate_age_identity()) + "\n", 0640);
     CHECK_THROWS_WITH(load_age_identities(scratch / "id.txt"),
-                      Catch::Contains("permissions 0640 are too open"));
+                      Catch::Matchers::ContainsSubstring("permissions 0640 are too open"));
 }
 
 TEST_CASE("age interop both ways with Debian's age and age-keygen") {

@@ -1,4 +1,5 @@
 // Interop with the real minisign binary both ways, and the rejections.
+#include "catch.hpp"
 #include "process.hpp"
 #include "scratch.hpp"
 
@@ -9,8 +10,6 @@
 #include "pmxsnap/util/error.hpp"
 
 #include <sys/stat.h>
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::crypto;
@@ -58,7 +57,7 @@ TEST_CASE("pmxsnap's signatures verify with minisign, and minisign's with pmxsna
         test::put_file(scratch / "archive.pmxsnap.minisig", sign_file(key, file, "pmxsnap/1 test"));
         auto ok = test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "k.pub").string()});
         CHECK(ok.exit_code == 0);
-        CHECK_THAT(ok.out, Catch::Contains("pmxsnap/1 test"));
+        CHECK_THAT(ok.out, Catch::Matchers::ContainsSubstring("pmxsnap/1 test"));
         test::put_file(file, std::string(200000, 'p') + "paylOad");
         auto bad =
             test::run({"minisign", "-Vm", file.string(), "-p", (scratch / "k.pub").string()});
@@ -110,36 +109,40 @@ TEST_CASE("tampering is rejected, each with its own reason") {
     SECTION("file altered") {
         test::put_file(file, "Content");
         CHECK_THAT(verify(file, text, key.public_key()).reason,
-                   Catch::Contains("does not match the file"));
+                   Catch::Matchers::ContainsSubstring("does not match the file"));
     }
     SECTION("trusted comment altered") {
         auto changed = text;
         changed.replace(changed.find("demo"), 4, "evil");
         CHECK_THAT(verify(file, changed, key.public_key()).reason,
-                   Catch::Contains("comment was altered"));
+                   Catch::Matchers::ContainsSubstring("comment was altered"));
         CHECK_FALSE(verify_trusted_comment(parse_signature(changed, "x"), key.public_key()));
     }
     SECTION("another key") {
         auto other = generate_secret_key();
         CHECK_THAT(verify(file, text, other.public_key()).reason,
-                   Catch::Contains("not trusted") &&
-                       Catch::Contains(key.public_key().key_id_hex()));
+                   Catch::Matchers::ContainsSubstring("not trusted") &&
+                       Catch::Matchers::ContainsSubstring(key.public_key().key_id_hex()));
     }
 }
 
 TEST_CASE("malformed keys and signatures give an error naming the source") {
     auto key_text = format_secret_key(generate_secret_key());
-    CHECK_THROWS_WITH(parse_secret_key("", "empty.key"), Catch::Contains("empty.key"));
+    CHECK_THROWS_WITH(parse_secret_key("", "empty.key"),
+                      Catch::Matchers::ContainsSubstring("empty.key"));
     CHECK_THROWS_WITH(parse_secret_key("untrusted comment: x\n!!!!\n", "junk.key"),
-                      Catch::Contains("junk.key") && Catch::Contains("base64"));
+                      Catch::Matchers::ContainsSubstring("junk.key") &&
+                          Catch::Matchers::ContainsSubstring("base64"));
     auto damaged = key_text;
     damaged[damaged.size() - 10] = damaged[damaged.size() - 10] == 'A' ? 'B' : 'A';
-    CHECK_THROWS_WITH(parse_secret_key(damaged, "damaged.key"), Catch::Contains("damaged.key"));
+    CHECK_THROWS_WITH(parse_secret_key(damaged, "damaged.key"),
+                      Catch::Matchers::ContainsSubstring("damaged.key"));
     CHECK_THROWS_WITH(parse_signature("just one line\n", "one.minisig"),
-                      Catch::Contains("one.minisig") && Catch::Contains("4 lines"));
+                      Catch::Matchers::ContainsSubstring("one.minisig") &&
+                          Catch::Matchers::ContainsSubstring("4 lines"));
     CHECK_THROWS_WITH(
         parse_signature("untrusted comment: a\nAAAA\ntrusted comment: b\nAAAA\n", "short.minisig"),
-        Catch::Contains("short.minisig"));
+        Catch::Matchers::ContainsSubstring("short.minisig"));
     CHECK_THROWS(sign_prehashed(generate_secret_key(), {}, "two\nlines", "x"));
 }
 
@@ -147,11 +150,13 @@ TEST_CASE("a secret key readable by others is refused, and so is a world-writabl
     test::Scratch scratch;
     test::put_file(scratch / "open.key", format_secret_key(generate_secret_key()), 0644);
     CHECK_THROWS_WITH(load_secret_key(scratch / "open.key"),
-                      Catch::Contains("too open") && Catch::Contains("0644"));
+                      Catch::Matchers::ContainsSubstring("too open") &&
+                          Catch::Matchers::ContainsSubstring("0644"));
     fs::create_directory(scratch / "trusted.d");
     test::put_file(scratch / "trusted.d" / "a.pub",
                    format_public_key(generate_secret_key().public_key()), 0644);
     CHECK(load_trusted_keys(scratch / "trusted.d").size() == 1);
     ::chmod((scratch / "trusted.d").c_str(), 0777);
-    CHECK_THROWS_WITH(load_trusted_keys(scratch / "trusted.d"), Catch::Contains("writable"));
+    CHECK_THROWS_WITH(load_trusted_keys(scratch / "trusted.d"),
+                      Catch::Matchers::ContainsSubstring("writable"));
 }

@@ -1,10 +1,10 @@
+#include "catch.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/host/host.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 
-#include <catch2/catch.hpp>
 #include <cstdlib>
 
 using namespace pmxsnap;
@@ -17,18 +17,19 @@ TEST_CASE("host paths resolve under --root") {
     CHECK(host.resolve("/etc/hostname") == scratch / "etc/hostname");
     CHECK(host::Host("/").resolve("/etc/hostname") == "/etc/hostname");
     CHECK_FALSE(host.facts("/etc/hostname"));
-    CHECK_THROWS_WITH(host::Host(scratch / "missing"), Catch::Contains("not a directory"));
+    CHECK_THROWS_WITH(host::Host(scratch / "missing"),
+                      Catch::Matchers::ContainsSubstring("not a directory"));
 }
 
 TEST_CASE("the node name is the first label of /etc/hostname") {
     test::Scratch scratch;
     host::Host host(scratch.path());
-    CHECK_THROWS_WITH(host.node_name(),
-                      Catch::Contains("etc/hostname") && Catch::Contains("missing"));
+    CHECK_THROWS_WITH(host.node_name(), Catch::Matchers::ContainsSubstring("etc/hostname") &&
+                                            Catch::Matchers::ContainsSubstring("missing"));
     test::put_file(scratch / "etc/hostname", "pve1.example.invalid\n", 0644);
     CHECK(host.node_name() == "pve1");
     test::put_file(scratch / "etc/hostname", "\n");
-    CHECK_THROWS_WITH(host.node_name(), Catch::Contains("empty"));
+    CHECK_THROWS_WITH(host.node_name(), Catch::Matchers::ContainsSubstring("empty"));
 }
 
 TEST_CASE("SOURCE_DATE_EPOCH pins the clock, and a bad value is an error") {
@@ -37,7 +38,8 @@ TEST_CASE("SOURCE_DATE_EPOCH pins the clock, and a bad value is an error") {
     CHECK(host.clock_is_pinned());
     CHECK(host.now() == 1764000000);
     ::setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
-    CHECK_THROWS_WITH(host.now(), Catch::Contains("SOURCE_DATE_EPOCH=yesterday"));
+    CHECK_THROWS_WITH(host.now(),
+                      Catch::Matchers::ContainsSubstring("SOURCE_DATE_EPOCH=yesterday"));
     ::unsetenv("SOURCE_DATE_EPOCH");
     CHECK_FALSE(host.clock_is_pinned());
     CHECK(host.now() > 1700000000);

@@ -1,8 +1,8 @@
+#include "catch.hpp"
+
 #include "pmxsnap/host/interfaces.hpp"
 #include "pmxsnap/host/mounts.hpp"
 #include "pmxsnap/host/names.hpp"
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 

@@ -1,6 +1,6 @@
-#include "pmxsnap/pveconfig/secrets.hpp"
+#include "catch.hpp"
 
-#include <catch2/catch.hpp>
+#include "pmxsnap/pveconfig/secrets.hpp"
 
 using namespace pmxsnap::pveconfig;
 

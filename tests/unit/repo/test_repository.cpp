@@ -1,3 +1,4 @@
+#include "catch.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/repo/node_lock.hpp"
@@ -8,8 +9,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::repo;
@@ -55,7 +54,8 @@ TEST_CASE("the repository lists snapshots per node, oldest first, from their sig
     CHECK(repository.list("other").empty());
     CHECK(repository.newest("demo", "pve1")->stamp == "20261125T030000Z");
     CHECK_FALSE(repository.newest("demo", "pve9"));
-    CHECK_THROWS_WITH(Repository(scratch / "none").list(), Catch::Contains("repository not found"));
+    CHECK_THROWS_WITH(Repository(scratch / "none").list(),
+                      Catch::Matchers::ContainsSubstring("repository not found"));
 
     repository.ensure_node_directory("demo", "pve3"); // no snapshot yet
     auto directories = repository.node_directories("demo");
@@ -97,7 +97,7 @@ TEST_CASE("the node lock excludes another process and gives up after its wait") 
     char byte;
     REQUIRE(::read(ready[0], &byte, 1) == 1);
     CHECK_THROWS_WITH(NodeLock(scratch.path(), std::chrono::milliseconds(200)),
-                      Catch::Contains("still locked"));
+                      Catch::Matchers::ContainsSubstring("still locked"));
     ::waitpid(child, nullptr, 0);
     CHECK_NOTHROW(NodeLock(scratch.path(), std::chrono::milliseconds(200)));
 }

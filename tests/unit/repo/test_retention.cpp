@@ -1,10 +1,11 @@
+#include "catch.hpp"
+
 #include "pmxsnap/repo/retention.hpp"
 #include "pmxsnap/util/error.hpp"
 
 #include <time.h>
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <set>
@@ -100,7 +101,8 @@ std::vector<UnixSeconds> hourly_for_two_years() {
 
 TEST_CASE("a policy without a rule is refused, never read as keep nothing") {
     auto snapshots = dated({at("2026-11-25T10:00:00Z")});
-    CHECK_THROWS_WITH(apply_retention(snapshots, {}), Catch::Contains("no retention rule"));
+    CHECK_THROWS_WITH(apply_retention(snapshots, {}),
+                      Catch::Matchers::ContainsSubstring("no retention rule"));
     RetentionPolicy zeros{0, 0, 0, 0, 0};
     CHECK_FALSE(zeros.has_rule());
     CHECK_THROWS_AS(apply_retention(snapshots, zeros), Error);
@@ -108,7 +110,7 @@ TEST_CASE("a policy without a rule is refused, never read as keep nothing") {
     negative.keep_last = 3;
     negative.keep_daily = -1;
     CHECK_THROWS_WITH(apply_retention(snapshots, negative),
-                      Catch::Contains("--keep-daily -1: must be 0 or more"));
+                      Catch::Matchers::ContainsSubstring("--keep-daily -1: must be 0 or more"));
 }
 
 TEST_CASE("no snapshots: no decisions") {

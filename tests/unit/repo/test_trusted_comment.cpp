@@ -1,6 +1,7 @@
+#include "catch.hpp"
+
 #include "pmxsnap/repo/trusted_comment.hpp"
 
-#include <catch2/catch.hpp>
 #include <vector>
 
 using namespace pmxsnap::repo;

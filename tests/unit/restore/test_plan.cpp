@@ -1,6 +1,5 @@
+#include "catch.hpp"
 #include "plan.hpp"
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::restore;
@@ -47,7 +46,7 @@ TEST_CASE("the scenario follows the live facts") {
     CHECK(choose_scenario(archive_of(1), lone, because) == Scenario::single_node);
     CHECK(choose_scenario(archive_of(0), lone, because) == Scenario::single_node);
     CHECK(choose_scenario(archive_of(3), lone, because) == Scenario::cluster);
-    CHECK_THAT(because, Catch::Contains("--scenario rejoin"));
+    CHECK_THAT(because, Catch::Matchers::ContainsSubstring("--scenario rejoin"));
 
     auto rebuilt = quorate_cluster(false);
     CHECK(choose_scenario(archive_of(3), rebuilt, because) == Scenario::rejoin);
@@ -69,7 +68,7 @@ TEST_CASE("apply's preconditions: cluster, rollback, services") {
     REQUIRE(checks.size() == 3);
     CHECK(checks[0].state == Precondition::State::ok);
     CHECK(checks[1].state == Precondition::State::failed);
-    CHECK_THAT(checks[1].what, Catch::Contains("newer than the archive's"));
+    CHECK_THAT(checks[1].what, Catch::Matchers::ContainsSubstring("newer than the archive's"));
     CHECK(checks[2].state == Precondition::State::ok);
 
     h.cluster = "other";
@@ -79,7 +78,7 @@ TEST_CASE("apply's preconditions: cluster, rollback, services") {
     CHECK(checks[0].state == Precondition::State::failed);
     CHECK(checks[1].state == Precondition::State::ok);
     CHECK(checks[2].state == Precondition::State::failed);
-    CHECK_THAT(checks[2].what, Catch::Contains("pmxcfs (pid 4242)"));
+    CHECK_THAT(checks[2].what, Catch::Matchers::ContainsSubstring("pmxcfs (pid 4242)"));
 }
 
 TEST_CASE("a rejoin plan runs the cluster-side steps on a peer, with the node's ring address") {

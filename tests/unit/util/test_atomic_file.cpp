@@ -1,11 +1,10 @@
+#include "catch.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 
 #include <sys/stat.h>
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 
@@ -50,5 +49,6 @@ TEST_CASE("AtomicFile destroyed without commit leaves nothing and keeps the old 
 TEST_CASE("AtomicFile in a missing directory fails naming the directory") {
     test::Scratch scratch;
     REQUIRE_THROWS_WITH(AtomicFile(scratch / "missing" / "file", 0600),
-                        Catch::Contains("missing") && Catch::Contains("temporary file"));
+                        Catch::Matchers::ContainsSubstring("missing") &&
+                            Catch::Matchers::ContainsSubstring("temporary file"));
 }

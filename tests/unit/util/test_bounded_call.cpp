@@ -1,6 +1,7 @@
+#include "catch.hpp"
+
 #include "pmxsnap/util/bounded_call.hpp"
 
-#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <thread>
 

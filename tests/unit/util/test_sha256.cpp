@@ -1,6 +1,7 @@
+#include "catch.hpp"
+
 #include "pmxsnap/util/sha256.hpp"
 
-#include <catch2/catch.hpp>
 #include <random>
 
 using namespace pmxsnap;

@@ -1,6 +1,6 @@
-#include "pmxsnap/util/time.hpp"
+#include "catch.hpp"
 
-#include <catch2/catch.hpp>
+#include "pmxsnap/util/time.hpp"
 
 using namespace pmxsnap;
 

@@ -1,6 +1,7 @@
 // verify against real archives made by snapshot from generated roots: one
 // flipped byte anywhere is caught, a db breaking a pmxcfs rule fails level 3
 // naming the rule, foreign signatures fail level 1.
+#include "catch.hpp"
 #include "fixture.hpp"
 #include "restorable.hpp"
 #include "scratch.hpp"
@@ -20,7 +21,6 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 
-#include <catch2/catch.hpp>
 #include <cstring>
 #include <fstream>
 #include <optional>
@@ -208,7 +208,7 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
     SECTION("another key") {
         auto verdict = verify::verify_archive(first.archive, {second.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
-        CHECK_THAT(verdict.levels[0].detail, Catch::Contains("not trusted"));
+        CHECK_THAT(verdict.levels[0].detail, Catch::Matchers::ContainsSubstring("not trusted"));
         CHECK(level_status(verdict, "content") == "skipped");
     }
     SECTION("the signature of another archive") {
@@ -217,7 +217,8 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
                       fs::copy_options::overwrite_existing);
         auto verdict = verify::verify_archive(first.archive, {first.key, second.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
-        CHECK_THAT(verdict.levels[0].detail, Catch::Contains("does not match the file"));
+        CHECK_THAT(verdict.levels[0].detail,
+                   Catch::Matchers::ContainsSubstring("does not match the file"));
     }
     SECTION("a renamed archive") {
         auto renamed = first.archive.parent_path() / "20200101T000000Z.pmxsnap";
@@ -225,12 +226,12 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
         fs::rename(repo::signature_path_for(first.archive), repo::signature_path_for(renamed));
         auto verdict = verify::verify_archive(renamed, {first.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
-        CHECK_THAT(verdict.levels[0].detail, Catch::Contains("renamed"));
+        CHECK_THAT(verdict.levels[0].detail, Catch::Matchers::ContainsSubstring("renamed"));
     }
     SECTION("a missing signature") {
         fs::remove(repo::signature_path_for(first.archive));
         auto verdict = verify::verify_archive(first.archive, {first.key});
-        CHECK_THAT(verdict.levels[0].detail, Catch::Contains("missing"));
+        CHECK_THAT(verdict.levels[0].detail, Catch::Matchers::ContainsSubstring("missing"));
     }
 }
 
@@ -336,8 +337,9 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
                                     "before");
         });
     REQUIRE(problems.size() == 1);
-    CHECK_THAT(problems[0], Catch::Contains("pve/ differs from the db") &&
-                                Catch::Contains("differs from the one read before"));
+    CHECK_THAT(problems[0],
+               Catch::Matchers::ContainsSubstring("pve/ differs from the db") &&
+                   Catch::Matchers::ContainsSubstring("differs from the one read before"));
 
     // Members in reverse order change nothing.
     problems = problems_after(
