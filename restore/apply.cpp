@@ -4,6 +4,7 @@
 #include "verify.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
+#include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/configdb/database.hpp"
@@ -21,8 +22,8 @@
 namespace pmxsnap::restore {
 namespace {
 
-constexpr const char* db_member = "db/config.db";
-constexpr std::string_view host_prefix = "host/";
+using archive::db_member;
+using archive::host_prefix;
 
 void verify_first(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
                   const fs::path& identity) {
@@ -49,7 +50,7 @@ std::map<std::string, fs::path> targets(const archive::Manifest& manifest, const
                                         const ApplyOptions& options) {
     std::map<std::string, fs::path> out;
     if (!options.host_files_only)
-        out[db_member] = host.resolve(host::paths::config_db);
+        out[std::string(db_member)] = host.resolve(host::paths::config_db);
     if (options.host_files || options.host_files_only)
         for (const auto& m : manifest.members)
             // Not /etc/corosync (the cluster sends it at join; the cluster
@@ -57,7 +58,7 @@ std::map<std::string, fs::path> targets(const archive::Manifest& manifest, const
             // private halves are not archived: a mismatched pair breaks sshd).
             if (!m.is_directory && m.path.starts_with(host_prefix) &&
                 !m.path.starts_with("host/etc/corosync/") && !m.path.starts_with("host/etc/ssh/"))
-                out[m.path] = host.resolve("/" + m.path.substr(host_prefix.size()));
+                out[m.path] = host.resolve(archive::host_path_of_member(m.path));
     return out;
 }
 
@@ -187,7 +188,7 @@ ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
         remove_leftovers(target);
     StageFiles stage(to_install);
     reader.read_members(stage);
-    if (auto db = stage.staged.find(db_member); db != stage.staged.end())
+    if (auto db = stage.staged.find(std::string(db_member)); db != stage.staged.end())
         check_staged_db(*db->second);
     carry_out(result.operations, stage, to_install);
     result.applied = true;

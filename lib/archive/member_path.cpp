@@ -46,4 +46,9 @@ std::string host_member_path(std::string_view absolute_host_path) {
     return path;
 }
 
+std::string host_path_of_member(std::string_view host_member) {
+    // host_prefix ends in the slash that starts the host path.
+    return std::string(host_member.substr(host_prefix.size() - 1));
+}
+
 } // namespace pmxsnap::archive

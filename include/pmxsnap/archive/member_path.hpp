@@ -20,5 +20,7 @@ std::optional<std::string> member_path_problem(std::string_view path);
 // "pve/storage.cfg" for the /etc/pve path "storage.cfg"; "host/etc/hosts" for "/etc/hosts".
 std::string pve_member_path(std::string_view pve_relative);
 std::string host_member_path(std::string_view absolute_host_path);
+// The inverse: "/etc/hosts" for "host/etc/hosts" (the name must be under host/).
+std::string host_path_of_member(std::string_view host_member);
 
 } // namespace pmxsnap::archive
