@@ -4,14 +4,58 @@
 #
 #   cmake --build build && cd build && cpack -G DEB   # pmxsnap_<version>_<arch>.deb
 #
-# The layout is Debian 12's: /usr/bin, /usr/share, units in
-# /lib/systemd/system, the config file in /etc/pmxsnap. The units run
+# A package is for the Debian release it was built on: its Depends come from
+# that machine's libraries (fmt 9 on Debian 12, fmt 10 on Debian 13), so the
+# version names the release (0.2.0-1~deb13) and each release builds its own.
+# The layout follows the release: config in /etc/pmxsnap, the rest under
+# /usr, units where that release's systemd keeps them (/lib/systemd/system on
+# Debian 12, /usr/lib/systemd/system on Debian 13). The units run
 # /usr/bin/pmxsnap, so install the package (apt install ./pmxsnap_*.deb)
 # rather than `cmake --install` into another prefix. Why each choice was made
 # and what lintian says: dist/PACKAGING.md.
 include(GNUInstallDirs)
 
 set(PMXSNAP_DIST ${PROJECT_SOURCE_DIR}/dist)
+
+# The Debian release of this machine (its major version, "13"), or none.
+set(PMXSNAP_DEBIAN_RELEASE "" CACHE STRING
+    "Debian major release the package is built for (default: this machine's)")
+if(NOT PMXSNAP_DEBIAN_RELEASE AND EXISTS /etc/os-release)
+  file(STRINGS /etc/os-release pmxsnap_os_id REGEX "^ID=")
+  file(STRINGS /etc/os-release pmxsnap_os_version REGEX "^VERSION_ID=")
+  if(pmxsnap_os_id STREQUAL "ID=debian" AND pmxsnap_os_version MATCHES "^VERSION_ID=\"?([0-9]+)")
+    set(PMXSNAP_DEBIAN_RELEASE ${CMAKE_MATCH_1})
+  endif()
+endif()
+set(pmxsnap_codenames 12 bookworm 13 trixie 14 forky)
+list(FIND pmxsnap_codenames "${PMXSNAP_DEBIAN_RELEASE}" pmxsnap_release_at)
+if(pmxsnap_release_at GREATER_EQUAL 0)
+  math(EXPR pmxsnap_release_at "${pmxsnap_release_at} + 1")
+  list(GET pmxsnap_codenames ${pmxsnap_release_at} PMXSNAP_DEBIAN_CODENAME)
+else()
+  set(PMXSNAP_DEBIAN_CODENAME unstable)
+endif()
+
+# Debian revision 1, then the release: ~deb12 sorts below ~deb13, so the
+# upgrade from Proxmox VE 8 to 9 (bookworm to trixie) replaces the package.
+set(PMXSNAP_DEBIAN_REVISION 1)
+if(PMXSNAP_DEBIAN_RELEASE)
+  string(APPEND PMXSNAP_DEBIAN_REVISION "~deb${PMXSNAP_DEBIAN_RELEASE}")
+endif()
+set(PMXSNAP_PACKAGE_VERSION ${PROJECT_VERSION}-${PMXSNAP_DEBIAN_REVISION})
+
+# Where this release's systemd looks for units: systemd.pc says (systemd-dev
+# on Debian 13, systemd on 12); without it, the release decides.
+pkg_get_variable(PMXSNAP_SYSTEMD_UNIT_DIR systemd systemdsystemunitdir)
+if(NOT PMXSNAP_SYSTEMD_UNIT_DIR)
+  if(PMXSNAP_DEBIAN_RELEASE AND PMXSNAP_DEBIAN_RELEASE LESS 13)
+    set(PMXSNAP_SYSTEMD_UNIT_DIR /lib/systemd/system)
+  else()
+    set(PMXSNAP_SYSTEMD_UNIT_DIR /usr/lib/systemd/system)
+  endif()
+endif()
+message(STATUS "Debian package: pmxsnap ${PMXSNAP_PACKAGE_VERSION} (${PMXSNAP_DEBIAN_CODENAME}), "
+               "units in ${PMXSNAP_SYSTEMD_UNIT_DIR}")
 
 # Under /usr (relative to the prefix).
 install(FILES ${PMXSNAP_DIST}/bash-completion/pmxsnap
@@ -20,28 +64,44 @@ install(FILES ${PMXSNAP_DIST}/pmxsnap.conf
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap/examples)
 install(FILES ${PMXSNAP_DIST}/debian/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap)
 
-# The package is native (built from pmxsnap's own sources, version without a
-# Debian revision), so its changelog is changelog.gz: gzipped, without a name
-# or time stamp in the gzip header (reproducible).
+# The version has a Debian revision, so the changelog is changelog.Debian.gz:
+# dist/debian/changelog under an entry for the release it is built for (as a
+# backport adds one), dated like the newest entry, so the same tree gives the
+# same bytes; gzipped without a name or time stamp in the header.
 find_program(PMXSNAP_GZIP gzip REQUIRED)
-set(pmxsnap_changelog_gz ${PROJECT_BINARY_DIR}/dist/changelog.gz)
+file(STRINGS ${PMXSNAP_DIST}/debian/changelog pmxsnap_changelog_trailer REGEX "^ -- " LIMIT_COUNT 1)
+file(STRINGS ${PMXSNAP_DIST}/debian/changelog pmxsnap_changelog_top LIMIT_COUNT 1)
+if(NOT pmxsnap_changelog_top MATCHES "^pmxsnap \\(${PROJECT_VERSION}-1\\) ")
+  message(FATAL_ERROR "dist/debian/changelog must start with the entry for ${PROJECT_VERSION}-1, "
+                      "not: ${pmxsnap_changelog_top}")
+endif()
+set(pmxsnap_changelog ${PROJECT_BINARY_DIR}/dist/changelog.Debian)
+set(pmxsnap_release_name "Debian ${PMXSNAP_DEBIAN_RELEASE} (${PMXSNAP_DEBIAN_CODENAME})")
+if(NOT PMXSNAP_DEBIAN_RELEASE)
+  set(pmxsnap_release_name "an unnamed release")
+endif()
+file(WRITE ${pmxsnap_changelog}.head
+     "pmxsnap (${PMXSNAP_PACKAGE_VERSION}) ${PMXSNAP_DEBIAN_CODENAME}; urgency=medium\n\n"
+     "  * Built for ${pmxsnap_release_name}.\n\n${pmxsnap_changelog_trailer}\n\n")
+set(pmxsnap_changelog_gz ${PROJECT_BINARY_DIR}/dist/changelog.Debian.gz)
 add_custom_command(
   OUTPUT ${pmxsnap_changelog_gz}
-  COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/dist
-  COMMAND ${PMXSNAP_GZIP} -9nc ${PMXSNAP_DIST}/debian/changelog > ${pmxsnap_changelog_gz}
-  DEPENDS ${PMXSNAP_DIST}/debian/changelog
+  COMMAND ${CMAKE_COMMAND} -E cat ${pmxsnap_changelog}.head ${PMXSNAP_DIST}/debian/changelog
+          > ${pmxsnap_changelog}
+  COMMAND ${PMXSNAP_GZIP} -9nf ${pmxsnap_changelog}
+  DEPENDS ${PMXSNAP_DIST}/debian/changelog ${pmxsnap_changelog}.head
   VERBATIM)
 add_custom_target(pmxsnap_dist_files ALL DEPENDS ${pmxsnap_changelog_gz})
 install(FILES ${pmxsnap_changelog_gz} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap)
 
-# Outside /usr (absolute): where Debian 12 looks for them.
+# Outside the prefix (absolute): where the release looks for them.
 install(FILES
           ${PMXSNAP_DIST}/systemd/pmxsnap-snapshot.service
           ${PMXSNAP_DIST}/systemd/pmxsnap-snapshot.timer
           ${PMXSNAP_DIST}/systemd/pmxsnap-snapshot.path
           ${PMXSNAP_DIST}/systemd/pmxsnap-prune.service
           ${PMXSNAP_DIST}/systemd/pmxsnap-prune.timer
-        DESTINATION /lib/systemd/system)
+        DESTINATION ${PMXSNAP_SYSTEMD_UNIT_DIR})
 # The config file is a conffile (dist/debian/conffiles): dpkg keeps the
 # admin's edits across upgrades; the pristine copy is in doc/examples.
 install(FILES ${PMXSNAP_DIST}/pmxsnap.conf DESTINATION /etc/pmxsnap)
@@ -52,6 +112,7 @@ set(CPACK_PACKAGE_NAME pmxsnap)
 set(CPACK_PACKAGE_VENDOR "pmxsnap")
 set(CPACK_PACKAGE_CONTACT "pmxsnap maintainers <maintainers@users.noreply.r-seed-b596e16a.example>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${PMXSNAP_DEBIAN_REVISION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "backup and recovery of Proxmox VE cluster configuration")
 set(CPACK_PACKAGE_DESCRIPTION

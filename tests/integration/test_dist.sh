@@ -14,10 +14,17 @@ build=$(cd "$(dirname "$PMXSNAP")/.." && pwd) # $PMXSNAP is <build>/cli/pmxsnap
 [ -f "$build/CPackConfig.cmake" ] || fail "no CPackConfig.cmake in $build"
 version=$("$PMXSNAP" --version | awk '{ print $2 }')
 arch=$(dpkg --print-architecture)
+# The package is for this machine's release: 0.2.0-1~deb13, units where its
+# systemd looks (/usr/lib/systemd/system from Debian 13 on).
+release=$(. /etc/os-release && echo "${VERSION_ID%%.*}")
+codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+package_version=$version-1~deb$release
+unitdir=usr/lib/systemd/system
+[ "$release" -ge 13 ] || unitdir=lib/systemd/system
 
 # --- The package --------------------------------------------------------------
 run 0 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$scratch/pkg"
-deb=$scratch/pkg/pmxsnap_${version}_${arch}.deb
+deb=$scratch/pkg/pmxsnap_${package_version}_${arch}.deb
 [ -f "$deb" ] || fail "cpack made no $(basename "$deb"): $(ls "$scratch/pkg")"
 pass "cpack -G DEB builds $(basename "$deb")"
 
@@ -26,12 +33,12 @@ expected=$(
     echo ./usr/bin/pmxsnap
     for page in "$src"/man/*.1; do echo "./usr/share/man/man1/$(basename "$page").gz"; done
     for page in "$src"/man/*.5; do echo "./usr/share/man/man5/$(basename "$page").gz"; done
-    for unit in "$src"/dist/systemd/*; do echo "./lib/systemd/system/$(basename "$unit")"; done
+    for unit in "$src"/dist/systemd/*; do echo "./$unitdir/$(basename "$unit")"; done
     echo ./usr/share/bash-completion/completions/pmxsnap
     echo ./etc/pmxsnap/pmxsnap.conf
     echo ./usr/share/doc/pmxsnap/examples/pmxsnap.conf
     echo ./usr/share/doc/pmxsnap/copyright
-    echo ./usr/share/doc/pmxsnap/changelog.gz
+    echo ./usr/share/doc/pmxsnap/changelog.Debian.gz
   } | sort
 )
 listing=$(dpkg-deb -c "$deb")
@@ -40,7 +47,7 @@ files=$(printf '%s\n' "$listing" | awk '$1 !~ /^d/ { print $6 }' | sort)
 $(diff <(printf '%s\n' "$expected") <(printf '%s\n' "$files"))"
 for unit in pmxsnap-snapshot.service pmxsnap-snapshot.timer pmxsnap-snapshot.path \
   pmxsnap-prune.service pmxsnap-prune.timer; do
-  contains "$files" "./lib/systemd/system/$unit"
+  contains "$files" "./$unitdir/$unit"
 done
 printf '%s\n' "$listing" | awk '$2 != "root/root" { bad = 1; print } END { exit bad }' >/dev/null ||
   fail "package entries not owned by root: $listing"
@@ -52,21 +59,25 @@ pass "the package holds the binary, $(ls "$src"/man/*.[15] | wc -l) gzipped manu
 
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = pmxsnap ] || fail "Package: $(field Package)"
-[ "$(field Version)" = "$version" ] || fail "Version: $(field Version), pmxsnap --version: $version"
+[ "$(field Version)" = "$package_version" ] ||
+  fail "Version: $(field Version), expected $package_version (pmxsnap $version on Debian $release)"
 [ "$(field Architecture)" = "$arch" ] || fail "Architecture: $(field Architecture)"
 [ "$(field Section)" = admin ] || fail "Section: $(field Section)"
 [ "$(field Priority)" = optional ] || fail "Priority: $(field Priority)"
 maintainer='^[^<]+ <[^@>]+@[^>]+>$'
 [[ $(field Maintainer) =~ $maintainer ]] || fail "Maintainer: $(field Maintainer)"
 depends=$(field Depends)
+# Debian 13 renamed some libraries in the 64-bit time_t transition
+# (libarchive13t64): the name with or without the suffix, as the release has it.
 for library in libc6 libsqlite3-0 libsodium23 libzstd1 libarchive13 libcmap4; do
-  contains "$depends" "$library ("
+  [[ $depends == *"$library ("* || $depends == *"${library}t64 ("* ]] ||
+    fail "Depends lacks $library: $depends"
 done
 synopsis=$(field Description | sed -n 1p)
 [ -n "$synopsis" ] && [ ${#synopsis} -le 80 ] || fail "Description synopsis: '$synopsis'"
 [ "$(field Description | wc -l)" -gt 3 ] || fail "no extended description"
 [[ $(field Installed-Size) =~ ^[0-9]+$ ]] || fail "Installed-Size: $(field Installed-Size)"
-pass "control: pmxsnap $version $arch, section admin, Depends from dpkg-shlibdeps ($(echo "$depends" | tr ',' '\n' | wc -l) libraries), maintainer, description"
+pass "control: pmxsnap $package_version $arch, section admin, Depends from dpkg-shlibdeps ($(echo "$depends" | tr ',' '\n' | wc -l) libraries), maintainer, description"
 
 dpkg-deb -e "$deb" "$scratch/control"
 [ "$(cat "$scratch/control/conffiles")" = /etc/pmxsnap/pmxsnap.conf ] ||
@@ -83,7 +94,7 @@ pass "/etc/pmxsnap/pmxsnap.conf is a conffile; maintainer scripts parse and enab
 dpkg-deb -x "$deb" "$scratch/root-deb"
 r=$scratch/root-deb
 for unit in "$src"/dist/systemd/*; do
-  cmp -s "$unit" "$r/lib/systemd/system/$(basename "$unit")" || fail "$(basename "$unit") differs"
+  cmp -s "$unit" "$r/$unitdir/$(basename "$unit")" || fail "$(basename "$unit") differs"
 done
 cmp -s "$src/dist/pmxsnap.conf" "$r/etc/pmxsnap/pmxsnap.conf" || fail "pmxsnap.conf differs"
 cmp -s "$src/dist/pmxsnap.conf" "$r/usr/share/doc/pmxsnap/examples/pmxsnap.conf" ||
@@ -95,10 +106,13 @@ for page in "$src"/man/*.[15]; do
   gzip -dc "$r/usr/share/man/man$section/$(basename "$page").gz" | cmp -s - "$page" ||
     fail "man$section/$(basename "$page").gz is not $page"
 done
-[[ $(gzip -dc "$r/usr/share/doc/pmxsnap/changelog.gz" | sed -n 1p) == "pmxsnap ($version) "* ]] ||
-  fail "changelog does not start with version $version"
+changelog=$(gzip -dc "$r/usr/share/doc/pmxsnap/changelog.Debian.gz")
+[ "$(sed -n 1p <<<"$changelog")" = "pmxsnap ($package_version) $codename; urgency=medium" ] ||
+  fail "changelog does not start with $package_version for $codename: $(sed -n 1p <<<"$changelog")"
+grep -qx "pmxsnap ($version-1) unstable; urgency=medium" <<<"$changelog" ||
+  fail "changelog has no entry for $version-1 (dist/debian/changelog)"
 [ "$("$r/usr/bin/pmxsnap" --version)" = "pmxsnap $version" ] || fail "packaged binary does not run"
-pass "packaged files equal their sources; changelog at $version; the packaged binary runs"
+pass "packaged files equal their sources; changelog at $package_version ($codename); the packaged binary runs"
 
 # lintian: no error and no warning (the remaining info tags and why they
 # stay are in dist/PACKAGING.md).
@@ -118,30 +132,30 @@ fi
 # units and sleep(1). The Documentation= pages are looked up with man(1), on
 # the package's manual pages. Warnings (an unknown key, a value that does
 # not parse) leave its exit status 0, so any output fails too.
-cp -an /lib/systemd/system/. "$r/lib/systemd/system/"
+cp -an "/$unitdir/." "$r/$unitdir/"
 mkdir -p "$r/usr/bin" && cp /bin/sleep "$r/usr/bin/sleep" && ln -s usr/bin "$r/bin"
 units=()
-for unit in "$src"/dist/systemd/*; do units+=("$r/lib/systemd/system/$(basename "$unit")"); done
+for unit in "$src"/dist/systemd/*; do units+=("$r/$unitdir/$(basename "$unit")"); done
 run 0 env MANPATH="$r/usr/share/man" systemd-analyze verify --root="$r" "${units[@]}"
 [ -z "$out$err" ] || fail "systemd-analyze verify: $out$err"
 pass "systemd-analyze verify: ${#units[@]} units clean (binary, sleep, targets, man pages found)"
 
 # The check is real: a misspelt key, a bad calendar and a missing man page
 # are each caught.
-cp "$r/lib/systemd/system/pmxsnap-snapshot.timer" "$scratch/saved.timer"
-sed -i 's/^OnCalendar=hourly/OnCalendar=hourli/' "$r/lib/systemd/system/pmxsnap-snapshot.timer"
+cp "$r/$unitdir/pmxsnap-snapshot.timer" "$scratch/saved.timer"
+sed -i 's/^OnCalendar=hourly/OnCalendar=hourli/' "$r/$unitdir/pmxsnap-snapshot.timer"
 run 1 env MANPATH="$r/usr/share/man" systemd-analyze verify --root="$r" \
-  "$r/lib/systemd/system/pmxsnap-snapshot.timer"
-cp "$scratch/saved.timer" "$r/lib/systemd/system/pmxsnap-snapshot.timer"
-cp "$r/lib/systemd/system/pmxsnap-prune.service" "$scratch/saved.service"
-sed -i 's/^Nice=19/Nicely=19/' "$r/lib/systemd/system/pmxsnap-prune.service"
+  "$r/$unitdir/pmxsnap-snapshot.timer"
+cp "$scratch/saved.timer" "$r/$unitdir/pmxsnap-snapshot.timer"
+cp "$r/$unitdir/pmxsnap-prune.service" "$scratch/saved.service"
+sed -i 's/^Nice=19/Nicely=19/' "$r/$unitdir/pmxsnap-prune.service"
 run 0 env MANPATH="$r/usr/share/man" systemd-analyze verify --root="$r" \
-  "$r/lib/systemd/system/pmxsnap-prune.service"
+  "$r/$unitdir/pmxsnap-prune.service"
 contains "$err" "Unknown key"
-cp "$scratch/saved.service" "$r/lib/systemd/system/pmxsnap-prune.service"
+cp "$scratch/saved.service" "$r/$unitdir/pmxsnap-prune.service"
 mv "$r/usr/share/man/man5/pmxsnap.conf.5.gz" "$scratch/"
 run 1 env MANPATH="$r/usr/share/man" systemd-analyze verify --root="$r" \
-  "$r/lib/systemd/system/pmxsnap-prune.service"
+  "$r/$unitdir/pmxsnap-prune.service"
 contains "$err" "pmxsnap.conf(5)"
 mv "$scratch/pmxsnap.conf.5.gz" "$r/usr/share/man/man5/"
 pass "systemd-analyze verify catches a bad OnCalendar=, an unknown key and a missing man page"
@@ -149,7 +163,7 @@ pass "systemd-analyze verify catches a bad OnCalendar=, an unknown key and a mis
 for service in pmxsnap-snapshot.service pmxsnap-prune.service; do
   # Exposure 0.0 (locked down) to 10.0; --threshold is in tenths.
   run 0 systemd-analyze security --offline=true --root="$r" --threshold=20 --no-pager \
-    "$r/lib/systemd/system/$service"
+    "$r/$unitdir/$service"
   level=$(printf '%s\n' "$out" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
   contains "$out" "ProtectSystem="
   pass "$service: exposure $level (at most 2.0)"

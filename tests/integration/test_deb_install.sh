@@ -1,0 +1,64 @@
+# The package installs on the release it was built for, as an operator does
+# it: `apt install ./pmxsnap_*.deb` in a fresh minimal root of this machine's
+# Debian release (debootstrap from the mirror apt uses here) resolves every
+# Depends from that release alone; the installed binary runs a snapshot;
+# removal keeps the config, purge keeps the repository.
+# Every mount is made in a private mount namespace, so none is visible here
+# and none can outlive the test; the root is removed only after findmnt
+# shows nothing under it.
+source "$TESTLIB"
+need cpack debootstrap unshare chroot findmnt
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: debootstrap and chroot need root"; exit 0; }
+src=$(cd "$(dirname "$TESTLIB")/../.." && pwd)
+build=$(cd "$(dirname "$PMXSNAP")/.." && pwd)
+source "$src/scripts/deps" # debian_mirror, PMXSNAP_DEBIAN_CODENAME
+fresh=$scratch/fresh
+mounted_under_fresh() { findmnt -rn -o TARGET | grep -F "$fresh/" || true; }
+cleanup_fresh() {
+  [ -z "$(mounted_under_fresh)" ] || { echo "still mounted under $fresh: $(mounted_under_fresh)" >&2; exit 1; }
+  rm -rf "$fresh"
+}
+trap 'cleanup_fresh; on_exit' EXIT
+
+run 0 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$scratch/pkg"
+deb=$(find "$scratch/pkg" -maxdepth 1 -name 'pmxsnap_*.deb')
+[ -n "$deb" ] || fail "cpack made no package: $(ls "$scratch/pkg")"
+version=$(dpkg-deb -f "$deb" Version)
+
+mirror=$(debian_mirror)
+run 0 debootstrap --variant=minbase "$PMXSNAP_DEBIAN_CODENAME" "$fresh" "$mirror"
+cp /etc/resolv.conf "$fresh/etc/resolv.conf"
+cp "$deb" "$fresh/tmp/"
+"$MKFIXTURE" --root "$fresh/srv/node" >/dev/null
+in_fresh() { # CMD...: in the fresh root, with /proc, in a private mount namespace
+  unshare --mount --propagation private -- bash -c \
+    'mount -t proc proc "$1/proc" && exec chroot "$1" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "${@:2}"' \
+    _ "$fresh" "$@"
+}
+run 0 in_fresh apt-get update -qq
+run 0 in_fresh env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+  "/tmp/$(basename "$deb")"
+[ -z "$(mounted_under_fresh)" ] || fail "a mount is visible outside the namespace: $(mounted_under_fresh)"
+run 0 in_fresh dpkg-query -W -f '${Status} ${Version}' pmxsnap
+[ "$out" = "install ok installed $version" ] || fail "dpkg says: $out"
+pass "apt installed $(basename "$deb") in a fresh $PMXSNAP_DEBIAN_CODENAME root, every Depends from $PMXSNAP_DEBIAN_CODENAME"
+
+unitdir=/usr/lib/systemd/system
+[ "$(. /etc/os-release && echo "${VERSION_ID%%.*}")" -ge 13 ] || unitdir=/lib/systemd/system
+run 0 in_fresh dpkg -L pmxsnap
+contains "$out" "$unitdir/pmxsnap-snapshot.service"
+[ -d "$fresh/var/backups/pmxsnap" ] || fail "postinst made no /var/backups/pmxsnap"
+[ "$(stat -c %a "$fresh/var/backups/pmxsnap")" = 700 ] || fail "/var/backups/pmxsnap is not 0700"
+run 0 in_fresh pmxsnap --version
+run 0 in_fresh pmxsnap keygen
+run 0 in_fresh pmxsnap --root /srv/node --offline snapshot
+[ -n "$(find "$fresh/var/backups/pmxsnap" -name '*.pmxsnap')" ] || fail "no archive in the default repository"
+run 0 in_fresh pmxsnap verify --latest --root /srv/node
+pass "the installed pmxsnap ($out) snapshots into /var/backups/pmxsnap and verifies it; units in $unitdir"
+
+run 0 in_fresh apt-get remove -y pmxsnap
+[ -f "$fresh/etc/pmxsnap/pmxsnap.conf" ] || fail "remove took the conffile"
+run 0 in_fresh apt-get purge -y pmxsnap
+[ ! -e "$fresh/etc/pmxsnap/pmxsnap.conf" ] || fail "purge left the conffile"
+[ -n "$(find "$fresh/var/backups/pmxsnap" -name '*.pmxsnap')" ] || fail "purge took the backups"
+pass "remove keeps /etc/pmxsnap/pmxsnap.conf; purge removes it and keeps the repository"
