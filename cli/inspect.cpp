@@ -10,6 +10,7 @@
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/corosync/semantic_checks.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
+#include "pmxsnap/host/packages.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
@@ -124,13 +125,24 @@ nlohmann::json truncation_json(const std::vector<corosync::TruncationEvidence>& 
 // reports an error. Warnings are shown but keep it valid.
 ExitCode inspect_corosync(Context& context, const fs::path& path) {
     auto text = read_file(path, 16 << 20);
-    auto result = corosync::parse_config(text);
+    // Read by the rules of the corosync of the node (--root): 3.1.8 changed
+    // what counts as whitespace.
+    auto host = context.host();
+    auto choice = corosync::choose_rules(host::installed_package_version(host, "corosync"),
+                                         host::debian_release(host));
+    auto result = corosync::parse_config(text, choice.rules);
     auto truncation = corosync::truncation_evidence(text);
-    nlohmann::json doc = {{"schema", "pmxsnap.inspect/1"},
-                          {"path", path.string()},
-                          {"kind", "corosync.conf"},
-                          {"valid", result.ok()},
-                          {"truncation", truncation_json(truncation)}};
+    nlohmann::json doc = {
+        {"schema", "pmxsnap.inspect/1"},
+        {"path", path.string()},
+        {"kind", "corosync.conf"},
+        {"valid", result.ok()},
+        {"corosync_rules", {{"version", choice.rules.version()}, {"source", choice.source}}},
+        {"truncation", truncation_json(truncation)}};
+    context.out.detail("read by corosync {}'s rules ({})", choice.rules.version(),
+                       choice.source == "dpkg"         ? "the installed corosync"
+                       : choice.source == "os-release" ? "what this Debian release ships"
+                                                       : "the newest known");
     if (!result.ok()) {
         auto message = result.error->to_string(path.string());
         doc["error"] = {{"line", result.error->line}, {"message", result.error->message}};

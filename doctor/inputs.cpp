@@ -7,6 +7,7 @@
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/host/journal.hpp"
 #include "pmxsnap/host/names.hpp"
+#include "pmxsnap/host/packages.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/sha256.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
@@ -19,9 +20,10 @@
 namespace pmxsnap::doctor {
 namespace {
 
-void parse_copy(CorosyncCopy& copy) {
+// By the rules of the node's own corosync: what it will do at its restart.
+void parse_copy(CorosyncCopy& copy, const corosync::Rules& rules) {
     if (copy.text)
-        copy.parsed = corosync::parse_config(*copy.text);
+        copy.parsed = corosync::parse_config(*copy.text, rules);
 }
 
 void read_db(Inputs& in) {
@@ -160,8 +162,10 @@ Inputs gather(const host::Host& host, const GatherOptions& options) {
     in.local.text = host.read_text_if_exists(host::paths::corosync_conf);
     in.cluster.name = "/etc/pve/corosync.conf";
     read_db(in);
-    parse_copy(in.local);
-    parse_copy(in.cluster);
+    in.corosync_rules = corosync::choose_rules(host::installed_package_version(in.host, "corosync"),
+                                               host::debian_release(in.host));
+    parse_copy(in.local, in.corosync_rules.rules);
+    parse_copy(in.cluster, in.corosync_rules.rules);
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
         in.authkey_sha256 = sha256_hex(*key);
     read_snapshots(in, options.repo, options.identity);

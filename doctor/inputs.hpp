@@ -32,8 +32,9 @@ struct Inputs {
         : host(std::move(h)) {}
     host::Host host;
     std::string node;
-    CorosyncCopy local;   // /etc/corosync/corosync.conf
-    CorosyncCopy cluster; // /etc/pve/corosync.conf (from the db)
+    CorosyncCopy local;                   // /etc/corosync/corosync.conf
+    CorosyncCopy cluster;                 // /etc/pve/corosync.conf (from the db)
+    corosync::RulesChoice corosync_rules; // whose grammar both copies are read by
     std::optional<std::string> db_error;
     std::optional<configdb::Tree> tree;
     std::vector<std::string> db_integrity_problems;

@@ -16,6 +16,9 @@ namespace {
 // corosync reads lines with fgets into char[512]: 510 characters and the
 // newline fit, one more does not.
 constexpr std::size_t max_line_length = 510;
+// ICMAP_KEYNAME_MAXLEN: a section or key is refused when its parent's dotted
+// path, its name and a dot reach 255 (the dot is counted at the top too).
+constexpr std::size_t icmap_keyname_max = 255;
 
 struct IntegerKey {
     std::string_view suffix; // matched against the end of the dotted path
@@ -119,19 +122,6 @@ bool is_icmap_name(std::string_view name) {
     return true;
 }
 
-bool is_blank(char c) {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim(std::string_view text, bool colon_and_brace = false) {
-    while (!text.empty() && is_blank(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && (is_blank(text.back()) ||
-                             (colon_and_brace && (text.back() == ':' || text.back() == '{'))))
-        text.remove_suffix(1);
-    return text;
-}
-
 std::optional<std::uint64_t> parse_unsigned(std::string_view text, std::uint64_t max) {
     if (!text.empty() && text.front() == '+')
         text.remove_prefix(1);
@@ -154,8 +144,11 @@ const IntegerKey* integer_key(std::string_view path) {
 
 class Parser {
   public:
-    explicit Parser(std::string_view text)
-        : text_(text) {}
+    Parser(std::string_view text, const Rules& rules)
+        : text_(text)
+        , nbsp_is_blank_(rules.nbsp_is_blank()) {
+        config_.rules = rules;
+    }
 
     ParseResult run() {
         while (next_line()) {
@@ -169,6 +162,35 @@ class Parser {
     }
 
   private:
+    bool is_blank(char c) const {
+        return c == ' ' || c == '\t' || (nbsp_is_blank_ && static_cast<unsigned char>(c) == 0xA0);
+    }
+
+    // coroparse.c's remove_whitespace: blanks off both ends (and ':' and '{'
+    // off the end when asked), never the first character that is left.
+    std::string_view trim(std::string_view text, bool colon_and_brace = false) const {
+        while (!text.empty() && is_blank(text.front()))
+            text.remove_prefix(1);
+        while (text.size() > 1 && (is_blank(text.back()) ||
+                                   (colon_and_brace && (text.back() == ':' || text.back() == '{'))))
+            text.remove_suffix(1);
+        return text;
+    }
+
+    // Where the text after a '{' or ':' at `at` starts (coroparse.c's
+    // strchr_rs). corosync ends the name one character before it: the
+    // separator itself, or the last blank after it.
+    std::size_t after_separator(std::size_t at) const {
+        ++at;
+        while (at < line_.size() && is_blank(line_[at]))
+            ++at;
+        return at;
+    }
+
+    bool path_too_long(std::string_view name) const {
+        return raw_path_.size() + name.size() + 1 >= icmap_keyname_max;
+    }
+
     bool next_line() {
         if (text_.empty())
             return false;
@@ -213,11 +235,16 @@ class Parser {
     }
 
     std::optional<ParseError> open_section(std::size_t brace) {
-        if (!trim(line_.substr(brace + 1)).empty())
-            return error("Extra characters after opening bracket '{'");
-        auto name = trim(line_.substr(0, brace), true);
+        auto rest = after_separator(brace);
+        auto name = trim(line_.substr(0, rest - 1), true);
         if (name.empty())
             return error("Missing section name before opening bracket '{'");
+        if (!trim(line_.substr(rest)).empty())
+            return error("Extra characters after opening bracket '{'");
+        if (path_too_long(name))
+            return error("Start of section makes total cmap path too long");
+        raw_lengths_.push_back(raw_path_.size());
+        raw_path_ += (raw_path_.empty() ? "" : ".") + std::string(name);
         std::string section(name);
         if (section == "node" && sections_.size() == 1 && sections_[0] == "nodelist") {
             section = "node." + std::to_string(config_.nodes.size());
@@ -237,12 +264,17 @@ class Parser {
         if (sections_.back().starts_with("node."))
             current_node_ = nullptr;
         sections_.pop_back();
+        raw_path_.resize(raw_lengths_.back());
+        raw_lengths_.pop_back();
         return std::nullopt;
     }
 
     std::optional<ParseError> add_item(std::size_t colon) {
-        auto key = trim(line_.substr(0, colon), true);
-        auto value = trim(line_.substr(colon + 1));
+        auto rest = after_separator(colon);
+        auto key = trim(line_.substr(0, rest - 1), true);
+        auto value = trim(line_.substr(rest));
+        if (path_too_long(key))
+            return error("New key makes total cmap path too long");
         auto path = path_of(key);
         if (!is_icmap_name(path))
             return error(fmt::format("Can't store key \"{}\" into icmap, returned error is "
@@ -303,6 +335,9 @@ class Parser {
     }
 
     std::string_view text_;
+    bool nbsp_is_blank_;
+    std::string raw_path_;                 // the sections' names as written, dotted
+    std::vector<std::size_t> raw_lengths_; // raw_path_'s length before each open section
     std::string_view line_;
     bool too_long_ = false;
     int line_number_ = 0;
@@ -340,8 +375,40 @@ std::optional<std::string> Config::value(std::string_view path) const {
     return std::nullopt;
 }
 
-ParseResult parse_config(std::string_view text) {
-    return Parser(text).run();
+std::optional<Rules> Rules::of_version(std::string_view text) {
+    auto digit = text.find_first_of("0123456789");
+    if (digit == std::string_view::npos)
+        return std::nullopt;
+    text.remove_prefix(digit);
+    Rules rules;
+    int* parts[] = {&rules.major, &rules.minor, &rules.patch};
+    for (std::size_t i = 0; i < 3; ++i) {
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *parts[i]);
+        if (ec != std::errc() || (i < 2 && (end == text.data() + text.size() || *end != '.')))
+            return std::nullopt;
+        text.remove_prefix(static_cast<std::size_t>(end - text.data()) + (i < 2 ? 1 : 0));
+    }
+    return rules;
+}
+
+std::string Rules::version() const {
+    return fmt::format("{}.{}.{}", major, minor, patch);
+}
+
+RulesChoice choose_rules(const std::optional<std::string>& installed_corosync,
+                         const std::optional<std::string>& debian_release) {
+    if (installed_corosync)
+        if (auto rules = Rules::of_version(*installed_corosync))
+            return {*rules, "dpkg"};
+    if (debian_release == "12")
+        return {{3, 1, 7}, "os-release"};
+    if (debian_release == "13")
+        return {{3, 1, 9}, "os-release"};
+    return {Rules{}, "default"};
+}
+
+ParseResult parse_config(std::string_view text, const Rules& rules) {
+    return Parser(text, rules).run();
 }
 
 } // namespace pmxsnap::corosync

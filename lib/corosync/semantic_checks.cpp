@@ -16,6 +16,7 @@ class Checker {
         , environment_(environment) {}
 
     std::vector<Finding> run() {
+        check_transport();
         check_totem_version();
         check_link_mode();
         check_logging_values();
@@ -41,6 +42,42 @@ class Checker {
         return 0;
     }
 
+    bool knet() const { return config_.transport.empty() || config_.transport == "knet"; }
+
+    // What totemconfig.c makes of secauth, crypto_cipher and crypto_hash:
+    // secauth: on means aes256 + sha256, the explicit keys win over it.
+    std::pair<std::string, std::string> crypto() const {
+        bool secauth = config_.value("totem.secauth") == "on";
+        return {config_.value("totem.crypto_cipher").value_or(secauth ? "aes256" : "none"),
+                config_.value("totem.crypto_hash").value_or(secauth ? "sha256" : "none")};
+    }
+
+    void check_transport() {
+        const auto& transport = config_.transport;
+        if (!transport.empty() && transport != "knet" && transport != "udpu" &&
+            transport != "udp") {
+            error("transport", "Invalid transport type. Should be udpu, udp or knet",
+                  line_of("totem.transport"));
+            return;
+        }
+        auto [cipher, hash] = crypto();
+        if (cipher != "none" && hash == "none")
+            error("crypto", "crypto_cipher requires crypto_hash with value other than none");
+        if (knet())
+            return;
+        std::set<int> links;
+        for (const auto& node : config_.nodes)
+            for (const auto& [ring, address] : node.ring_addresses)
+                links.insert(ring);
+        if (links.size() > 1)
+            error("links-non-knet",
+                  fmt::format("{} is too many configured interfaces for non-Knet transport.",
+                              links.size()));
+        if (cipher != "none" || hash != "none")
+            error("crypto-non-knet",
+                  "crypto_cipher & crypto_hash are only valid for the Knet transport.");
+    }
+
     void check_totem_version() {
         if (config_.value("totem.version") != "2")
             error("totem-version", "This totem parser can only parse version 2 configurations.",
@@ -49,8 +86,7 @@ class Checker {
 
     void check_link_mode() {
         auto mode = config_.value("totem.link_mode");
-        bool knet = config_.transport.empty() || config_.transport == "knet";
-        if (mode && knet && *mode != "active" && *mode != "passive" && *mode != "rr")
+        if (mode && knet() && *mode != "active" && *mode != "passive" && *mode != "rr")
             error("link-mode",
                   fmt::format("The Knet link mode \"{}\" specified is invalid.  It must be "
                               "active, passive or rr.",
@@ -90,6 +126,42 @@ class Checker {
                                          "0123456789.-") == std::string::npos;
     }
 
+    static std::string ring0_of(const Node& node) {
+        return node.ring_addresses.contains(0) ? node.ring_addresses.at(0) : "";
+    }
+
+    // A node without a nodeid: knet refuses it; udp and udpu derive one from
+    // ring0_addr as an IPv4 address (totemconfig.c generate_nodeid), so an
+    // IPv6 one is refused. nullopt when there is none or it cannot be known
+    // here (a host name), after reporting a refusal.
+    std::optional<std::uint32_t> generated_nodeid(const Node& node) {
+        auto address = ring0_of(node);
+        if (knet()) {
+            error("node-without-nodeid",
+                  fmt::format("Knet requires an explicit nodeid to be specified for address '{}'.",
+                              address),
+                  node.line);
+            return std::nullopt;
+        }
+        in_addr ipv4{};
+        if (inet_pton(AF_INET, address.c_str(), &ipv4) == 1) {
+            std::uint32_t id = ntohl(ipv4.s_addr);
+            if (config_.value("totem.clear_node_high_bit") == "yes")
+                id &= 0x7FFFFFFFU;
+            return id;
+        }
+        bool named = !is_ip_literal(address) && address_usable(address);
+        if (!named)
+            error("node-without-nodeid",
+                  fmt::format("An IPV6 network requires that a node ID be specified for address "
+                              "'{}'.",
+                              address),
+                  node.line);
+        return std::nullopt;
+    }
+
+    static constexpr std::uint32_t knet_max_host = 65536;
+
     void check_nodes() {
         std::map<std::uint32_t, int> nodeids;
         bool any_address = false;
@@ -105,17 +177,17 @@ class Checker {
                 if (!address_usable(address))
                     error("node-address",
                           fmt::format("failed to parse bindnet address '{}'", address), node.line);
-            if (!node.nodeid) {
-                error("node-without-nodeid",
-                      fmt::format("node {} has no nodeid; Knet requires an explicit nodeid",
-                                  node.name.empty() ? "(unnamed)" : node.name),
-                      node.line);
+            auto nodeid = node.nodeid ? node.nodeid : generated_nodeid(node);
+            if (!nodeid)
                 continue;
-            }
-            if (!nodeids.emplace(*node.nodeid, node.line).second)
-                error("duplicate-nodeid",
-                      fmt::format("Nodeid {} appears twice in corosync.conf", *node.nodeid),
+            if (knet() && *nodeid >= knet_max_host)
+                error("nodeid-too-large",
+                      fmt::format("Knet requires nodeid to be less than {} for address '{}'.",
+                                  knet_max_host, ring0_of(node)),
                       node.line);
+            if (!nodeids.emplace(*nodeid, node.line).second)
+                error("duplicate-nodeid",
+                      fmt::format("Nodeid {} appears twice in corosync.conf", *nodeid), node.line);
         }
         if (!any_address)
             error("no-interfaces", "No interfaces defined");
@@ -125,10 +197,8 @@ class Checker {
         if (!environment_ || !environment_->readable_file)
             return;
         auto keyfile = config_.value("totem.keyfile").value_or("/etc/corosync/authkey");
-        bool crypto = config_.value("totem.crypto_cipher").value_or("none") != "none" ||
-                      config_.value("totem.crypto_hash").value_or("none") != "none" ||
-                      config_.value("totem.secauth") == "on";
-        if (crypto && !environment_->readable_file(keyfile))
+        auto [cipher, hash] = crypto();
+        if ((cipher != "none" || hash != "none") && !environment_->readable_file(keyfile))
             error("keyfile", fmt::format("Could not open {}", keyfile), line_of("totem.keyfile"));
     }
 

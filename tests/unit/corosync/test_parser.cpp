@@ -1,8 +1,7 @@
+#include "catch.hpp"
 #include "sample_configs.hpp"
 
 #include "pmxsnap/corosync/parser.hpp"
-
-#include <catch2/catch.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::corosync;
@@ -99,4 +98,67 @@ TEST_CASE("every cut of a config that ends inside a section is a missing closing
     }
     CHECK(cuts > 30);
     CHECK(missing_brace > 20);
+}
+
+TEST_CASE("a dotted cmap path reaches 255 with its parent, name and dot: corosync refuses it") {
+    auto key = [](std::size_t length) { return std::string(length, 'k'); };
+    // Top level: the dot is counted although none is written.
+    CHECK(parse_config(key(253) + ": v\n").ok());
+    auto top = parse_config(key(254) + ": v\n");
+    REQUIRE_FALSE(top.ok());
+    CHECK(top.error->line == 1);
+    CHECK(top.error->message == "New key makes total cmap path too long");
+    // Nested: "s." and 252 characters is 254, which fits; one more does not.
+    CHECK(parse_config("s {\n" + key(252) + ": v\n}\n").ok());
+    auto nested = parse_config("s {\n" + key(253) + ": v\n}\n");
+    REQUIRE_FALSE(nested.ok());
+    CHECK(nested.error->line == 2);
+    CHECK(nested.error->message == "New key makes total cmap path too long");
+    auto section = parse_config("s {\n" + key(253) + " {\n}\n}\n");
+    REQUIRE_FALSE(section.ok());
+    CHECK(section.error->line == 2);
+    CHECK(section.error->message == "Start of section makes total cmap path too long");
+    // The path is the sections as written: nodelist.node, not nodelist.node.0.
+    auto node = parse_config("nodelist {\nnode {\n" + key(240) + ": v\n}\n}\n");
+    REQUIRE_FALSE(node.ok());
+    CHECK(node.error->message == "New key makes total cmap path too long");
+}
+
+TEST_CASE("a no-break space (0xA0) is whitespace from corosync 3.1.8 on, not before") {
+    const auto v317 = *Rules::of_version("3.1.7-1+deb12u1");
+    const auto v319 = *Rules::of_version("Corosync Cluster Engine, version '3.1.9'");
+    CHECK(v317.version() == "3.1.7");
+    CHECK(v319.version() == "3.1.9");
+    CHECK_FALSE(v317.nbsp_is_blank());
+    CHECK(v319.nbsp_is_blank());
+    CHECK(Rules{} == v319);
+    CHECK_FALSE(Rules::of_version("none"));
+    CHECK_FALSE(Rules::of_version("3.1"));
+    const std::string nbsp = "\xA0";
+    auto text =
+        "totem {\n  version: 2" + nbsp + "\n" + nbsp + "\n  cluster_name:" + nbsp + "demo\n}\n";
+    auto new_rules = parse_config(text, v319);
+    REQUIRE(new_rules.ok());
+    CHECK(new_rules.config->cluster_name == "demo");
+    CHECK(new_rules.config->value("totem.version") == "2");
+    CHECK(new_rules.config->rules == v319);
+    auto old_rules = parse_config(text, v317);
+    REQUIRE_FALSE(old_rules.ok());
+    CHECK(old_rules.error->line == 2);
+    CHECK_THAT(old_rules.error->message,
+               Catch::Matchers::ContainsSubstring("Value of key \"totem.version\" is expected"));
+}
+
+TEST_CASE("a name ends where corosync ends it: one character before what follows the separator") {
+    // "   : v": the blank before "v" is cut, so the key is ":" (stored as totem.:).
+    auto colon_key = parse_config("totem {\n   : v\n}\n");
+    REQUIRE(colon_key.ok());
+    CHECK(colon_key.config->value("totem.:") == "v");
+    // "   :v": the colon itself is cut, the key is empty (stored as "totem.").
+    auto empty_key = parse_config("totem {\n   :v\n}\n");
+    REQUIRE(empty_key.ok());
+    CHECK(empty_key.config->value("totem.") == "v");
+    auto brace = parse_config("totem: {\n version: 2\n}\n");
+    REQUIRE(brace.ok());
+    CHECK(brace.config->value("totem.version") == "2");
 }

@@ -1,8 +1,9 @@
+#include "catch.hpp"
 #include "sample_configs.hpp"
 
 #include "pmxsnap/corosync/semantic_checks.hpp"
 
-#include <catch2/catch.hpp>
+#include <algorithm>
 #include <regex>
 
 using namespace pmxsnap;
@@ -83,4 +84,33 @@ TEST_CASE("host-dependent checks run only with an environment") {
     auto findings = check_semantics(*parsed.config, &environment);
     REQUIRE(has_errors(findings));
     CHECK(findings[0].message == "Could not open /nonexistent/authkey");
+}
+
+TEST_CASE("udpu: nodeids come from ring0_addr, crypto and a second link are refused") {
+    auto base = replace(test::proxmox_corosync_conf(3), "  secauth: on\n", "");
+    auto udpu = replace(base, "  version: 2\n", "  version: 2\n  transport: udpu\n");
+    CHECK(ids_of(udpu).empty());
+    // No nodeid: knet refuses, udpu derives it from the IPv4 ring0_addr.
+    auto without_nodeid = replace(udpu, "    nodeid: 2\n", "");
+    CHECK(ids_of(without_nodeid).empty());
+    CHECK(ids_of(replace(base, "    nodeid: 2\n", "")) ==
+          std::vector<std::string>{"node-without-nodeid"});
+    auto ipv6 = replace(replace(without_nodeid, "ring0_addr: 198.18.0.12", "ring0_addr: fd00::12"),
+                        "ip_version: ipv4-6", "ip_version: ipv6-4");
+    auto ipv6_ids = ids_of(ipv6);
+    CHECK(std::count(ipv6_ids.begin(), ipv6_ids.end(), "node-without-nodeid") == 1);
+    // 198.18.0.11 as a number is what node 1 would be given: a duplicate.
+    auto clash = replace(without_nodeid, "nodeid: 1\n", "nodeid: 3323068427\n");
+    CHECK(ids_of(clash) == std::vector<std::string>{"duplicate-nodeid"});
+    CHECK(ids_of(replace(udpu, "  version: 2\n", "  version: 2\n  secauth: on\n")) ==
+          std::vector<std::string>{"crypto-non-knet"});
+    auto two_links = replace(udpu, "ring0_addr: (198.18.0.1[0-9])",
+                             "ring0_addr: $1\n    ring1_addr: 198.19.0.1");
+    auto link_ids = ids_of(two_links);
+    CHECK(std::count(link_ids.begin(), link_ids.end(), "links-non-knet") == 1);
+    CHECK(ids_of(replace(base, "  version: 2\n", "  version: 2\n  transport: tcp\n")) ==
+          std::vector<std::string>{"transport"});
+    // knet's own limit on nodeids.
+    CHECK(ids_of(replace(base, "nodeid: 3\n", "nodeid: 65536\n")) ==
+          std::vector<std::string>{"nodeid-too-large"});
 }
