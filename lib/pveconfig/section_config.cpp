@@ -81,6 +81,8 @@ const Section* SectionConfig::find(std::string_view name) const {
 SectionConfig parse_section_config(std::string_view text) {
     static const std::regex bracket(R"(^\[(.*)\]$)");
     static const std::regex header(R"(^([A-Za-z0-9_-]+):\s+(\S+)$)");
+    // mapping/{pci,usb,directory}.cfg: the id alone heads a section.
+    static const std::regex id_header(R"(^[A-Za-z0-9][A-Za-z0-9_.-]*$)");
     static const std::regex colon_line(R"(^([A-Za-z0-9_.-]+):(\s*)(.*)$)");
     Builder builder;
     auto lines = split_lines(text);
@@ -102,6 +104,8 @@ SectionConfig parse_section_config(std::string_view text) {
             builder.open_section(line, number);
         } else if (std::regex_match(line, m, header) && next_content_is_indented(lines, i)) {
             builder.open_section(std::string(m[1]) + ": " + std::string(m[2]), number);
+        } else if (std::regex_match(line, id_header) && next_content_is_indented(lines, i)) {
+            builder.open_section(line, number);
         } else if (std::regex_match(line, m, colon_line)) {
             add_colon_line(builder, m, number);
         } else {

@@ -1,6 +1,6 @@
-#include "pmxsnap/pveconfig/section_config.hpp"
+#include "catch.hpp"
 
-#include <catch2/catch.hpp>
+#include "pmxsnap/pveconfig/section_config.hpp"
 
 using namespace pmxsnap::pveconfig;
 
@@ -80,4 +80,34 @@ TEST_CASE("which /etc/pve files are section config") {
         CHECK(is_section_config_path(path));
     for (const char* path : {"corosync.conf", "pve-root-ca.pem", "nodes/pve1/pve-ssl.pem"})
         CHECK_FALSE(is_section_config_path(path));
+}
+
+TEST_CASE("Proxmox VE 9's new files are section config; its JSON state is not") {
+    for (const char* path : {"ha/rules.cfg", "sdn/fabrics.cfg", "sdn/route-maps.cfg",
+                             "sdn/prefix-lists.cfg", "mapping/directory.cfg", "notifications.cfg",
+                             "priv/notifications.cfg", "priv/wg-keys.cfg"})
+        CHECK(is_section_config_path(path));
+    for (const char* path : {"sdn/pve-ipam-state.json", "sdn/mac-cache.json"})
+        CHECK_FALSE(is_section_config_path(path));
+}
+
+TEST_CASE("a mapping's id alone heads its section (mapping/directory.cfg, pci.cfg, usb.cfg)") {
+    auto config = parse_section_config("share1\n\tdescription Shared data\n"
+                                       "\tmap node=pve1,path=/mnt/share1\n"
+                                       "\tmap node=pve2,path=/mnt/share1\n\n"
+                                       "share2\n\tmap node=pve1,path=/mnt/share2\n");
+    REQUIRE(config.sections.size() == 2);
+    CHECK(config.sections[0].name == "share1");
+    REQUIRE(config.sections[0].entries.size() == 3);
+    CHECK(config.sections[0].entries[2].key == "map #2");
+    CHECK(config.sections[1].name == "share2");
+    auto changed = parse_section_config("share1\n\tdescription Shared data\n"
+                                        "\tmap node=pve1,path=/mnt/share1\n"
+                                        "\tmap node=pve2,path=/srv/share1\n\n"
+                                        "share2\n\tmap node=pve1,path=/mnt/share2\n");
+    auto changes = compare_section_configs(config, changed);
+    REQUIRE(changes.size() == 1);
+    CHECK(changes[0].section == "share1");
+    CHECK(changes[0].key == "map #2");
+    CHECK(changes[0].after == "node=pve2,path=/srv/share1");
 }
