@@ -63,33 +63,36 @@ install(FILES ${PMXSNAP_DIST}/bash-completion/pmxsnap
 install(FILES ${PMXSNAP_DIST}/pmxsnap.conf
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap/examples)
 install(FILES ${PMXSNAP_DIST}/debian/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap)
+install(FILES ${PMXSNAP_DIST}/debian/lintian-overrides
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME pmxsnap)
 
 # The version has a Debian revision, so the changelog is changelog.Debian.gz:
-# dist/debian/changelog under an entry for the release it is built for (as a
-# backport adds one), dated like the newest entry, so the same tree gives the
-# same bytes; gzipped without a name or time stamp in the header.
+# dist/debian/changelog with its newest entry made this release's (version,
+# distribution and a first line saying so, as a backport's entry would),
+# keeping its date so the same tree gives the same bytes; gzipped without a
+# name or time stamp in the header.
 find_program(PMXSNAP_GZIP gzip REQUIRED)
-file(STRINGS ${PMXSNAP_DIST}/debian/changelog pmxsnap_changelog_trailer REGEX "^ -- " LIMIT_COUNT 1)
-file(STRINGS ${PMXSNAP_DIST}/debian/changelog pmxsnap_changelog_top LIMIT_COUNT 1)
-if(NOT pmxsnap_changelog_top MATCHES "^pmxsnap \\(${PROJECT_VERSION}-1\\) ")
-  message(FATAL_ERROR "dist/debian/changelog must start with the entry for ${PROJECT_VERSION}-1, "
-                      "not: ${pmxsnap_changelog_top}")
+file(READ ${PMXSNAP_DIST}/debian/changelog pmxsnap_changelog_text)
+string(REGEX MATCH "^pmxsnap \\(([^)]*)\\) [a-z]+; urgency=medium\n\n" pmxsnap_changelog_top
+             "${pmxsnap_changelog_text}")
+if(NOT CMAKE_MATCH_1 STREQUAL "${PROJECT_VERSION}-1")
+  message(FATAL_ERROR "dist/debian/changelog must start with an entry for ${PROJECT_VERSION}-1")
 endif()
-set(pmxsnap_changelog ${PROJECT_BINARY_DIR}/dist/changelog.Debian)
 set(pmxsnap_release_name "Debian ${PMXSNAP_DEBIAN_RELEASE} (${PMXSNAP_DEBIAN_CODENAME})")
 if(NOT PMXSNAP_DEBIAN_RELEASE)
   set(pmxsnap_release_name "an unnamed release")
 endif()
-file(WRITE ${pmxsnap_changelog}.head
+string(LENGTH "${pmxsnap_changelog_top}" pmxsnap_top_length)
+string(SUBSTRING "${pmxsnap_changelog_text}" ${pmxsnap_top_length} -1 pmxsnap_changelog_rest)
+set(pmxsnap_changelog ${PROJECT_BINARY_DIR}/dist/changelog.Debian)
+file(WRITE ${pmxsnap_changelog}
      "pmxsnap (${PMXSNAP_PACKAGE_VERSION}) ${PMXSNAP_DEBIAN_CODENAME}; urgency=medium\n\n"
-     "  * Built for ${pmxsnap_release_name}.\n\n${pmxsnap_changelog_trailer}\n\n")
+     "  * Built for ${pmxsnap_release_name}.\n${pmxsnap_changelog_rest}")
 set(pmxsnap_changelog_gz ${PROJECT_BINARY_DIR}/dist/changelog.Debian.gz)
 add_custom_command(
   OUTPUT ${pmxsnap_changelog_gz}
-  COMMAND ${CMAKE_COMMAND} -E cat ${pmxsnap_changelog}.head ${PMXSNAP_DIST}/debian/changelog
-          > ${pmxsnap_changelog}
-  COMMAND ${PMXSNAP_GZIP} -9nf ${pmxsnap_changelog}
-  DEPENDS ${PMXSNAP_DIST}/debian/changelog ${pmxsnap_changelog}.head
+  COMMAND ${PMXSNAP_GZIP} -9nc ${pmxsnap_changelog} > ${pmxsnap_changelog_gz}
+  DEPENDS ${pmxsnap_changelog}
   VERBATIM)
 add_custom_target(pmxsnap_dist_files ALL DEPENDS ${pmxsnap_changelog_gz})
 install(FILES ${pmxsnap_changelog_gz} DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap)

@@ -39,6 +39,7 @@ expected=$(
     echo ./usr/share/doc/pmxsnap/examples/pmxsnap.conf
     echo ./usr/share/doc/pmxsnap/copyright
     echo ./usr/share/doc/pmxsnap/changelog.Debian.gz
+    echo ./usr/share/lintian/overrides/pmxsnap
   } | sort
 )
 listing=$(dpkg-deb -c "$deb")
@@ -109,8 +110,10 @@ done
 changelog=$(gzip -dc "$r/usr/share/doc/pmxsnap/changelog.Debian.gz")
 [ "$(sed -n 1p <<<"$changelog")" = "pmxsnap ($package_version) $codename; urgency=medium" ] ||
   fail "changelog does not start with $package_version for $codename: $(sed -n 1p <<<"$changelog")"
-grep -qx "pmxsnap ($version-1) unstable; urgency=medium" <<<"$changelog" ||
-  fail "changelog has no entry for $version-1 (dist/debian/changelog)"
+[ "$(sed -n 3p <<<"$changelog")" = "  * Built for Debian $release ($codename)." ] ||
+  fail "changelog's newest entry does not say the release: $(sed -n 3p <<<"$changelog")"
+[ "$(sed -n '4,$p' <<<"$changelog")" = "$(sed -n '3,$p' "$src/dist/debian/changelog")" ] ||
+  fail "changelog.Debian.gz is not dist/debian/changelog under its release line"
 [ "$("$r/usr/bin/pmxsnap" --version)" = "pmxsnap $version" ] || fail "packaged binary does not run"
 pass "packaged files equal their sources; changelog at $package_version ($codename); the packaged binary runs"
 

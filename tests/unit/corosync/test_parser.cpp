@@ -119,7 +119,7 @@ TEST_CASE("a dotted cmap path reaches 255 with its parent, name and dot: corosyn
     CHECK(section.error->line == 2);
     CHECK(section.error->message == "Start of section makes total cmap path too long");
     // The path is the sections as written: nodelist.node, not nodelist.node.0.
-    auto node = parse_config("nodelist {\nnode {\n" + key(240) + ": v\n}\n}\n");
+    auto node = parse_config("nodelist {\nnode {\n" + key(241) + ": v\n}\n}\n");
     REQUIRE_FALSE(node.ok());
     CHECK(node.error->message == "New key makes total cmap path too long");
 }

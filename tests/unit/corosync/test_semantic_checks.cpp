@@ -99,8 +99,8 @@ TEST_CASE("udpu: nodeids come from ring0_addr, crypto and a second link are refu
                         "ip_version: ipv4-6", "ip_version: ipv6-4");
     auto ipv6_ids = ids_of(ipv6);
     CHECK(std::count(ipv6_ids.begin(), ipv6_ids.end(), "node-without-nodeid") == 1);
-    // 198.18.0.11 as a number is what node 1 would be given: a duplicate.
-    auto clash = replace(without_nodeid, "nodeid: 1\n", "nodeid: 3323068427\n");
+    // 198.18.0.12 as a number is what node 2 is given: node 1 holding it clashes.
+    auto clash = replace(without_nodeid, "nodeid: 1\n", "nodeid: 3323068428\n");
     CHECK(ids_of(clash) == std::vector<std::string>{"duplicate-nodeid"});
     CHECK(ids_of(replace(udpu, "  version: 2\n", "  version: 2\n  secauth: on\n")) ==
           std::vector<std::string>{"crypto-non-knet"});
