@@ -3,7 +3,12 @@
 namespace pmxsnap::cli {
 
 void Output::json(const nlohmann::json& document) {
-    std::fputs((document.dump(2) + "\n").c_str(), stdout);
+    // A byte that is not UTF-8 (a 0xA0 in a corosync.conf value, quoted in
+    // an error) must not turn the answer into an internal error: it shows as
+    // U+FFFD. Names that must survive byte for byte need their own encoding.
+    std::fputs(
+        (document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(),
+        stdout);
     std::fflush(stdout);
 }
 
