@@ -33,7 +33,12 @@ void add_global_options(CLI::App& app, GlobalOptions& options) {
     app.add_flag("--offline", options.offline, "Skip every live probe (CMAP, quorum, systemd)");
     app.add_flag("--json", options.json, "One JSON document on stdout");
     app.add_flag("-q,--quiet", options.quiet, "Print only errors and warnings");
-    app.add_flag("-v,--verbose", options.verbose, "More detail (phases and timings)");
+    // Counted through a function: CLI11 2.4 (Debian 13) left an int bound
+    // to a flag given before the command at 0, where 2.3 counted it.
+    app.add_flag_function(
+        "-v,--verbose",
+        [&options](std::int64_t count) { options.verbose += static_cast<int>(count); },
+        "More detail (phases and timings)");
 }
 
 } // namespace pmxsnap::cli
