@@ -189,8 +189,11 @@ std::vector<NodeResult> prune(const GlobalOptions& global, const PruneOptions& o
 
 std::string rules_text(const std::vector<repo::RetentionRule>& rules) {
     std::string text;
-    for (auto rule : rules)
-        text += (text.empty() ? "" : ",") + std::string(repo::rule_name(rule));
+    for (auto rule : rules) {
+        if (!text.empty())
+            text += ',';
+        text += repo::rule_name(rule);
+    }
     return text;
 }
 

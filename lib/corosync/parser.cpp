@@ -244,7 +244,9 @@ class Parser {
         if (path_too_long(name))
             return error("Start of section makes total cmap path too long");
         raw_lengths_.push_back(raw_path_.size());
-        raw_path_ += (raw_path_.empty() ? "" : ".") + std::string(name);
+        if (!raw_path_.empty())
+            raw_path_ += '.';
+        raw_path_ += name;
         std::string section(name);
         if (section == "node" && sections_.size() == 1 && sections_[0] == "nodelist") {
             section = "node." + std::to_string(config_.nodes.size());

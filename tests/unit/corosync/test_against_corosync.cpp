@@ -192,7 +192,7 @@ TEST_CASE("pmxsnap's parser agrees with corosync -t", "[corosync][differential]"
         return ok;
     };
     for (std::size_t i = 0; i < configs.size(); ++i) {
-        auto file = scratch / ("c" + std::to_string(i) + ".conf");
+        auto file = scratch / fmt::format("c{}.conf", i);
         {
             AtomicFile out(file, 0644);
             out.write(configs[i]);

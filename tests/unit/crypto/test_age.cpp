@@ -172,10 +172,10 @@ TEST_CASE("the age header parser accepts only the canonical form (regressions of
     high_byte[body_at] = static_cast<char>(0xb1);
     CHECK_THROWS_AS(parse_age_header(high_byte), AgeMalformed);
     auto padded = header;
-    padded.insert(header.find('\n', body_at), "=");
+    padded.insert(header.find('\n', body_at), 1, '=');
     CHECK_THROWS_AS(parse_age_header(padded), AgeMalformed);
     auto crlf = header;
-    crlf.insert(header.find('\n'), "\r");
+    crlf.insert(header.find('\n'), 1, '\r');
     CHECK_THROWS_AS(parse_age_header(crlf), AgeMalformed);
 }
 
