@@ -38,8 +38,11 @@ std::map<std::string, std::string> reasons_by_id(const std::vector<RetentionDeci
     std::map<std::string, std::string> out;
     for (const auto& d : decisions) {
         std::string text;
-        for (auto rule : d.kept_by)
-            text += (text.empty() ? "" : ",") + std::string(rule_name(rule));
+        for (auto rule : d.kept_by) {
+            if (!text.empty())
+                text += ',';
+            text += rule_name(rule);
+        }
         if (!text.empty())
             out[d.id] = text;
     }
