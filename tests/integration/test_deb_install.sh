@@ -13,7 +13,11 @@ src=$(cd "$(dirname "$TESTLIB")/../.." && pwd)
 build=$(cd "$(dirname "$PMXSNAP")/.." && pwd)
 source "$src/scripts/deps" # debian_mirror, PMXSNAP_DEBIAN_CODENAME
 fresh=$scratch/fresh
-mounted_under_fresh() { findmnt -rn -o TARGET | grep -F "$fresh/" || true; }
+mounted_under_fresh() { # a findmnt that cannot answer must not read as "nothing mounted"
+  local mounts
+  mounts=$(findmnt -rn -o TARGET) || { echo "findmnt failed: $fresh kept" >&2; exit 1; }
+  grep -F "$fresh/" <<<"$mounts" || true
+}
 cleanup_fresh() {
   [ -z "$(mounted_under_fresh)" ] || { echo "still mounted under $fresh: $(mounted_under_fresh)" >&2; exit 1; }
   rm -rf "$fresh"
