@@ -104,7 +104,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     cli::add_global_options(*sub, context.options);
     sub->add_flag("--if-changed", options->if_changed,
                   "Write nothing when the state equals the newest snapshot's");
-    sub->add_option("--note", options->note, "Free text stored in the manifest");
+    sub->add_option("--note", options->note, "Free text stored in the manifest")->type_name("TEXT");
     sub->add_option("--recipient", options->recipients,
                     "Encrypt to this age recipient (age1...); repeatable")
         ->type_name("RECIPIENT");
@@ -119,8 +119,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
         ->type_name("FILE");
     auto lock_wait = std::make_shared<double>(60);
     sub->add_option("--lock-wait", *lock_wait,
-                    "Seconds to wait for another snapshot of this node (default 60)")
-        ->check(CLI::Range(0.0, 86400.0));
+                    "Seconds to wait for another snapshot of this node (0-86400, default 60)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.0, 86400.0).description(""));
     return {sub, [&context, options, lock_wait, metrics]() {
                 options->lock_wait =
                     std::chrono::milliseconds(static_cast<long>(*lock_wait * 1000));
