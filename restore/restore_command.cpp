@@ -185,7 +185,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     file->add_option("ARCHIVE", args->archive, "The archive")->required();
     file->add_option("PATH", args->path, "The /etc/pve path")->required();
     file->add_option("--expect-digest", args->expect_digest,
-                     "SHA-256 the live file must still have (printed by diff)");
+                     "SHA-256 the live file must still have, or absent (printed by diff)");
     file->add_flag("--force", args->force_file, "Replace whatever the live file holds");
 
     for (auto* sub : {plan, apply, extract, file})
