@@ -38,6 +38,8 @@ std::vector<std::string> names_of(std::string_view member, const std::vector<std
 bool matches(const std::string& pattern, const std::string& name) {
     if (::fnmatch(pattern.c_str(), name.c_str(), 0) == 0)
         return true;
+    if (name.starts_with('/') && ::fnmatch(pattern.c_str(), "/", 0) == 0)
+        return true; // "/" is the directory every shown path is under
     for (auto slash = name.find('/', 1); slash != std::string::npos;
          slash = name.find('/', slash + 1))
         if (::fnmatch(pattern.c_str(), name.substr(0, slash).c_str(), 0) == 0)

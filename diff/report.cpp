@@ -232,7 +232,8 @@ void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& coros
 std::string Report::summary() const {
     auto sides = fmt::format("{} and {}", a->spec, b->spec);
     if (identical())
-        return fmt::format("identical: {} ({} paths compared{})", sides, paths_compared,
+        return fmt::format("identical: {} ({} path{} compared{})", sides, paths_compared,
+                           paths_compared == 1 ? "" : "s",
                            cross_node ? ", cluster-wide paths only" : "");
     std::size_t added = 0, removed = 0, modified = 0, truncated = 0;
     for (const auto& c : changes) {

@@ -160,8 +160,11 @@ run 1 diff_ latest live --path /etc/pve/firewall --json
 [ "$(jq -r '[.changes[].path] | join(" ")' <<<"$out")" = "/etc/pve/firewall/101.fw /etc/pve/firewall/cluster.fw" ] ||
   fail "--path /etc/pve/firewall: $(jq -c '[.changes[].path]' <<<"$out")"
 run 0 diff_ latest live --path /etc/pve/datacenter.cfg
-contains "$out" "identical"
-pass "--path: no match is exit 2 naming the pattern; /etc/pve/nodes/pve3, its trailing-slash, relative and member spellings select its $pve3_members entries; /etc/pve/qemu-server/ is this node's"
+contains "$out" "identical: latest and live (1 path compared)"
+run 1 diff_ latest live --path / --json
+[ "$(jq .stats.paths_compared <<<"$out")" = "$(jq .stats.paths_compared <<<"$json")" ] ||
+  fail "--path / compared $(jq .stats.paths_compared <<<"$out") of $(jq .stats.paths_compared <<<"$json") paths"
+pass "--path: no match is exit 2 naming the pattern; /etc/pve/nodes/pve3, its trailing-slash, relative and member spellings select its $pve3_members entries; /etc/pve/qemu-server/ is this node's; / is everything"
 
 # A removed subtree is one line with its counts; JSON keeps every entry.
 counts="($pve3_files files, $pve3_dirs director$([ "$pve3_dirs" = 1 ] && echo y || echo ies))"
