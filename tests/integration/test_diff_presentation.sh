@@ -105,7 +105,7 @@ if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ]; the
   run 0 "$PMXSNAP" restore extract "$(find "$scratch/repo-now" -name '*.pmxsnap')" --to "$scratch/now"
   mkdir -p "$pve"
   bindfs "$scratch/now/pve" "$pve" || fail "bindfs"
-  trap 'umount "$pve" 2>/dev/null || true; on_exit' EXIT
+  trap 'status_seen=$?; umount "$pve" 2>/dev/null || true; on_exit $status_seen' EXIT
   [ "$(sha256sum <"$pve/storage.cfg" | cut -d' ' -f1)" = "$storage_sha" ] || fail "the mounted /etc/pve is not the live db's"
   restore_file() { "$PMXSNAP" restore file "$archive" "$@" --root "$scratch/root"; }
   text_digest=$(digest_in_text /etc/pve/storage.cfg | sed 's/.*--expect-digest): //')
