@@ -8,6 +8,9 @@
 #include "snapshot_command.hpp"
 #include "verify_command.hpp"
 
+#include "pmxsnap/util/interruption.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
+
 #include <malloc.h>
 #include <sodium.h>
 
@@ -26,6 +29,7 @@ int main(int argc, char** argv) {
         std::fputs("pmxsnap: libsodium failed to initialise\n", stderr);
         return static_cast<int>(ExitCode::error);
     }
+    install_interruption_handlers();
     cli::Context context;
     CLI::App app("pmxsnap: backup and recovery of Proxmox VE cluster configuration", "pmxsnap");
     app.set_version_flag("--version", std::string("pmxsnap ") + PMXSNAP_VERSION);
@@ -56,6 +60,10 @@ int main(int argc, char** argv) {
         for (auto& command : commands)
             if (command.app->parsed())
                 return static_cast<int>(command.run());
+    } catch (const Interrupted& e) {
+        // Unwound: every scratch directory and temporary file is gone.
+        TempDir::remove_all_live();
+        std::fprintf(stderr, "pmxsnap: %s; scratch removed\n", e.what());
     } catch (const Error& e) {
         std::fprintf(stderr, "pmxsnap: %s\n", e.what());
     } catch (const std::exception& e) {
