@@ -14,6 +14,7 @@
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/interruption.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
 
 #include <chrono>
 #include <thread>
@@ -187,6 +188,8 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto directory = repository.ensure_node_directory(header.cluster, header.node);
     repo::NodeLock lock(directory, options.lock_wait);
     result.cleaned = repo::Repository::clean_leftovers(directory);
+    for (const auto& path : TempDir::swept())
+        result.cleaned.push_back(path);
     interruption_point("locked");
 
     // A quick key is recorded only for what this run saw before capturing

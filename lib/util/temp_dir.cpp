@@ -61,12 +61,21 @@ bool is_stale(const fs::path& path, pid_t owner, Fd& held) {
     return true;
 }
 
+std::vector<fs::path>& swept_paths() {
+    static std::vector<fs::path> paths;
+    return paths;
+}
+
 } // namespace
 
 TempDir::TempDir(const fs::path& parent) {
     fs::path base = parent.empty() ? default_parent() : parent;
-    static std::once_flag swept;
-    std::call_once(swept, [&] { sweep_stale(base); });
+    static std::once_flag once;
+    std::call_once(once, [&] {
+        auto removed = sweep_stale(base);
+        std::lock_guard guard(live_mutex);
+        swept_paths() = std::move(removed);
+    });
     std::string pattern =
         (base / (std::string(prefix) + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (::mkdtemp(pattern.data()) == nullptr)
@@ -103,6 +112,11 @@ std::size_t TempDir::remove_all_live() {
     }
     live().clear();
     return count;
+}
+
+std::vector<fs::path> TempDir::swept() {
+    std::lock_guard guard(live_mutex);
+    return swept_paths();
 }
 
 std::vector<fs::path> TempDir::sweep_stale(const fs::path& parent) {

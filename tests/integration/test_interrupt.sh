@@ -144,18 +144,20 @@ pass "signals at unplanned points: $stopped of 6 runs stopped in time, nothing l
 
 # SIGKILL: no handler runs, the scratch stays; the next run removes it, but
 # not the scratch of a run that is still alive (stopped), nor what is not ours.
+# (The live one first: a run sweeps when it makes its scratch.)
+start_stopped copied "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key"
+alive=$pid
+alive_scratch=$(scratch_of "$alive")
 start_stopped copied "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key"
 killed=$pid
 killed_scratch=$(scratch_of "$killed")
 kill -KILL "$killed"
 finish "$killed"
 [ -d "$killed_scratch" ] || fail "SIGKILL: expected the scratch to stay behind"
-start_stopped copied "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key"
-alive=$pid
-alive_scratch=$(scratch_of "$alive")
 mkdir "$tmp/pmxsnap-it.keep" "$tmp/pmxsnap-x-123456" "$tmp/other-1-abcdef" "$tmp/pmxsnap-$$-abcdef"
-run 0 snap
+run 0 snap -v
 [ ! -e "$killed_scratch" ] || fail "the next run left the killed run's scratch: $killed_scratch"
+contains "$out$err" "removed leftover of an interrupted run: $killed_scratch"
 [ -d "$alive_scratch" ] || fail "the next run removed the scratch of a live (stopped) run"
 for other in pmxsnap-it.keep pmxsnap-x-123456 other-1-abcdef "pmxsnap-$$-abcdef"; do
   [ -d "$tmp/$other" ] || fail "the sweep removed $other, which is not a pmxsnap scratch"

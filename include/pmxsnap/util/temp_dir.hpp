@@ -34,6 +34,8 @@ class TempDir {
     // Removes the scratch directories killed runs left in parent (see
     // above); returns their paths. Never throws.
     static std::vector<fs::path> sweep_stale(const fs::path& parent);
+    // What the first TempDir of this process swept (for -v).
+    static std::vector<fs::path> swept();
 
   private:
     fs::path path_;
