@@ -12,6 +12,9 @@
 #include "usage.hpp"
 #include "verify_command.hpp"
 
+#include "pmxsnap/util/interruption.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
+
 #include <malloc.h>
 #include <sodium.h>
 
@@ -83,6 +86,7 @@ int main(int argc, char** argv) {
         std::fputs("pmxsnap: libsodium failed to initialise\n", stderr);
         return static_cast<int>(ExitCode::error);
     }
+    install_interruption_handlers();
     cli::Context context;
     CLI::App app("pmxsnap: backup and recovery of Proxmox VE cluster configuration", "pmxsnap");
     app.set_version_flag("--version", std::string("pmxsnap ") + PMXSNAP_VERSION);
@@ -113,6 +117,11 @@ int main(int argc, char** argv) {
             context, json_requested(argc, argv, context), command,
             fmt::format("{} (see pmxsnap help{}{})", e.what(), command.empty() ? "" : " ", command),
             ExitCode::error);
+    } catch (const Interrupted& e) {
+        // Unwound: every scratch directory and temporary file is gone.
+        TempDir::remove_all_live();
+        return report_error(context, json_requested(argc, argv, context), command,
+                            fmt::format("{}; scratch removed", e.what()), ExitCode::error);
     } catch (const Error& e) {
         return report_error(context, json_requested(argc, argv, context), command, e.what(),
                             ExitCode::error);

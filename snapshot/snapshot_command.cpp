@@ -132,7 +132,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 SnapshotResult result;
                 try {
                     result = take_snapshot(context.host(), *options);
-                } catch (const Error&) {
+                } catch (...) {
+                    // Any failure, an interruption (pmxsnap::Interrupted is no
+                    // Error) included: the metrics never keep saying success.
                     if (!metrics->empty())
                         write_metrics(*metrics, nullptr, started);
                     throw;
