@@ -56,8 +56,9 @@ int main(int argc, char** argv) {
         for (auto& command : commands)
             if (command.app->parsed())
                 return static_cast<int>(command.run());
-    } catch (const Error& e) {
+    } catch (const ErrorBase& e) { // Error: exit 2; archive::Rejected: exit 1
         std::fprintf(stderr, "pmxsnap: %s\n", e.what());
+        return static_cast<int>(e.exit_code());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "pmxsnap: internal error: %s\n", e.what());
     }

@@ -73,7 +73,8 @@ class KeepCorosyncConf : public archive::MemberHandler {
 };
 
 void read_snapshots(Inputs& in, const std::string& repo_path, const std::string& identity) {
-    if (repo_path.empty() || !fs::is_directory(repo_path))
+    std::error_code error;
+    if (repo_path.empty() || !fs::is_directory(repo_path, error))
         return;
     repo::Repository repository(repo_path);
     std::map<std::string, repo::Snapshot> newest;
@@ -91,7 +92,7 @@ void read_snapshots(Inputs& in, const std::string& repo_path, const std::string&
         KeepCorosyncConf keep;
         reader.read_members(keep);
         in.last_snapshot_corosync = keep.text;
-    } catch (const Error&) {
+    } catch (const ErrorBase&) {
         // A damaged or unreadable archive is verify's finding; doctor just
         // has no copy to compare with.
     }

@@ -131,7 +131,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 SnapshotResult result;
                 try {
                     result = take_snapshot(context.host(), *options);
-                } catch (const Error&) {
+                } catch (const ErrorBase&) {
                     if (!metrics->empty())
                         write_metrics(*metrics, nullptr, started);
                     throw;
