@@ -86,7 +86,7 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
     auto options = args.apply;
     options.offline = context.options.offline;
     options.identity = context.options.identity;
-    auto keys = cli::trusted_keys(context.options);
+    auto keys = cli::required_trusted_keys(context.options);
     // An archive that fails verification throws archive::Rejected: exit 1
     // at the top level, like every other command that reads archives.
     auto result = apply_archive(args.archive, context.host(), keys, options, confirm_on_terminal);
