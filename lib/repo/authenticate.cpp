@@ -38,7 +38,8 @@ IndexCheck authenticate_index(const fs::path& archive, std::string_view signatur
     IndexCheck check;
     auto signature_path = signature_path_for(archive).string();
     if (signature_text.empty())
-        return problem(check, IndexStatus::missing, fmt::format("{}: missing", signature_path));
+        return problem(check, IndexStatus::missing,
+                       fmt::format("no signature beside it (no {})", signature_path));
     try {
         check.signature = crypto::parse_signature(signature_text, signature_path);
     } catch (const ErrorBase& e) {
