@@ -1,7 +1,7 @@
 #include "commands.hpp"
 #include "trusted_keys.hpp"
 
-#include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/repository.hpp"
 
 #include <memory>
@@ -13,26 +13,6 @@ struct Filter {
     std::string cluster;
     std::string node;
 };
-
-// "ok" when the trusted comment is signed by a trusted key: list shows what
-// the signatures vouch for without reading the archives.
-std::string comment_status(const repo::Snapshot& s, const std::vector<crypto::PublicKey>& keys) {
-    if (s.signature_text.empty())
-        return "missing";
-    if (!s.comment)
-        return "malformed";
-    if (keys.empty())
-        return "unchecked";
-    try {
-        auto signature = crypto::parse_signature(s.signature_text, s.signature.string());
-        for (const auto& key : keys)
-            if (crypto::verify_trusted_comment(signature, key))
-                return "ok";
-        return "untrusted";
-    } catch (const Error&) {
-        return "malformed";
-    }
-}
 
 std::string optional_text(const std::optional<std::uint64_t>& value) {
     return value ? std::to_string(*value) : "-";
@@ -49,19 +29,21 @@ Command register_list(CLI::App& app, Context& context) {
     return {sub, [&context, filter]() {
                 repo::Repository repository(context.options.repo);
                 auto snapshots = repository.list(filter->cluster, filter->node);
-                std::vector<crypto::PublicKey> keys;
-                try {
-                    keys = trusted_keys(context.options);
-                } catch (const Error& e) {
-                    context.out.warn("{}; signatures not checked", e.what());
-                }
+                // List shows what the signatures vouch for, without reading
+                // the archives: nothing is shown as ok that was not checked.
+                auto keys = required_trusted_keys(context.options);
+                std::size_t failed = 0;
                 nlohmann::json rows = nlohmann::json::array();
                 if (!context.out.json_mode() && !snapshots.empty())
                     context.out.say("{:<12} {:<10} {:<20} {:>10} {:>7} {:>10}  {:<9} {}", "CLUSTER",
                                     "NODE", "CAPTURED", "DB_VERSION", "CONFIG", "SIZE", "SIGNATURE",
                                     "FILE");
                 for (const auto& s : snapshots) {
-                    auto status = comment_status(s, keys);
+                    auto index = repo::authenticate_index(s, keys);
+                    auto status = std::string(repo::to_string(index.status));
+                    failed += index.ok() ? 0 : 1;
+                    // What an unauthenticated index says is shown as it is
+                    // (the columns), marked by its status and problem.
                     const auto* c = s.comment ? &*s.comment : nullptr;
                     rows.push_back(
                         {{"cluster", s.cluster},
@@ -73,6 +55,8 @@ Command register_list(CLI::App& app, Context& context) {
                          {"size", s.size},
                          {"encrypted", s.encrypted},
                          {"signature", status},
+                         {"problem",
+                          index.ok() ? nlohmann::json(nullptr) : nlohmann::json(index.problem)},
                          {"archive", s.archive.string()}});
                     context.out.say("{:<12} {:<10} {:<20} {:>10} {:>7} {:>10}  {:<9} {}", s.cluster,
                                     s.node, c ? c->captured : "?",
@@ -83,10 +67,17 @@ Command register_list(CLI::App& app, Context& context) {
                 if (context.out.json_mode())
                     context.out.json({{"schema", "pmxsnap.list/1"},
                                       {"repo", context.options.repo},
+                                      {"failed", failed},
                                       {"snapshots", rows}});
                 if (snapshots.empty())
                     context.out.say("no snapshots in {}", context.options.repo);
-                return ExitCode::ok;
+                if (!context.out.json_mode())
+                    for (const auto& row : rows)
+                        if (row["signature"] != "ok")
+                            context.out.warn("{}: {}: {}", row["archive"].get<std::string>(),
+                                             row["signature"].get<std::string>(),
+                                             row["problem"].get<std::string>());
+                return failed == 0 ? ExitCode::ok : ExitCode::findings;
             }};
 }
 

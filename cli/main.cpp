@@ -122,9 +122,9 @@ int main(int argc, char** argv) {
         TempDir::remove_all_live();
         return report_error(context, json_requested(argc, argv, context), command,
                             fmt::format("{}; scratch removed", e.what()), ExitCode::error);
-    } catch (const Error& e) {
+    } catch (const ErrorBase& e) { // Error: exit 2; archive::Rejected: exit 1
         return report_error(context, json_requested(argc, argv, context), command, e.what(),
-                            ExitCode::error);
+                            e.exit_code());
     } catch (const std::exception& e) {
         return report_error(context, json_requested(argc, argv, context), command,
                             fmt::format("internal error: {}", e.what()), ExitCode::error);

@@ -7,6 +7,7 @@
 #include "trusted_keys.hpp"
 
 #include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/node_lock.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/retention.hpp"
@@ -49,42 +50,6 @@ struct NodeResult {
     }
 };
 
-// The signed time of an archive, or why it cannot be trusted. Checks only
-// the signature over the index (cheap): enough to place the snapshot in the
-// policy; archives about to be removed are checked in full later.
-struct Authenticity {
-    std::optional<UnixSeconds> captured;
-    std::string problem;
-};
-
-Authenticity authenticate_index(const repo::Snapshot& s,
-                                const std::vector<crypto::PublicKey>& keys) {
-    if (s.signature_text.empty())
-        return {std::nullopt, "no signature beside it"};
-    crypto::SignatureFile signature;
-    try {
-        signature = crypto::parse_signature(s.signature_text, s.signature.string());
-    } catch (const Error& e) {
-        return {std::nullopt, e.what()};
-    }
-    auto signer = std::find_if(keys.begin(), keys.end(),
-                               [&](const auto& key) { return key.key_id == signature.key_id; });
-    if (signer == keys.end())
-        return {std::nullopt, "signed by key " + signature.key_id_hex() + ", which is not trusted"};
-    if (!crypto::verify_trusted_comment(signature, *signer))
-        return {std::nullopt, "trusted comment signature does not match (the comment was altered)"};
-    auto comment = repo::TrustedComment::parse(signature.trusted_comment);
-    if (!comment)
-        return {std::nullopt, "trusted comment is not a pmxsnap index"};
-    if (auto problem = repo::placement_problem(*comment, s.archive); !problem.empty())
-        return {std::nullopt, problem};
-    auto captured = parse_iso8601_utc(comment->captured);
-    if (!captured || captured != parse_compact_utc_stamp(s.stamp))
-        return {std::nullopt, "signed capture time " + comment->captured +
-                                  " differs from the file name's " + s.stamp};
-    return {captured, ""};
-}
-
 // The whole file against its signature: never delete what does not verify
 // (an altered archive is evidence, a corrupt one may be all there is).
 std::string full_signature_problem(const repo::Snapshot& s,
@@ -104,11 +69,12 @@ NodeResult plan_node(std::vector<repo::Snapshot> snapshots, const repo::Retentio
     NodeResult result{snapshots.front().cluster, snapshots.front().node, {}};
     std::vector<repo::DatedSnapshot> authentic;
     for (auto& s : snapshots) {
-        auto authenticity = authenticate_index(s, keys);
-        if (authenticity.captured)
-            authentic.push_back({*authenticity.captured, s.archive.filename().string()});
-        result.entries.push_back(
-            {std::move(s), Action::leave, authenticity.captured, {}, authenticity.problem});
+        // The signed index alone (cheap) places a snapshot in the policy;
+        // archives about to be removed are checked in full below.
+        auto index = repo::authenticate_index(s, keys);
+        if (index.ok())
+            authentic.push_back({*index.captured, s.archive.filename().string()});
+        result.entries.push_back({std::move(s), Action::leave, index.captured, {}, index.problem});
     }
     if (authentic.empty())
         return result;
@@ -154,21 +120,12 @@ void remove_planned(const NodeResult& result, const fs::path& directory) {
         fsync_directory(directory);
 }
 
-std::vector<crypto::PublicKey> keys_or_refuse(const GlobalOptions& options) {
-    auto keys = trusted_keys(options);
-    if (keys.empty())
-        fail("no trusted public key, so authentic snapshots cannot be told from planted ones; "
-             "give --pubkey FILE or install keys in {}",
-             options.trusted_dir);
-    return keys;
-}
-
 std::vector<NodeResult> prune(const GlobalOptions& global, const PruneOptions& options) {
     if (!options.policy.has_rule())
         fail("no retention rule: give at least one --keep-last, --keep-hourly, --keep-daily, "
              "--keep-weekly or --keep-monthly above 0 (or set one under [prune] in the config "
              "file)");
-    auto keys = keys_or_refuse(global);
+    auto keys = required_trusted_keys(global);
     repo::Repository repository(global.repo);
     auto lock_wait = std::chrono::milliseconds(static_cast<long>(options.lock_wait_seconds * 1000));
     std::vector<NodeResult> results;

@@ -62,7 +62,8 @@ std::string nodes_in(const repo::Repository& repository, const std::string& clus
 
 fs::path find_latest(const std::string& spec, const LatestSpec& latest, const host::Host& host,
                      const SourceOptions& options) {
-    if (options.repo.empty() || !fs::is_directory(options.repo))
+    std::error_code error;
+    if (options.repo.empty() || !fs::is_directory(options.repo, error))
         fail("{}: repository {} does not exist (--repo)", spec, options.repo.string());
     repo::Repository repository(options.repo);
     auto cluster = this_cluster(host, repository);
@@ -83,7 +84,7 @@ auto naming_archive(const fs::path& path, Read&& read) {
     try {
         return read();
     } catch (const archive::Rejected& rejected) {
-        fail("{}: {}", path.string(), rejected.what());
+        throw archive::Rejected(fmt::format("{}: {}", path.string(), rejected.what()));
     }
 }
 

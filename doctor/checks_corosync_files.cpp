@@ -87,6 +87,15 @@ Finding check_copies(const Inputs& in) {
     if (in.local.text && in.last_snapshot_corosync)
         add_cross_copy_evidence(*in.local.text, *in.last_snapshot_corosync,
                                 "the last snapshot's copy", problems);
+    if (problems.empty() && in.last_snapshot_problem) {
+        f.status = Status::warn;
+        f.evidence["last_snapshot_problem"] = *in.last_snapshot_problem;
+        f.meaning = fmt::format("the live copies agree; the last snapshot's copy could not be "
+                                "read to compare: {}",
+                                *in.last_snapshot_problem);
+        f.decision = "pmxsnap verify --latest; take a new snapshot once the live copies are right";
+        return f;
+    }
     if (problems.empty()) {
         f.meaning = "the copies agree";
         return f;

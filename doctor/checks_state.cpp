@@ -21,7 +21,7 @@ std::optional<std::string> snapshot_authkey(const repo::Snapshot& snapshot,
         archive::ArchiveInput input(snapshot.archive, identity);
         archive::Reader reader(input.source());
         return reader.manifest().authkeys.corosync;
-    } catch (const Error&) {
+    } catch (const ErrorBase&) {
         return std::nullopt;
     }
 }

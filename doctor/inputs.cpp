@@ -73,7 +73,8 @@ class KeepCorosyncConf : public archive::MemberHandler {
 };
 
 void read_snapshots(Inputs& in, const std::string& repo_path, const std::string& identity) {
-    if (repo_path.empty() || !fs::is_directory(repo_path))
+    std::error_code error;
+    if (repo_path.empty() || !fs::is_directory(repo_path, error))
         return;
     repo::Repository repository(repo_path);
     std::map<std::string, repo::Snapshot> newest;
@@ -91,9 +92,10 @@ void read_snapshots(Inputs& in, const std::string& repo_path, const std::string&
         KeepCorosyncConf keep;
         reader.read_members(keep);
         in.last_snapshot_corosync = keep.text;
-    } catch (const Error&) {
-        // A damaged or unreadable archive is verify's finding; doctor just
-        // has no copy to compare with.
+    } catch (const ErrorBase& e) {
+        // A damaged or unreadable archive is verify's finding; doctor has no
+        // copy to compare with and says so (conf.copies), never "agree".
+        in.last_snapshot_problem = fmt::format("{}: {}", mine->second.archive.string(), e.what());
     }
 }
 

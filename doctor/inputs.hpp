@@ -42,6 +42,7 @@ struct Inputs {
     std::vector<repo::Snapshot> newest_per_node; // this cluster, every node
     std::string identity; // for encrypted snapshots; empty: they are not read
     std::optional<std::string> last_snapshot_corosync; // this node's newest archive's copy
+    std::optional<std::string> last_snapshot_problem;  // why it could not be read
     std::optional<corosync::LiveView> live;            // nullopt when --offline
     std::optional<std::string> log;                    // --log FILE, or this boot's journal
     std::string log_source;                            // "FILE" or "journal"

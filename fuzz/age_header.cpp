@@ -46,7 +46,7 @@ void decrypt_all(const std::uint8_t* data, std::size_t size) {
         std::vector<std::uint8_t> buffer(1 << 16);
         while (decryptor.read(buffer) != 0) {
         }
-    } catch (const pmxsnap::Error&) {
+    } catch (const pmxsnap::ErrorBase&) {
     }
 }
 

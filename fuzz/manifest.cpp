@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         auto manifest = pmxsnap::archive::parse_manifest(
             std::string_view(reinterpret_cast<const char*>(data), size));
         (void)pmxsnap::archive::serialize_manifest(manifest);
-    } catch (const pmxsnap::Error&) {
+    } catch (const pmxsnap::ErrorBase&) {
     }
     return 0;
 }

@@ -30,6 +30,19 @@ struct Arguments {
     bool force_file = false;
 };
 
+// The reader's rejection names the member; the operator also needs the
+// archive. It stays an archive::Rejected: exit 1 at the top level.
+template <typename Run>
+ExitCode naming_archive(const std::string& path, Run&& run) {
+    try {
+        return run();
+    } catch (const archive::Rejected& rejected) {
+        if (std::string_view(rejected.what()).starts_with(path + ":"))
+            throw;
+        throw archive::Rejected(fmt::format("{}: {}", path, rejected.what()));
+    }
+}
+
 ExitCode run_plan(cli::Context& context, const Arguments& args) {
     PlanOptions options;
     if (args.scenario != "auto") {
@@ -73,18 +86,10 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
     auto options = args.apply;
     options.offline = context.options.offline;
     options.identity = context.options.identity;
-    auto keys = cli::trusted_keys(context.options);
-    ApplyResult result;
-    try {
-        result = apply_archive(args.archive, context.host(), keys, options, confirm_on_terminal);
-    } catch (const archive::Rejected& rejected) {
-        if (context.out.json_mode())
-            context.out.json({{"schema", "pmxsnap.restore-apply/1"},
-                              {"applied", false},
-                              {"rejected", rejected.what()}});
-        context.out.warn("{}", rejected.what());
-        return ExitCode::findings;
-    }
+    auto keys = cli::required_trusted_keys(context.options);
+    // An archive that fails verification throws archive::Rejected: exit 1
+    // at the top level, like every other command that reads archives.
+    auto result = apply_archive(args.archive, context.host(), keys, options, confirm_on_terminal);
     for (const auto& forced : result.forced)
         context.out.warn("--force: going on although {}", forced);
     if (context.out.json_mode()) {
@@ -198,14 +203,17 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     for (auto* sub : {plan, apply, extract, file})
         sub->fallthrough();
     return {restore, [&context, args, plan, apply, extract, file]() {
+                auto step = [&](ExitCode (*run)(cli::Context&, const Arguments&)) {
+                    return naming_archive(args->archive, [&] { return run(context, *args); });
+                };
                 if (file->parsed())
-                    return run_file(context, *args);
+                    return step(run_file);
                 if (plan->parsed())
-                    return run_plan(context, *args);
+                    return step(run_plan);
                 if (apply->parsed())
-                    return run_apply(context, *args);
+                    return step(run_apply);
                 if (extract->parsed())
-                    return run_extract(context, *args);
+                    return step(run_extract);
                 fail("restore: which step? plan, apply or extract");
             }};
 }

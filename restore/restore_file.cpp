@@ -82,6 +82,11 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
     const auto* member = reader.manifest().find(result.member);
     if (!member || member->is_directory)
         fail("{}: no such file in {}", path, archive.string());
+    // The whole archive through the safe reader before anything live is
+    // looked at: a tampered or truncated archive is the finding (exit 1),
+    // whatever the state of /etc/pve.
+    KeepOne keep(result.member);
+    reader.read_members(keep);
     result.target =
         host.resolve(std::string(host::paths::pve_mount) + "/" + result.member.substr(4));
     require_writable_pve(host);
@@ -103,8 +108,6 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
                  "again",
                  result.target.string(), now, *expect_digest);
     }
-    KeepOne keep(result.member);
-    reader.read_members(keep);
     result.restored_sha256 = sha256_hex(keep.content);
     write_via_rename(result.target, keep.content);
     return result;

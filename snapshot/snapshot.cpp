@@ -9,6 +9,7 @@
 #include "pmxsnap/crypto/age_keys.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/node_lock.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
@@ -51,19 +52,21 @@ void check_directory_name(const std::string& what, const std::string& value) {
         fail("{} '{}' cannot name a repository directory", what, value);
 }
 
-// The newest archive of this node whose signed index verifies under our own
-// key, when it is encrypted as this run would be (switching encryption on or
-// off is a change worth a new archive): a tampered index must never make
-// --if-changed skip a snapshot.
+// The newest archive of this node whose signed index is authentic under our
+// own key and names this file in this directory (repo::authenticate_index),
+// when it is encrypted as this run would be (switching encryption on or off
+// is a change worth a new archive): a tampered, malformed or misplaced index
+// must never make --if-changed skip a snapshot.
 std::optional<repo::Snapshot> own_newest(const repo::Repository& repository,
                                          const std::string& cluster, const std::string& node,
                                          const crypto::PublicKey& own_key, bool encrypting) {
     auto newest = repository.newest(cluster, node);
-    if (!newest || !newest->comment || newest->encrypted != encrypting)
+    if (!newest || newest->encrypted != encrypting)
         return std::nullopt;
-    auto signature = crypto::parse_signature(newest->signature_text, newest->signature.string());
-    if (!crypto::verify_trusted_comment(signature, own_key))
+    auto index = repo::authenticate_index(*newest, {own_key});
+    if (!index.ok())
         return std::nullopt;
+    newest->comment = index.comment; // the signed one, not the line as read
     return newest;
 }
 
@@ -98,7 +101,8 @@ UnixSeconds free_stamp(const host::Host& host, const fs::path& directory) {
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto now = host.now();
         auto name = repo::archive_file_name(compact_utc_stamp(now), false);
-        if (!fs::exists(directory / name) && !fs::exists(directory / (name + ".age")))
+        std::error_code error; // an unreadable directory fails on the write, naming it
+        if (!fs::exists(directory / name, error) && !fs::exists(directory / (name + ".age"), error))
             return now;
         if (host.clock_is_pinned())
             fail("{}: already exists (SOURCE_DATE_EPOCH pins the time; unset it or use another "

@@ -115,7 +115,7 @@ void check_db(const CondensedManifest& manifest, const fs::path& db_path,
     // They differ: that is the finding, whether or not the names can be had.
     try {
         compare_pve_members(reread(), tree, db, problems);
-    } catch (const Error& e) {
+    } catch (const ErrorBase& e) {
         problems.push_back(fmt::format(
             "pve/ differs from the db (their fingerprints differ); cannot name the differences: {}",
             e.what()));

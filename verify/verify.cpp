@@ -7,6 +7,7 @@
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/trusted_comment.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
@@ -22,44 +23,27 @@
 namespace pmxsnap::verify {
 namespace {
 
+// The signed index first (repo::authenticate_index: the check list, prune
+// and snapshot share), then every byte of the file against the signature.
 LevelResult check_signature(const fs::path& archive, const std::vector<crypto::PublicKey>& keys) {
     LevelResult level{"signature", Status::failed, ""};
     auto signature_path = repo::signature_path_for(archive);
     auto text = read_file_if_exists(signature_path, 4096);
-    if (!text) {
-        level.detail = signature_path.string() + ": missing";
+    auto index = repo::authenticate_index(archive, text.value_or(""), keys);
+    if (!index.ok()) {
+        level.detail = fmt::format("{}: {}", repo::to_string(index.status), index.problem);
         return level;
     }
-    if (keys.empty()) {
-        level.detail = "no trusted public key (give --pubkey, or put keys in "
-                       "/etc/pmxsnap/trusted.d)";
-        return level;
-    }
-    crypto::SignatureFile signature;
-    try {
-        signature = crypto::parse_signature(*text, signature_path.string());
-    } catch (const Error& e) {
-        level.detail = e.what();
-        return level;
-    }
-    auto result = crypto::verify_file(archive, signature, keys);
+    auto result = crypto::verify_file(archive, *index.signature, keys);
     if (!result.ok) {
         level.detail = result.reason;
         return level;
     }
-    auto comment = repo::TrustedComment::parse(result.trusted_comment);
-    if (!comment) {
-        level.detail = "trusted comment is not a pmxsnap index: " + result.trusted_comment;
-        return level;
-    }
-    if (auto problem = repo::placement_problem(*comment, archive); !problem.empty()) {
-        level.detail = problem;
-        return level;
-    }
+    const auto& comment = *index.comment;
     level.status = Status::ok;
-    level.detail = "signed by key " + result.signer->key_id_hex() + ": " + comment->cluster + "/" +
-                   comment->node + " db_version " + std::to_string(comment->db_version) +
-                   " captured " + comment->captured;
+    level.detail =
+        fmt::format("signed by key {}: {}/{} db_version {} captured {}", index.signer->key_id_hex(),
+                    comment.cluster, comment.node, comment.db_version, comment.captured);
     return level;
 }
 
@@ -119,6 +103,7 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
     if (options.identity.empty() && archive::is_age_file(archive)) {
         content = {"content", Status::skipped,
                    "encrypted with age: give --identity FILE to check the content"};
+        restorable.detail = "encrypted with age: give --identity FILE to check it";
         return {content, restorable};
     }
     TempDir scratch;
@@ -175,21 +160,56 @@ std::string to_string(Status status) {
     }
 }
 
-bool Verdict::ok() const {
-    for (const auto& level : levels)
+std::string to_string(Outcome outcome) {
+    switch (outcome) {
+    case Outcome::ok:
+        return "ok";
+    case Outcome::partial:
+        return "partial";
+    default:
+        return "failed";
+    }
+}
+
+Outcome Verdict::outcome() const {
+    bool skipped_any = false;
+    for (const auto& level : levels) {
         if (level.status == Status::failed)
-            return false;
-    return true;
+            return Outcome::failed;
+        skipped_any = skipped_any || level.status == Status::skipped;
+    }
+    return skipped_any && !signature_only ? Outcome::partial : Outcome::ok;
+}
+
+std::vector<std::string> Verdict::skipped() const {
+    std::vector<std::string> names;
+    for (const auto& level : levels)
+        if (level.status == Status::skipped)
+            names.push_back(level.level);
+    return names;
 }
 
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
                        const VerifyOptions& options) {
-    if (!fs::exists(archive))
+    std::error_code error;
+    auto status = fs::status(archive, error);
+    if (status.type() == fs::file_type::not_found)
         fail("{}: no such archive", archive.string());
-    Verdict verdict{archive, {}};
+    if (error)
+        fail("{}: cannot read: {}", archive.string(), error.message());
+    if (status.type() == fs::file_type::directory)
+        fail("{}: is a directory; to verify the archives of a repository, use --all --repo {}",
+             archive.string(), archive.string());
+    Verdict verdict{archive, {}, options.signature_only};
     verdict.levels.push_back(check_signature(archive, keys));
     if (verdict.levels.back().status != Status::ok) {
         verdict.levels.push_back({"content", Status::skipped, "signature not verified"});
+        verdict.levels.push_back({"restorable", Status::skipped, "signature not verified"});
+        return verdict;
+    }
+    if (options.signature_only) {
+        verdict.levels.push_back({"content", Status::skipped, "not asked (--signature-only)"});
+        verdict.levels.push_back({"restorable", Status::skipped, "not asked (--signature-only)"});
         return verdict;
     }
     auto [content, restorable] = check_content_and_restorable(archive, options);

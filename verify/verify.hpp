@@ -30,10 +30,19 @@ struct LevelResult {
     std::vector<std::string> problems; // every problem found, detail names the first
 };
 
+// What one archive's verification comes to. Never ok for what was not
+// checked: a skipped level makes it partial (exit 1), unless only the
+// signature was asked for (--signature-only), which is then all it vouches for.
+enum class Outcome { ok, partial, failed };
+std::string to_string(Outcome outcome);
+
 struct Verdict {
     fs::path archive;
-    std::vector<LevelResult> levels;
-    bool ok() const;
+    std::vector<LevelResult> levels; // always all three, skipped ones with why
+    bool signature_only = false;     // content and restorable not asked for
+    Outcome outcome() const;
+    bool ok() const { return outcome() == Outcome::ok; }
+    std::vector<std::string> skipped() const; // the names of the skipped levels
 };
 
 struct VerifyOptions {
@@ -42,6 +51,10 @@ struct VerifyOptions {
     fs::path identity;
     // Bounds the decompressed archive: an archive claiming more is rejected.
     std::uint64_t max_bytes = 1ULL << 30;
+    // Only level 1 (the signature over every byte, and the signed index):
+    // the cheap check, and the one an encrypted archive gets without its
+    // identity. Levels 2 and 3 are then listed as skipped.
+    bool signature_only = false;
 };
 
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,

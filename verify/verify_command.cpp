@@ -19,6 +19,7 @@ struct Selection {
     std::vector<std::string> archives;
     bool latest = false;
     bool all = false;
+    bool signature_only = false;
     std::uint64_t max_bytes = 1ULL << 30;
 };
 
@@ -38,7 +39,7 @@ std::vector<fs::path> select_archives(const cli::Context& context, const Selecti
         for (const auto& [node, archive] : newest)
             chosen.push_back(archive);
     if (chosen.empty())
-        fail("{}: no snapshots to verify", context.options.repo);
+        fail("no snapshots in {}: nothing to verify", context.options.repo);
     return chosen;
 }
 
@@ -54,14 +55,41 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
                   to_string(level.status) == "FAILED" ? "failed" : to_string(level.status)},
                  {"detail", level.detail},
                  {"problems", level.problems}});
-        archives.push_back({{"archive", v.archive.string()}, {"ok", v.ok()}, {"levels", levels}});
+        archives.push_back({{"archive", v.archive.string()},
+                            {"ok", v.ok()},
+                            {"result", to_string(v.outcome())},
+                            {"skipped", v.skipped()},
+                            {"levels", levels}});
         all_ok = all_ok && v.ok();
     }
     return {{"schema", "pmxsnap.verify/1"}, {"ok", all_ok}, {"archives", archives}};
 }
 
+std::string joined(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) {
+        if (!text.empty())
+            text += ", ";
+        text += name;
+    }
+    return text;
+}
+
+// The headline never says ok for what was not checked: the skipped levels
+// are named in it, and listed below with why.
+std::string headline(const Verdict& v) {
+    switch (v.outcome()) {
+    case Outcome::failed:
+        return "FAILED";
+    case Outcome::partial:
+        return fmt::format("PARTIAL (not checked: {})", joined(v.skipped()));
+    default:
+        return v.skipped().empty() ? "ok" : "ok (signature and signed index only)";
+    }
+}
+
 void render(cli::Output& out, const Verdict& v) {
-    out.say("{}: {}", v.archive.string(), v.ok() ? "ok" : "FAILED");
+    out.say("{}: {}", v.archive.string(), headline(v));
     for (const auto& level : v.levels)
         out.say("  {:<10} {:<7} {}", level.level, to_string(level.status), level.detail);
 }
@@ -98,37 +126,49 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_option("ARCHIVE", selection->archives, "Archive files")->type_name("ARCHIVE");
     sub->add_flag("--latest", selection->latest, "The newest archive of every node in the repo");
     sub->add_flag("--all", selection->all, "Every archive in the repo");
+    sub->add_flag("--signature-only", selection->signature_only,
+                  "Check only the signature and the signed index (exit 0 when they hold; "
+                  "content and restorable are listed as skipped)");
     sub->add_option("--max-decompressed", selection->max_bytes,
                     "Reject archives larger than this when decompressed (K, M, G; default 1G)")
         ->type_name("SIZE")
         ->transform(CLI::AsSizeValue(false).description(""));
-    return {sub, [&context, selection]() {
-                if (selection->archives.empty() && !selection->latest && !selection->all)
-                    fail("verify: name ARCHIVE files, or --latest or --all");
-                auto keys = cli::trusted_keys(context.options);
-                std::vector<Verdict> verdicts;
-                auto archives = select_archives(context, *selection);
-                Progress progress(selection->all && !context.options.quiet, archives.size());
-                for (const auto& archive : archives) {
-                    progress.show(archive);
-                    verdicts.push_back(verify_archive(
-                        archive, keys, {context.options.identity, selection->max_bytes}));
-                    // --all reports failures in full and passes as a count.
-                    if (!selection->all || !verdicts.back().ok())
-                        render(context.out, verdicts.back());
-                }
-                progress.done();
-                if (archives.size() > 1)
-                    context.out.say("{} archives verified, {} failed", archives.size(),
-                                    std::count_if(verdicts.begin(), verdicts.end(),
-                                                  [](const Verdict& v) { return !v.ok(); }));
-                if (context.out.json_mode())
-                    context.out.json(to_json(verdicts));
-                for (const auto& v : verdicts)
-                    if (!v.ok())
-                        return ExitCode::findings;
-                return ExitCode::ok;
-            }};
+    return {
+        sub, [&context, selection]() {
+            if (selection->archives.empty() && !selection->latest && !selection->all)
+                fail("verify: name ARCHIVE files, or --latest or --all");
+            auto keys = cli::required_trusted_keys(context.options);
+            std::vector<Verdict> verdicts;
+            auto archives = select_archives(context, *selection);
+            Progress progress(selection->all && !context.options.quiet, archives.size());
+            for (const auto& archive : archives) {
+                progress.show(archive);
+                verdicts.push_back(verify_archive(
+                    archive, keys,
+                    {context.options.identity, selection->max_bytes, selection->signature_only}));
+                // --all reports failures and partial results in full,
+                // passes as a count.
+                if (!selection->all || !verdicts.back().ok())
+                    render(context.out, verdicts.back());
+            }
+            progress.done();
+            auto count = [&](Outcome outcome) {
+                return std::count_if(verdicts.begin(), verdicts.end(),
+                                     [&](const Verdict& v) { return v.outcome() == outcome; });
+            };
+            if (archives.size() > 1 || selection->all || selection->latest)
+                context.out.say("{} archive{} verified: {} ok{}, {} partial, {} failed",
+                                archives.size(), archives.size() == 1 ? "" : "s",
+                                count(Outcome::ok),
+                                selection->signature_only ? " (signature only)" : "",
+                                count(Outcome::partial), count(Outcome::failed));
+            if (context.out.json_mode())
+                context.out.json(to_json(verdicts));
+            for (const auto& v : verdicts)
+                if (!v.ok())
+                    return ExitCode::findings;
+            return ExitCode::ok;
+        }};
 }
 
 } // namespace pmxsnap::verify

@@ -153,9 +153,13 @@ std::vector<PublicKey> load_trusted_keys(const std::filesystem::path& directory)
         fail("{}: writable by others; trusted keys must be root's alone (chmod o-w {})",
              directory.string(), directory.string());
     std::vector<std::filesystem::path> files;
-    for (const auto& item : std::filesystem::directory_iterator(directory))
-        if (item.path().extension() == ".pub" && item.is_regular_file())
-            files.push_back(item.path());
+    std::error_code error;
+    for (std::filesystem::directory_iterator it(directory, error), end; !error && it != end;
+         it.increment(error))
+        if (it->path().extension() == ".pub" && it->is_regular_file(error))
+            files.push_back(it->path());
+    if (error)
+        fail("{}: cannot read: {}", directory.string(), error.message());
     std::sort(files.begin(), files.end());
     std::vector<PublicKey> keys;
     for (const auto& file : files)

@@ -11,18 +11,6 @@ namespace {
 
 constexpr std::uint64_t max_signature_bytes = 4096;
 
-// "20261125T103000Z.pmxsnap" → stamp and whether it is encrypted.
-std::optional<std::pair<std::string, bool>> parse_archive_name(const std::string& name) {
-    for (auto [suffix, encrypted] : {std::pair{encrypted_suffix, true}, {archive_suffix, false}}) {
-        if (name.size() > suffix.size() && name.ends_with(suffix)) {
-            auto stamp = name.substr(0, name.size() - suffix.size());
-            if (parse_compact_utc_stamp(stamp))
-                return std::pair{stamp, encrypted};
-        }
-    }
-    return std::nullopt;
-}
-
 std::optional<std::string> trusted_comment_line(const std::string& signature_text) {
     static constexpr std::string_view key = "trusted comment: ";
     auto at = signature_text.find(std::string("\n") + std::string(key));
@@ -33,7 +21,52 @@ std::optional<std::string> trusted_comment_line(const std::string& signature_tex
     return signature_text.substr(at, end == std::string::npos ? std::string::npos : end - at);
 }
 
+// Every std::filesystem call on a repository path goes through these: an
+// unreadable repository (permission denied, a file where a directory should
+// be) is a one-line pmxsnap::Error naming the directory, never a
+// filesystem_error escaping as an internal error.
+std::vector<fs::directory_entry> entries_of(const fs::path& directory) {
+    std::vector<fs::directory_entry> entries;
+    std::error_code error;
+    fs::directory_iterator it(directory, error);
+    for (; !error && it != fs::directory_iterator(); it.increment(error))
+        entries.push_back(*it);
+    if (error)
+        fail("{}: cannot read the repository directory: {}", directory.string(), error.message());
+    return entries;
+}
+
+bool is_directory(const fs::directory_entry& entry) {
+    std::error_code error;
+    return entry.is_directory(error); // unreadable entries are not listed
+}
+
+// True for a directory, false when nothing is there; anything else (a file,
+// no permission to look) is an error naming the path.
+bool directory_exists(const fs::path& path, std::string_view what) {
+    std::error_code error;
+    auto status = fs::status(path, error);
+    if (status.type() == fs::file_type::not_found)
+        return false;
+    if (error)
+        fail("{}: cannot read the {}: {}", path.string(), what, error.message());
+    if (status.type() != fs::file_type::directory)
+        fail("{}: not a directory (the {} must be one)", path.string(), what);
+    return true;
+}
+
 } // namespace
+
+std::optional<std::pair<std::string, bool>> parse_archive_name(const std::string& name) {
+    for (auto [suffix, encrypted] : {std::pair{encrypted_suffix, true}, {archive_suffix, false}}) {
+        if (name.size() > suffix.size() && name.ends_with(suffix)) {
+            auto stamp = name.substr(0, name.size() - suffix.size());
+            if (parse_compact_utc_stamp(stamp))
+                return std::pair{stamp, encrypted};
+        }
+    }
+    return std::nullopt;
+}
 
 std::string archive_file_name(const std::string& stamp, bool encrypted) {
     return stamp + std::string(encrypted ? encrypted_suffix : archive_suffix);
@@ -60,10 +93,14 @@ fs::path Repository::ensure_node_directory(const std::string& cluster,
 void Repository::list_node(const fs::path& directory, const std::string& cluster,
                            const std::string& node, std::vector<Snapshot>& out) const {
     std::vector<Snapshot> found;
-    for (const auto& item : fs::directory_iterator(directory)) {
+    for (const auto& item : entries_of(directory)) {
         auto parsed = parse_archive_name(item.path().filename().string());
-        if (!parsed || !item.is_regular_file())
+        std::error_code error;
+        if (!parsed || !item.is_regular_file(error))
             continue;
+        auto size = item.file_size(error);
+        if (error)
+            fail("{}: cannot read: {}", item.path().string(), error.message());
         Snapshot snapshot;
         snapshot.cluster = cluster;
         snapshot.node = node;
@@ -71,7 +108,7 @@ void Repository::list_node(const fs::path& directory, const std::string& cluster
         snapshot.encrypted = parsed->second;
         snapshot.archive = item.path();
         snapshot.signature = signature_path_for(item.path());
-        snapshot.size = static_cast<std::int64_t>(item.file_size());
+        snapshot.size = static_cast<std::int64_t>(size);
         if (auto text = read_file_if_exists(snapshot.signature, max_signature_bytes)) {
             snapshot.signature_text = *text;
             if (auto line = trusted_comment_line(*text))
@@ -86,18 +123,18 @@ void Repository::list_node(const fs::path& directory, const std::string& cluster
 
 std::vector<NodeDirectory> Repository::node_directories(const std::string& cluster,
                                                         const std::string& node) const {
-    if (!fs::is_directory(root_))
+    if (!directory_exists(root_, "repository"))
         fail("{}: repository not found (no snapshot taken yet, or wrong --repo)", root_.string());
     std::vector<fs::path> clusters;
-    for (const auto& item : fs::directory_iterator(root_))
-        if (item.is_directory() && (cluster.empty() || item.path().filename() == cluster))
+    for (const auto& item : entries_of(root_))
+        if (is_directory(item) && (cluster.empty() || item.path().filename() == cluster))
             clusters.push_back(item.path());
     std::sort(clusters.begin(), clusters.end());
     std::vector<NodeDirectory> out;
     for (const auto& cluster_dir : clusters) {
         std::vector<fs::path> nodes;
-        for (const auto& item : fs::directory_iterator(cluster_dir))
-            if (item.is_directory() && (node.empty() || item.path().filename() == node))
+        for (const auto& item : entries_of(cluster_dir))
+            if (is_directory(item) && (node.empty() || item.path().filename() == node))
                 nodes.push_back(item.path());
         std::sort(nodes.begin(), nodes.end());
         for (const auto& node_dir : nodes)
@@ -123,7 +160,7 @@ std::vector<Snapshot> Repository::list(const NodeDirectory& directory) const {
 std::optional<Snapshot> Repository::newest(const std::string& cluster,
                                            const std::string& node) const {
     auto directory = node_directory(cluster, node);
-    if (!fs::is_directory(directory))
+    if (!directory_exists(directory, "node directory"))
         return std::nullopt;
     std::vector<Snapshot> found;
     list_node(directory, cluster, node, found);
@@ -134,16 +171,19 @@ std::optional<Snapshot> Repository::newest(const std::string& cluster,
 
 std::vector<fs::path> Repository::clean_leftovers(const fs::path& node_directory) {
     std::vector<fs::path> removed;
-    for (const auto& item : fs::directory_iterator(node_directory)) {
+    for (const auto& item : entries_of(node_directory)) {
         auto name = item.path().filename().string();
         bool temporary = name.starts_with(AtomicFile::temp_marker);
         bool orphan_signature = false;
+        std::error_code error;
         if (name.ends_with(signature_suffix)) {
             auto archive = name.substr(0, name.size() - signature_suffix.size());
-            orphan_signature = !fs::exists(node_directory / archive);
+            orphan_signature = !fs::exists(node_directory / archive, error) && !error;
         }
         if (temporary || orphan_signature) {
-            fs::remove(item.path());
+            fs::remove(item.path(), error);
+            if (error)
+                fail("{}: cannot remove: {}", item.path().string(), error.message());
             removed.push_back(item.path());
         }
     }

@@ -115,7 +115,8 @@ void fsync_directory(const fs::path& directory) {
 }
 
 void create_directories(const fs::path& directory, unsigned mode) {
-    if (directory.empty() || fs::is_directory(directory))
+    std::error_code error;
+    if (directory.empty() || fs::is_directory(directory, error))
         return;
     create_directories(directory.parent_path(), mode);
     if (::mkdir(directory.c_str(), mode) != 0 && errno != EEXIST)

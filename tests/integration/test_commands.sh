@@ -20,7 +20,9 @@ run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" --latest --json
   "pmxsnap.verify/1 true ok,ok,ok " ] || fail "verify --json: $out"
 # The documented schema (man/pmxsnap-verify.1): exactly these keys and values.
 jq -e '(keys == ["archives","ok","schema"]) and all(.archives[];
-         (keys == ["archive","levels","ok"]) and all(.levels[];
+         (keys == ["archive","levels","ok","result","skipped"])
+         and (.result | IN("ok","partial","failed")) and (.skipped | type == "array")
+         and (.levels | length == 3) and all(.levels[];
            (keys == ["detail","level","problems","status"])
            and (.level | IN("signature","content","restorable"))
            and (.status | IN("ok","failed","skipped"))

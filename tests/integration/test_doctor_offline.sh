@@ -104,3 +104,17 @@ cp "$scratch/config.db.good" "$db"
 run 0 doctor
 [ "$(status_of pmxcfs.nodes)" = ok ] || fail "pmxcfs.nodes after restore: $out"
 pass "a node directory the nodelist does not know: pmxcfs.nodes warns and names it"
+
+# A damaged newest snapshot: conf.copies cannot compare with it and says so
+# (it said "the copies agree"), naming the archive.
+newest=$(archives | tail -1)
+cp "$newest" "$scratch/newest.good"
+head -c $(($(stat -c %s "$newest") / 2)) "$scratch/newest.good" >"$newest"
+run 1 doctor
+[ "$(status_of conf.copies)" = warn ] || fail "a damaged newest snapshot: $out"
+contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .evidence.last_snapshot_problem' <<<"$out")" "$newest: "
+contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .meaning' <<<"$out")" "could not be read to compare"
+cp "$scratch/newest.good" "$newest"
+run 0 doctor
+[ "$(status_of conf.copies)" = ok ] || fail "conf.copies after the snapshot is whole again: $out"
+pass "a damaged newest snapshot: conf.copies warns that it could not compare, naming the archive"

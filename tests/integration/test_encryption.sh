@@ -59,10 +59,12 @@ pass "stock age -d | zstd -d | tar reads it, the authkey is in it, minisign -V v
 run 0 "$PMXSNAP" list --repo "$repo" --key "$key" --json
 [ "$(jq -r '[.snapshots[] | "\(.encrypted)/\(.signature)"] | join(" ")' <<<"$out")" = "false/ok true/ok" ] ||
   fail "list without the identity: $out"
-run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" "$encrypted" --json
+run 1 "$PMXSNAP" verify --repo "$repo" --key "$key" "$encrypted" --json
 [ "$(jq -r '[.archives[0].levels[].status] | join(",")' <<<"$out")" = "ok,skipped,skipped" ] ||
   fail "verify without identity: $out"
+[ "$(jq -r '.archives[0].result' <<<"$out")" = partial ] || fail "verify without identity: $out"
 contains "$(jq -r '.archives[0].levels[1].detail' <<<"$out")" "give --identity"
+run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" "$encrypted" --signature-only
 run 0 snap --recipient "$recipient" --include-authkey --if-changed --json
 [ "$(jq -r '.written' <<<"$out")" = false ] || fail "--if-changed rewrote an unchanged encrypted state"
 pass "list, verify (signature) and --if-changed work without the identity"

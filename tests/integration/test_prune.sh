@@ -314,8 +314,11 @@ kept_sample=$(jq -r '.nodes[] | select(.node == "pve1") | .kept[0].archive' <<<"
 run 0 minisign -Vm "$kept_sample" -p "$pub"
 run 0 prune --json "${acceptance[@]}"
 [ "$(jq -c .totals.removed <<<"$out")" = 0 ] || fail "a second prune removed more: $(jq -c .totals <<<"$out")"
-run 0 "$PMXSNAP" list --repo "$repo" --pubkey "$pub" --node pve1 --json
+# list exits 1: the foreign, renamed, altered and unsigned files left in
+# place fail its authentication (the tampered one's index is authentic).
+run 1 "$PMXSNAP" list --repo "$repo" --pubkey "$pub" --node pve1 --json
 [ "$(jq '.snapshots | length' <<<"$out")" -eq $((kept + 5)) ] || fail "list after prune: $(jq '.snapshots | length' <<<"$out")"
+[ "$(jq '.failed' <<<"$out")" -eq 4 ] || fail "list after prune: $(jq -c '[.snapshots[] | select(.signature != "ok")]' <<<"$out")"
 pass "the kept real archive still verifies, kept signatures still verify with minisign; a second prune removes nothing"
 
 # A crash between the archive's and the signature's removal leaves a

@@ -1,15 +1,17 @@
 // archive::Rejected: the archive itself is the finding (corrupt, truncated,
-// hostile, not matching its manifest). Commands report it and exit 1;
-// a plain pmxsnap::Error (cannot open, I/O) exits 2.
+// hostile, foreign, not matching its manifest): exit 1 at the top level. A
+// sibling of pmxsnap::Error (cannot open, I/O: exit 2), not a kind of it:
+// catch ErrorBase for "anything that stops reading".
 #pragma once
 
 #include "pmxsnap/util/error.hpp"
 
 namespace pmxsnap::archive {
 
-class Rejected : public Error {
+class Rejected : public ErrorBase {
   public:
-    using Error::Error;
+    using ErrorBase::ErrorBase;
+    ExitCode exit_code() const override { return ExitCode::findings; }
 };
 
 template <typename... Args>

@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pmxsnap::repo {
@@ -68,6 +69,9 @@ class Repository {
 };
 
 std::string archive_file_name(const std::string& stamp, bool encrypted);
+// "20261125T103000Z.pmxsnap" → its stamp and whether it is encrypted;
+// nullopt for any other name.
+std::optional<std::pair<std::string, bool>> parse_archive_name(const std::string& name);
 fs::path signature_path_for(const fs::path& archive);
 
 } // namespace pmxsnap::repo

@@ -217,8 +217,11 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
                       fs::copy_options::overwrite_existing);
         auto verdict = verify::verify_archive(first.archive, {first.key, second.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
+        // Captured in another second, its signed index names another file
+        // (misplaced); in the same one, the bytes do not match.
         CHECK_THAT(verdict.levels[0].detail,
-                   Catch::Matchers::ContainsSubstring("does not match the file"));
+                   Catch::Matchers::ContainsSubstring("does not match the file") ||
+                       Catch::Matchers::ContainsSubstring("misplaced: signed for file"));
     }
     SECTION("a renamed archive") {
         auto renamed = first.archive.parent_path() / "20200101T000000Z.pmxsnap";

@@ -1,0 +1,77 @@
+// repo::authenticate_index: the one signed-index check of list, prune,
+// verify and snapshot --if-changed, over real Ed25519 signatures of indexes
+// placed right and wrong.
+#include "catch.hpp"
+#include "scratch.hpp"
+
+#include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
+
+#include <sodium.h>
+
+using namespace pmxsnap;
+using namespace pmxsnap::repo;
+
+namespace {
+
+// The .minisig text for an index naming cluster/node/file, signed by key
+// (the file digest is not what this check reads).
+std::string signed_index(const crypto::SecretKey& key, const std::string& cluster,
+                         const std::string& node, const std::string& file,
+                         const std::string& captured = "2026-11-25T10:30:00Z") {
+    TrustedComment comment{cluster, node, 7, 1, std::string(64, 'f'), captured, file};
+    return crypto::sign_prehashed(key, {}, comment.format(), "test");
+}
+
+const fs::path archive = "/repo/demo/pve1/20261125T103000Z.pmxsnap";
+
+} // namespace
+
+TEST_CASE("an index names this file in this directory: ok, with its signed facts") {
+    REQUIRE(sodium_init() >= 0);
+    auto key = crypto::generate_secret_key();
+    auto check = authenticate_index(archive, signed_index(key, "demo", "pve1", archive.filename()),
+                                    {key.public_key()});
+    CHECK(check.ok());
+    CHECK(check.problem.empty());
+    REQUIRE(check.comment);
+    CHECK(check.comment->db_version == 7);
+    REQUIRE(check.captured);
+    CHECK(*check.captured == 1795602600);
+}
+
+TEST_CASE("each way an index fails has its own status and names what differs") {
+    REQUIRE(sodium_init() >= 0);
+    auto key = crypto::generate_secret_key();
+    auto other = crypto::generate_secret_key();
+    const std::vector<crypto::PublicKey> trusted{key.public_key()};
+    auto status = [&](const std::string& text) {
+        return authenticate_index(archive, text, trusted);
+    };
+
+    CHECK(status("").status == IndexStatus::missing);
+    CHECK(status("not a signature\n").status == IndexStatus::malformed);
+    CHECK(status(signed_index(other, "demo", "pve1", archive.filename())).status ==
+          IndexStatus::untrusted);
+
+    auto another_file = status(signed_index(key, "demo", "pve1", "20261125T113000Z.pmxsnap"));
+    CHECK(another_file.status == IndexStatus::misplaced);
+    CHECK_THAT(another_file.problem,
+               Catch::Matchers::ContainsSubstring("signed for file 20261125T113000Z.pmxsnap"));
+    auto another_node = status(signed_index(key, "demo", "pve2", archive.filename()));
+    CHECK(another_node.status == IndexStatus::misplaced);
+    CHECK_THAT(another_node.problem, Catch::Matchers::ContainsSubstring(
+                                         "signed for demo/pve2, but it lies in demo/pve1"));
+    auto another_time =
+        status(signed_index(key, "demo", "pve1", archive.filename(), "2026-11-25T10:30:01Z"));
+    CHECK(another_time.status == IndexStatus::misplaced);
+    CHECK_FALSE(another_time.comment);
+
+    // One changed character of the signed comment.
+    auto text = signed_index(key, "demo", "pve1", archive.filename());
+    auto at = text.find("db_version=7");
+    REQUIRE(at != std::string::npos);
+    text[at + 11] = '8';
+    CHECK(status(text).status == IndexStatus::altered);
+}
