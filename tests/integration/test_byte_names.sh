@@ -59,7 +59,10 @@ run 0 "$PMXSNAP" restore extract "$archive" --to "$scratch/x"
 run 0 "$PMXSNAP" restore extract "$archive" --to "$scratch/one" "/etc/pve/$raw"
 [ "$(find "$scratch/one" -type f | wc -l)" = 1 ] && [ "$(cat "$scratch/one/pve/$raw")" = "raw byte name" ] ||
   fail "extract of one path: $(find "$scratch/one" -type f)"
-pass "restore extract writes the file under its exact bytes (whole archive and by path)"
+run 2 "$PMXSNAP" restore extract "$archive" --to "$scratch/none" "/etc/pve/$(printf 'nope\xff')"
+one_line "$err"; contains "$err" 'pve/nope\xff: not in'
+has_raw_byte "$err" && fail "the error quoted the raw byte"
+pass "restore extract writes the file under its exact bytes (whole archive and by path); an unknown one is a one-line error, escaped"
 
 # Live changes: the raw-named file edited, the backslash one removed.
 sqlite3 "$db" "
