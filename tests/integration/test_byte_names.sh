@@ -4,7 +4,7 @@
 # (valid JSON, the bytes in path_hex) against live and another archive. A
 # row named with a literal backslash (99\\xff.conf) beside it stays apart.
 source "$TESTLIB"
-need sqlite3 zstd tar jq python3 xxd
+need sqlite3 zstd tar jq python3
 make_node --preset typical
 make_key
 db=$scratch/root/var/lib/pve-cluster/config.db
@@ -21,6 +21,7 @@ sqlite3 "$db" "
   update tree set version = (select max(inode) from tree) where inode = 0;"
 [ "$(sqlite3 "$db" "select hex(name) from tree where data = 'raw byte name'")" = 3939FF2E636F6E66 ] ||
   fail "the fixture row does not hold the byte 0xFF"
+hex() { od -An -v -tx1 | tr -d ' \n'; } # lowercase, as path_hex
 has_raw_byte() { LC_ALL=C grep -q $'\xff' <<<"$1"; }
 
 run 0 "$PMXSNAP" inspect "$db"
@@ -37,7 +38,7 @@ manifest=$(zstd -dc "$archive" | tar -xO MANIFEST.json 2>/dev/null)
 python3 -m json.tool <<<"$manifest" >/dev/null || fail "MANIFEST.json is not valid JSON"
 # Both show as pve/99\xff.conf under "path"; only the byte name has path_hex.
 [ "$(jq -c --arg p "pve/$shown" '[.members[] | select(.path == $p) | .path_hex] | sort' <<<"$manifest")" = \
-  "[null,\"$(printf 'pve/%s' "$raw" | xxd -p | tr -d '\n')\"]" ] ||
+  "[null,\"$(printf 'pve/%s' "$raw" | hex)\"]" ] ||
   fail "manifest entries: $(jq -c '.members[] | select(.path | contains("xff"))' <<<"$manifest")"
 [ "$(jq '[.members[] | select(has("path_hex"))] | length' <<<"$manifest")" = 1 ] ||
   fail "only the byte name has path_hex"
@@ -79,7 +80,7 @@ contains "$out" "pve/99\\\\xff.conf" # the backslash name, its backslash escaped
 run 1 diff_ latest live --json
 python3 -m json.tool <<<"$out" >/dev/null || fail "diff --json is not valid JSON"
 change=$(jq -c '.changes[] | select(has("path_hex"))' <<<"$out")
-[ "$(jq -r .path_hex <<<"$change" | xxd -r -p | xxd -p)" = "$(printf '/etc/pve/%s' "$raw" | xxd -p)" ] ||
+[ "$(jq -r .path_hex <<<"$change")" = "$(printf '/etc/pve/%s' "$raw" | hex)" ] ||
   fail "diff --json: no lossless name for the changed file: $out"
 [ "$(jq -r .status <<<"$change")" = modified ] || fail "diff --json: $change"
 [ "$(jq -r --arg p "$lookalike" '[.changes[] | select((.path | endswith($p)) and (has("path_hex") | not)) | .status] | join(",")' <<<"$out")" = removed ] ||
@@ -109,7 +110,7 @@ run 0 "$PMXSNAP" restore plan "$second" --root "$scratch/root" --offline --scena
 python3 -m json.tool <<<"$out" >/dev/null || fail "restore plan --scenario file --json: $out"
 command=$(jq -r '.steps[] | .command | select(startswith("pmxsnap restore file"))' <<<"$out")
 contains "$command" "\$'/etc/pve/$shown'"
-[ "$(eval "printf '%s' \$'/etc/pve/$shown'" | xxd -p)" = "$(printf '/etc/pve/%s' "$raw" | xxd -p)" ] ||
+[ "$(eval "printf '%s' \$'/etc/pve/$shown'" | hex)" = "$(printf '/etc/pve/%s' "$raw" | hex)" ] ||
   fail "the quoted name does not give the bytes back"
 run 0 "$PMXSNAP" restore plan "$second" --root "$scratch/root" --offline --scenario file --file "/etc/pve/$raw"
 has_raw_byte "$out$err" && fail "restore plan printed the raw byte: $out"
