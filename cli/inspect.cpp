@@ -11,6 +11,7 @@
 #include "pmxsnap/corosync/semantic_checks.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/host/packages.hpp"
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
@@ -88,9 +89,11 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
         (row.is_directory() ? directories : files) += 1;
     auto version = tree.root_version() ? tree.root_version()->version : 0;
     nlohmann::json problems = nlohmann::json::array();
-    for (const auto& v : violations)
-        problems.push_back(
-            {{"rule", v.rule}, {"inode", v.inode}, {"path", v.path}, {"message", v.message}});
+    for (const auto& v : violations) {
+        nlohmann::json item = {{"rule", v.rule}, {"inode", v.inode}, {"message", v.message}};
+        put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
+        problems.push_back(std::move(item));
+    }
     bool valid = violations.empty() && integrity.empty();
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.inspect/1"},

@@ -4,6 +4,7 @@
 #include "report.hpp"
 
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/json_name.hpp"
 
 #include <memory>
 
@@ -44,8 +45,9 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     // A pattern that selects nothing is a typo or a wrong path far more often
     // than a question whose answer is "identical".
     if (!comparison.unmatched_globs.empty())
-        fail("--path {}: matches no path of {} or {}{}", comparison.unmatched_globs.front(), args.a,
-             args.b, options.cluster_wide_only ? " (across nodes only /etc/pve is compared)" : "");
+        fail("--path {}: matches no path of {} or {}{}",
+             escape_name(comparison.unmatched_globs.front()), args.a, args.b,
+             options.cluster_wide_only ? " (across nodes only /etc/pve is compared)" : "");
     report.paths_compared = comparison.paths_compared;
     report.changes = std::move(comparison.changes);
     report.subtrees = subtrees_of(report.changes, a, b);

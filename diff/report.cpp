@@ -2,6 +2,8 @@
 
 #include "paths.hpp"
 
+#include "pmxsnap/util/json_name.hpp"
+
 #include <fmt/format.h>
 
 #include <sstream>
@@ -77,7 +79,7 @@ nlohmann::json expect_digest(const Change& c, const Side& a, const Side& b) {
 
 // "/etc/pve/nodes/pve3/" for a directory, so it reads as one.
 std::string shown_entry(const Change& c) {
-    return shown_path(c.path) + (is_directory(c) ? "/" : "");
+    return escape_name(shown_path(c.path)) + (is_directory(c) ? "/" : "");
 }
 
 std::string version_note(const Change& c) {
@@ -197,7 +199,8 @@ std::string counts_text(const Subtree& t) {
 }
 
 std::string subtree_line(const Subtree& t) {
-    return fmt::format("{:<9} {}/ ({})", to_string(t.status), shown_path(t.path), counts_text(t));
+    return fmt::format("{:<9} {}/ ({})", to_string(t.status), escape_name(shown_path(t.path)),
+                       counts_text(t));
 }
 
 std::string version_text(const nlohmann::json& version) {
@@ -253,30 +256,32 @@ nlohmann::json Report::to_json() const {
     nlohmann::json list = nlohmann::json::array();
     nlohmann::json truncated = nlohmann::json::array();
     for (const auto& c : changes) {
-        nlohmann::json item = {{"path", shown_path(c.path)},
-                               {"status", to_string(c.status)},
-                               {"truncated", c.truncated},
-                               {"truncation", c.truncation},
-                               {"secret", c.secret},
-                               {"binary", c.binary},
-                               {"before", member_json(c.before)},
-                               {"after", member_json(c.after)},
-                               {"digests", {{"a", digest_of(c.before)}, {"b", digest_of(c.after)}}},
-                               {"expect_digest", expect_digest(c, *a, *b)}};
+        nlohmann::json item = nlohmann::json::object();
+        put_name(item, "path", shown_path(c.path)); // path_hex too when not UTF-8
+        item.update({{"status", to_string(c.status)},
+                     {"truncated", c.truncated},
+                     {"truncation", c.truncation},
+                     {"secret", c.secret},
+                     {"binary", c.binary},
+                     {"before", member_json(c.before)},
+                     {"after", member_json(c.after)},
+                     {"digests", {{"a", digest_of(c.before)}, {"b", digest_of(c.after)}}},
+                     {"expect_digest", expect_digest(c, *a, *b)}});
         for (const auto& [key, value] : c.detail.items())
             item[key] = value;
         if (!c.unified.empty())
             item["unified"] = c.unified;
         list.push_back(std::move(item));
         if (c.truncated)
-            truncated.push_back(shown_path(c.path));
+            truncated.push_back(json_plain_name(shown_path(c.path))); // bytes: in changes[]
     }
     nlohmann::json trees = nlohmann::json::array();
-    for (const auto& t : subtrees)
-        trees.push_back({{"path", shown_path(t.path)},
-                         {"status", to_string(t.status)},
-                         {"files", t.files},
-                         {"directories", t.directories}});
+    for (const auto& t : subtrees) {
+        nlohmann::json tree = {
+            {"status", to_string(t.status)}, {"files", t.files}, {"directories", t.directories}};
+        put_name(tree, "path", shown_path(t.path));
+        trees.push_back(std::move(tree));
+    }
     return {
         {"schema", "pmxsnap.diff/1"},
         {"identical", identical()},
@@ -302,7 +307,7 @@ std::vector<std::string> Report::text(bool stat) const {
                               b->manifest().db.root_version));
     for (const auto& c : changes)
         for (const auto& why : c.truncation)
-            out.push_back(fmt::format("TRUNCATED {}: {}", shown_path(c.path), why));
+            out.push_back(fmt::format("TRUNCATED {}: {}", escape_name(shown_path(c.path)), why));
     // A subtree added or removed whole is one line, at its directory's place.
     std::vector<const Subtree*> tree_at(changes.size(), nullptr);
     std::vector<bool> inside(changes.size(), false);

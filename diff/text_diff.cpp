@@ -1,5 +1,7 @@
 #include "text_diff.hpp"
 
+#include "pmxsnap/util/json_name.hpp"
+
 #include <dtl/dtl.hpp>
 #include <sstream>
 #include <vector>
@@ -33,9 +35,11 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
         return {};
     auto a = lines_of(before), b = lines_of(after);
     std::ostringstream out;
-    // git's form: "a/etc/pve/storage.cfg" for /etc/pve/storage.cfg.
-    auto a_name = (path.starts_with('/') ? "a" : "a/") + path;
-    auto b_name = (path.starts_with('/') ? "b" : "b/") + path;
+    // git's form: "a/etc/pve/storage.cfg" for /etc/pve/storage.cfg; the name
+    // escaped, never its raw bytes on a terminal.
+    auto shown = escape_name(path);
+    auto a_name = (path.starts_with('/') ? "a" : "a/") + shown;
+    auto b_name = (path.starts_with('/') ? "b" : "b/") + shown;
     out << "--- " << a_name << "\n+++ " << b_name << "\n";
     if (a.size() + b.size() > max_lines_for_line_diff) {
         out << "(" << a.size() << " → " << b.size() << " lines: too long for a line diff)\n";

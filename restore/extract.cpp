@@ -4,6 +4,7 @@
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/json_name.hpp"
 
 #include <fcntl.h>
 
@@ -82,7 +83,7 @@ ExtractResult extract_archive(const fs::path& archive, const fs::path& directory
         for (const auto& m : reader.manifest().members)
             known = known || selected(m.path, {w});
         if (!known)
-            fail("{}: not in {}", w, archive.string());
+            fail("{}: not in {}", escape_name(w), archive.string());
     }
     create_directories(directory, 0700);
     Extract extract(directory, wanted);

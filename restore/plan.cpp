@@ -1,5 +1,7 @@
 #include "plan.hpp"
 
+#include "pmxsnap/util/json_name.hpp"
+
 #include <fmt/format.h>
 
 namespace pmxsnap::restore {
@@ -161,8 +163,22 @@ std::vector<Step> cluster_steps(const Context& c) {
     };
 }
 
+// A name whose bytes would not survive a terminal or JSON (not UTF-8, a
+// control, a backslash) as bash's $'...' quoting, which gives the same bytes
+// back when the command is pasted.
+std::string shell_argument(const std::string& name) {
+    auto shown = escape_name(name);
+    if (shown == name)
+        return name;
+    std::string quoted = "$'";
+    for (char ch : shown)
+        quoted += ch == '\'' ? std::string("\\'") : std::string(1, ch);
+    return quoted + "'";
+}
+
 std::vector<Step> file_steps(const Context& c) {
-    auto file = c.options.file.empty() ? std::string("/etc/pve/<path>") : c.options.file;
+    auto file =
+        c.options.file.empty() ? std::string("/etc/pve/<path>") : shell_argument(c.options.file);
     return {
         {here, fmt::format("pmxsnap diff {} live --path {}", c.archive_arg, file),
          "see what changed and the live file's digest", "the change is the one to undo"},

@@ -8,6 +8,7 @@
 
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/json_name.hpp"
 
 #include <unistd.h>
 
@@ -68,7 +69,8 @@ bool confirm_on_terminal(const std::vector<Operation>& ops) {
     if (!::isatty(0))
         fail("refusing without --yes: standard input is not a terminal to confirm on");
     for (const auto& op : ops)
-        std::cerr << "  " << op.action << " " << op.path.string() << " (" << op.detail << ")\n";
+        std::cerr << "  " << op.action << " " << escape_name(op.path.string()) << " ("
+                  << escape_name(op.detail) << ")\n";
     std::cerr << "Carry these out? Type yes: " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);
@@ -77,8 +79,12 @@ bool confirm_on_terminal(const std::vector<Operation>& ops) {
 
 nlohmann::json operations_json(const ApplyResult& result) {
     nlohmann::json ops = nlohmann::json::array();
-    for (const auto& op : result.operations)
-        ops.push_back({{"action", op.action}, {"path", op.path.string()}, {"detail", op.detail}});
+    for (const auto& op : result.operations) {
+        nlohmann::json item = {{"action", op.action}};
+        put_name(item, "path", op.path.string()); // a host file's name is bytes too
+        put_name(item, "detail", op.detail);
+        ops.push_back(std::move(item));
+    }
     return ops;
 }
 
@@ -102,7 +108,7 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
     }
     for (const auto& op : result.operations)
         context.out.say("{}{:<7} {} ({})", options.dry_run ? "would " : "", op.action,
-                        op.path.string(), op.detail);
+                        escape_name(op.path.string()), escape_name(op.detail));
     if (!result.applied && !options.dry_run) {
         context.out.say("nothing changed: not confirmed");
         return ExitCode::findings;
@@ -136,17 +142,19 @@ ExitCode run_file(cli::Context& context, const Arguments& args) {
         expected = args.expect_digest;
     auto result = restore_file(args.archive, context.host(), args.path, expected, args.force_file,
                                context.options.identity);
-    if (context.out.json_mode())
-        context.out.json(
-            {{"schema", "pmxsnap.restore-file/1"},
-             {"path", result.target.string()},
-             {"previous_sha256", result.previous_sha256 ? nlohmann::json(*result.previous_sha256)
-                                                        : nlohmann::json(nullptr)},
-             {"restored_sha256", result.restored_sha256}});
-    else
-        context.out.say("restored {} from {} (SHA-256 {} → {})", result.target.string(),
-                        result.member, result.previous_sha256.value_or("absent"),
-                        result.restored_sha256);
+    if (context.out.json_mode()) {
+        nlohmann::json doc = {{"schema", "pmxsnap.restore-file/1"},
+                              {"previous_sha256", result.previous_sha256
+                                                      ? nlohmann::json(*result.previous_sha256)
+                                                      : nlohmann::json(nullptr)},
+                              {"restored_sha256", result.restored_sha256}};
+        put_name(doc, "path", result.target.string());
+        context.out.json(doc);
+    } else {
+        context.out.say("restored {} from {} (SHA-256 {} → {})",
+                        escape_name(result.target.string()), escape_name(result.member),
+                        result.previous_sha256.value_or("absent"), result.restored_sha256);
+    }
     return ExitCode::ok;
 }
 

@@ -7,6 +7,7 @@
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/host/mounts.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <fcntl.h>
@@ -76,12 +77,12 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
     if (!result.member.starts_with("pve/"))
         fail("{}: restore file puts back /etc/pve paths; for host files use `pmxsnap restore "
              "apply --host-files-only`",
-             path);
+             escape_name(path));
     archive::ArchiveInput input(archive, identity);
     archive::Reader reader(input.source());
     const auto* member = reader.manifest().find(result.member);
     if (!member || member->is_directory)
-        fail("{}: no such file in {}", path, archive.string());
+        fail("{}: no such file in {}", escape_name(path), archive.string());
     // The whole archive through the safe reader before anything live is
     // looked at: a tampered or truncated archive is the finding (exit 1),
     // whatever the state of /etc/pve.
@@ -96,7 +97,7 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
         if (!expect_digest)
             fail("{}: give --expect-digest SHA256 (the live file's digest, from `pmxsnap diff`) "
                  "or --force",
-                 path);
+                 escape_name(path));
         // "absent": the file must not exist (diff prints it for a file removed
         // since the archive); a digest is compared as sha256sum prints it.
         auto expected = *expect_digest;
@@ -106,7 +107,7 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
         if (now != expected)
             fail("{}: changed since it was reviewed (SHA-256 {}, expected {}); run `pmxsnap diff` "
                  "again",
-                 result.target.string(), now, *expect_digest);
+                 escape_name(result.target.string()), now, *expect_digest);
     }
     result.restored_sha256 = sha256_hex(keep.content);
     write_via_rename(result.target, keep.content);

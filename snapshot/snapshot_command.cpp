@@ -2,6 +2,7 @@
 
 #include "snapshot.hpp"
 
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
 
@@ -12,9 +13,11 @@ namespace {
 
 nlohmann::json to_json(const SnapshotResult& r) {
     nlohmann::json violations = nlohmann::json::array();
-    for (const auto& v : r.violations)
-        violations.push_back(
-            {{"rule", v.rule}, {"inode", v.inode}, {"path", v.path}, {"message", v.message}});
+    for (const auto& v : r.violations) {
+        nlohmann::json item = {{"rule", v.rule}, {"inode", v.inode}, {"message", v.message}};
+        put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
+        violations.push_back(std::move(item));
+    }
     nlohmann::json phases = nlohmann::json::object();
     for (const auto& phase : r.phases)
         phases[phase.name] = phase.seconds;
@@ -47,7 +50,7 @@ void render_text(cli::Output& out, const SnapshotResult& r) {
         out.warn("{}", warning);
     for (const auto& v : r.violations)
         out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
-                 v.path.empty() ? "" : ", " + v.path);
+                 v.path.empty() ? "" : ", " + escape_name(v.path));
     if (!r.written)
         out.say("unchanged since {} (db version {}{}): nothing written", r.archive.string(),
                 r.db_version, r.quick ? "; db and host files untouched since it" : "");

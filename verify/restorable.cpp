@@ -6,6 +6,7 @@
 #include "pmxsnap/configdb/tree.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <fmt/format.h>
@@ -78,23 +79,25 @@ void compare_pve_members(const archive::Manifest& manifest, const configdb::Tree
             members.begin(), members.end(), path,
             [](const archive::Member* m, const std::string& key) { return m->path < key; });
         if (it == members.end() || (*it)->path != path) {
-            problems.push_back(path + ": in the db but not in the archive's pve/ tree");
+            problems.push_back(escape_name(path) +
+                               ": in the db but not in the archive's pve/ tree");
             continue;
         }
         matched[static_cast<std::size_t>(it - members.begin())] = true;
         const auto& member = **it;
         const auto& row = *entry.entry;
         if (member.is_directory != row.is_directory())
-            problems.push_back(path + ": type differs between pve/ and the db");
+            problems.push_back(escape_name(path) + ": type differs between pve/ and the db");
         else if (!row.is_directory() && content_of(db, row) != member.sha256)
-            problems.push_back(path + ": content differs between pve/ and the db");
+            problems.push_back(escape_name(path) + ": content differs between pve/ and the db");
         if (!member.pmxcfs || member.pmxcfs->inode != row.inode ||
             member.pmxcfs->version != row.version || member.pmxcfs->writer != row.writer)
-            problems.push_back(path + ": pmxcfs inode/version/writer differ from the db");
+            problems.push_back(escape_name(path) +
+                               ": pmxcfs inode/version/writer differ from the db");
     }
     for (std::size_t i = 0; i < members.size(); ++i)
         if (!matched[i])
-            problems.push_back(members[i]->path + ": in pve/ but not in the db");
+            problems.push_back(escape_name(members[i]->path) + ": in pve/ but not in the db");
 }
 
 void check_db(const CondensedManifest& manifest, const fs::path& db_path,
@@ -105,7 +108,7 @@ void check_db(const CondensedManifest& manifest, const fs::path& db_path,
     auto tree = configdb::Tree::load(db);
     for (const auto& v : configdb::check_invariants(tree))
         problems.push_back(fmt::format("db/config.db: pmxcfs rule {}: {}{}", v.rule, v.message,
-                                       v.path.empty() ? "" : " (" + v.path + ")"));
+                                       v.path.empty() ? "" : " (" + escape_name(v.path) + ")"));
     auto root = tree.root_version() ? tree.root_version()->version : -1;
     if (root != manifest.header.db.root_version)
         problems.push_back(fmt::format("db/config.db: root version {} but the manifest says {}",

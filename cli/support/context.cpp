@@ -17,9 +17,12 @@ void Output::json(nlohmann::json document) {
     if (!warnings_.empty() && document.is_object() && !document.contains("warnings"))
         document["warnings"] = warnings_;
     document_written_ = true;
-    // A byte that is not UTF-8 (a 0xA0 in a corosync.conf value, quoted in
-    // an error) must not turn the answer into an internal error: it shows as
-    // U+FFFD. Names that must survive byte for byte need their own encoding.
+    // Names never reach here as raw bytes: every command puts them in
+    // through put_name (util/json_name.hpp), losslessly. What is left is
+    // free text that may hold a byte that is not UTF-8 (a 0xA0 in a
+    // corosync.conf value, a file's content in a diff, quoted in an error):
+    // it must not turn the answer into an internal error, so it shows as
+    // U+FFFD.
     std::fputs(
         (document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n").c_str(),
         stdout);

@@ -1,6 +1,7 @@
 #include "pmxsnap/archive/manifest.hpp"
 
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/json_name.hpp"
 
 #include <fmt/format.h>
 
@@ -85,7 +86,7 @@ struct Slot {
 };
 
 struct MemberSlots {
-    Slot path, type, mode, uid, gid, size, mtime, sha256;
+    Slot path, path_hex, type, mode, uid, gid, size, mtime, sha256;
     bool has_pmxcfs = false;
     bool pmxcfs_is_object = false;
     Slot inode, version, writer;
@@ -268,6 +269,7 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
     Slot* member_slot(const std::string& name) {
         auto& m = *member_;
         for (auto [field, slot] : {std::pair{"path", &m.path},
+                                   {"path_hex", &m.path_hex},
                                    {"type", &m.type},
                                    {"mode", &m.mode},
                                    {"uid", &m.uid},
@@ -306,7 +308,12 @@ class ManifestSax final : public nlohmann::json_sax<Json> {
     static Member finish_member(MemberSlots& slots, std::size_t index) {
         std::string where = fmt::format("members[{}]", index);
         Member member;
-        member.path = text(slots.path, where, "path");
+        const auto& path = text(slots.path, where, "path");
+        std::optional<std::string> path_hex;
+        if (slots.path_hex.kind != Slot::Kind::absent)
+            path_hex = text(slots.path_hex, where, "path_hex");
+        if (auto problem = name_problem("path", path, path_hex, &member.path))
+            fail("MANIFEST.json: {}: {}", where, *problem);
         const auto& type = text(slots.type, where, "type");
         if (type != "file" && type != "dir")
             fail("MANIFEST.json: {}.type: '{}' is neither 'file' nor 'dir'", where, type);

@@ -1,4 +1,5 @@
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/util/json_name.hpp"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -132,7 +133,16 @@ class TextCounter {
 template <typename Out>
 void write_member(Out& out, const Member& member) {
     out.append("  {\n   \"path\": ");
-    out.string(member.path);
+    // A name that is not UTF-8 (pmxcfs names are bytes) as json_name.hpp
+    // says: escaped for people, and its bytes in path_hex.
+    if (is_utf8(member.path)) {
+        out.string(member.path);
+    } else {
+        out.string(escape_name(member.path));
+        out.append(",\n   \"path_hex\": \"");
+        out.append(hex_bytes(member.path));
+        out.append("\"");
+    }
     out.append(member.is_directory ? ",\n   \"type\": \"dir\",\n   \"mode\": \""
                                    : ",\n   \"type\": \"file\",\n   \"mode\": \"");
     out.octal(member.mode);

@@ -2,6 +2,7 @@
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <archive.h>
@@ -87,16 +88,17 @@ bool Reader::next_entry(Member& header) {
     const char* name = archive_entry_pathname(entry);
     header.path = name ? name : "";
     if (auto problem = member_path_problem(header.path))
-        reject("member '{}': {}", header.path, *problem);
+        reject("member '{}': {}", escape_name(header.path), *problem);
     if (header.path.size() > 1 && header.path.back() == '/')
         header.path.pop_back();
     if (archive_entry_hardlink(entry) != nullptr)
-        reject("member '{}': hard links are not allowed", header.path);
+        reject("member '{}': hard links are not allowed", escape_name(header.path));
     auto type = archive_entry_filetype(entry);
     if (type != AE_IFREG && type != AE_IFDIR)
-        reject("member '{}': {} members are not allowed", header.path, type_name(type));
+        reject("member '{}': {} members are not allowed", escape_name(header.path),
+               type_name(type));
     if (archive_entry_sparse_count(entry) > 0)
-        reject("member '{}': sparse members are not allowed", header.path);
+        reject("member '{}': sparse members are not allowed", escape_name(header.path));
     header.is_directory = type == AE_IFDIR;
     header.mode = archive_entry_perm(entry);
     header.uid = static_cast<unsigned>(archive_entry_uid(entry));
@@ -111,7 +113,7 @@ void Reader::read_manifest(const KnownManifest& known, const MemberFilter& keep)
     if (!next_entry(header))
         reject("empty archive: no MANIFEST.json");
     if (header.path != manifest_member)
-        reject("first member is '{}', expected MANIFEST.json", header.path);
+        reject("first member is '{}', expected MANIFEST.json", escape_name(header.path));
     if (header.is_directory || static_cast<std::uint64_t>(header.size) > limits_.max_manifest_bytes)
         reject("MANIFEST.json: not a file of at most {} bytes", limits_.max_manifest_bytes);
     // Parsed as it is decompressed, never held whole: 80 MB of text on a
@@ -181,7 +183,7 @@ Manifest Reader::take_manifest() {
 void Reader::stream_member(const Member& expected, MemberHandler& handler) {
     if (!handler.wants(expected)) {
         if (archive_read_data_skip(tar_.get()) != ARCHIVE_OK)
-            fail_tar("member '" + expected.path + "'");
+            fail_tar("member '" + escape_name(expected.path) + "'");
         return;
     }
     handler.begin(expected);
@@ -195,7 +197,7 @@ void Reader::stream_member(const Member& expected, MemberHandler& handler) {
         la_ssize_t n =
             archive_read_data(tar_.get(), buffer_for_data_.data(), buffer_for_data_.size());
         if (n < 0)
-            fail_tar("member '" + expected.path + "'");
+            fail_tar("member '" + escape_name(expected.path) + "'");
         if (n == 0)
             break;
         std::string_view chunk(buffer_for_data_.data(), static_cast<std::size_t>(n));
@@ -204,10 +206,11 @@ void Reader::stream_member(const Member& expected, MemberHandler& handler) {
         got += static_cast<std::uint64_t>(n);
     }
     if (got != static_cast<std::uint64_t>(expected.size))
-        reject("member '{}': truncated ({} of {} bytes)", expected.path, got, expected.size);
+        reject("member '{}': truncated ({} of {} bytes)", escape_name(expected.path), got,
+               expected.size);
     if (Sha256Digest(digest.finish()) != expected.sha256)
         reject("member '{}': SHA-256 differs from MANIFEST.json (content altered or corrupt)",
-               expected.path);
+               escape_name(expected.path));
     handler.end(expected);
 }
 
@@ -227,7 +230,7 @@ std::vector<const Member*> sorted_by_path(const Manifest& manifest) {
         std::adjacent_find(sorted.begin(), sorted.end(),
                            [](const Member* a, const Member* b) { return a->path == b->path; });
     if (twice != sorted.end())
-        reject("MANIFEST.json: '{}' is listed twice", (*twice)->path);
+        reject("MANIFEST.json: '{}' is listed twice", escape_name((*twice)->path));
     return sorted;
 }
 
@@ -259,30 +262,31 @@ void Reader::read_members(MemberHandler& handler) {
         const Member* found = find(header.path);
         if (found == nullptr && partial_) {
             if (archive_read_data_skip(tar_.get()) != ARCHIVE_OK)
-                fail_tar("member '" + header.path + "'");
+                fail_tar("member '" + escape_name(header.path) + "'");
             continue;
         }
         if (found == nullptr)
-            reject("member '{}': not listed in MANIFEST.json", header.path);
+            reject("member '{}': not listed in MANIFEST.json", escape_name(header.path));
         const Member& want = *found;
         auto index = static_cast<std::size_t>(found - members.data());
         if (seen[index])
-            reject("member '{}': appears twice in the archive", header.path);
+            reject("member '{}': appears twice in the archive", escape_name(header.path));
         seen[index] = true;
         if (header.is_directory != want.is_directory)
-            reject("member '{}': type differs from MANIFEST.json", header.path);
+            reject("member '{}': type differs from MANIFEST.json", escape_name(header.path));
         if (!header.is_directory && header.size != want.size)
-            reject("member '{}': size {} differs from MANIFEST.json ({})", header.path, header.size,
-                   want.size);
+            reject("member '{}': size {} differs from MANIFEST.json ({})", escape_name(header.path),
+                   header.size, want.size);
         if (header.mode != want.mode || header.uid != want.uid || header.gid != want.gid ||
             header.mtime != want.mtime)
-            reject("member '{}': mode, owner or mtime differs from MANIFEST.json", header.path);
+            reject("member '{}': mode, owner or mtime differs from MANIFEST.json",
+                   escape_name(header.path));
         stream_member(want, handler);
     }
     for (std::size_t i = 0; i < members.size(); ++i)
         if (!seen[i])
             reject("member '{}': listed in MANIFEST.json but missing from the archive",
-                   members[i].path);
+                   escape_name(members[i].path));
     drain_to_end_of_stream();
 }
 

@@ -1,5 +1,7 @@
 #include "pmxsnap/configdb/invariants.hpp"
 
+#include "pmxsnap/util/json_name.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -33,7 +35,7 @@ class Checker {
                 add(rule::duplicate_name, row,
                     fmt::format("found entry with duplicate name '{}' (inodes {:016X} and {:016X}, "
                                 "parent {:016X})",
-                                row.name, first->second, row.inode, row.parent));
+                                escape_name(row.name), first->second, row.inode, row.parent));
         }
         check_reachability();
         check_totals();
@@ -80,8 +82,8 @@ class Checker {
     void check_root() {
         for (const auto& row : tree_.stray_root_rows())
             add(rule::root_name, row,
-                fmt::format("root inode has unexpected name '{}' (inode = {:016X})", row.name,
-                            row.inode));
+                fmt::format("root inode has unexpected name '{}' (inode = {:016X})",
+                            escape_name(row.name), row.inode));
         if (!tree_.root_version())
             violations_.push_back({rule::missing_version, root_inode, "",
                                    "missing __version__ entry (inode 0): the tree has no version"});
@@ -92,8 +94,8 @@ class Checker {
             add(rule::no_name, row, fmt::format("inode has no name (inode = {:016X})", row.inode));
         else if (!is_safe_name(row.name))
             add(rule::unsafe_name, row,
-                fmt::format("name '{}' cannot be a path component (inode = {:016X})", row.name,
-                            row.inode));
+                fmt::format("name '{}' cannot be a path component (inode = {:016X})",
+                            escape_name(row.name), row.inode));
         if (!row.is_directory() && !row.is_file())
             add(rule::unknown_type, row,
                 fmt::format("inode has unknown type (inode = {:016X}, type = {})", row.inode,
@@ -114,12 +116,12 @@ class Checker {
         if (parent == nullptr)
             add(rule::missing_parent, row,
                 fmt::format("missing directory inode (inode = {:016X}, needed by {:016X} '{}')",
-                            row.parent, row.inode, row.name));
+                            row.parent, row.inode, escape_name(row.name)));
         else if (!parent->is_directory())
             add(rule::parent_not_directory, row,
                 fmt::format("parent is not a directory (inode = {:016X}, parent = {:016X}, "
                             "name = '{}')",
-                            row.inode, row.parent, row.name));
+                            row.inode, row.parent, escape_name(row.name)));
     }
 
     // Rows whose parents exist but never lead to the root (a cycle) load in
@@ -134,7 +136,7 @@ class Checker {
             add(rule::unreachable, row,
                 fmt::format("entry '{}' (inode = {:016X}) is not reachable from the root "
                             "(cycle in parents)",
-                            row.name, row.inode));
+                            escape_name(row.name), row.inode));
         }
     }
 

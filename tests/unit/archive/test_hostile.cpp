@@ -5,6 +5,7 @@
 
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/archive/writer.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -12,6 +13,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
 using namespace pmxsnap;
 using namespace pmxsnap::test;
@@ -257,4 +259,45 @@ TEST_CASE("members in another order than the manifest's are read; a missing one 
     CHECK(
         rejection(raw_archive(shuffled)) ==
         fmt::format("member '{}': listed in MANIFEST.json but missing from the archive", missing));
+}
+
+// libarchive's writer refuses such a name under the C locale ("Can't
+// translate pathname"); pmxsnap's own writer declares it as bytes.
+std::string written_archive(const std::string& manifest_text, const archive::Member& member,
+                            std::string_view data) {
+    std::string bytes;
+    archive::Writer writer(
+        [&](std::span<const std::uint8_t> b) {
+            bytes.append(reinterpret_cast<const char*>(b.data()), b.size());
+        },
+        archive::CompressionOptions{});
+    archive::Member head;
+    head.path = "MANIFEST.json";
+    head.mode = 0600;
+    head.size = static_cast<std::int64_t>(manifest_text.size());
+    writer.add_file(head, manifest_text);
+    writer.add_file(member, data);
+    writer.finish();
+    return bytes;
+}
+
+TEST_CASE("a member named with bytes that are not UTF-8 matches only its path_hex entry") {
+    auto member = member_for(file("pve/99\xff.conf", "x\n"));
+    auto m = sample_manifest();
+    m.members.push_back(member);
+    auto text = archive::serialize_manifest(m);
+    CHECK(rejection(written_archive(text, member, "x\n")) == "");
+    // The manifest lists the name by its escaped text alone (as a writer
+    // that dropped path_hex would): the member in the tar is not that
+    // name, and the message quotes it escaped, never its raw byte.
+    auto manifest = nlohmann::ordered_json::parse(text);
+    manifest["members"][0].erase("path_hex");
+    REQUIRE(manifest["members"][0]["path"] == "pve/99\\xff.conf");
+    CHECK(rejection(written_archive(manifest.dump(1), member, "x\n")) ==
+          "member 'pve/99\\xff.conf': not listed in MANIFEST.json");
+    // path_hex naming another name than the tar member's.
+    manifest["members"][0]["path"] = "pve/98\\xff.conf";
+    manifest["members"][0]["path_hex"] = "7076652f3938ff2e636f6e66";
+    CHECK(rejection(written_archive(manifest.dump(1), member, "x\n")) ==
+          "member 'pve/99\\xff.conf': not listed in MANIFEST.json");
 }

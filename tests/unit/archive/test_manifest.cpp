@@ -89,10 +89,59 @@ TEST_CASE("the streamed manifest is byte for byte nlohmann's dump(1) of itself")
     CHECK(empty == nlohmann::ordered_json::parse(empty).dump(1) + "\n");
 }
 
-TEST_CASE("a manifest with a name that is not UTF-8 is refused, as nlohmann refused it") {
+TEST_CASE("a name that is not UTF-8 is written escaped with its bytes in path_hex") {
     auto m = test::sample_manifest();
-    m.members.push_back(test::member_for({"pve/bad\xff", 'f', "x"}));
-    CHECK_THROWS(archive::serialize_manifest(m));
+    m.members.push_back(test::member_for({"pve/nodes/pve1/qemu-server/99\xff.conf", 'f', "x"}));
+    m.members.push_back(test::member_for({"pve/99\\xff.conf", 'f', "y"})); // looks like one
+    m.members.push_back(test::member_for({"pve/\xc3\xa9t\xc3\xa9.cfg", 'f', "z"}));
+    auto text = archive::serialize_manifest(m);
+    // Still nlohmann's own dump of itself, so valid JSON, and the size agrees.
+    CHECK(text == nlohmann::ordered_json::parse(text).dump(1) + "\n");
+    CHECK(archive::manifest_size(m) == text.size());
+    auto json = nlohmann::ordered_json::parse(text);
+    CHECK(json["members"][0]["path"] == "pve/nodes/pve1/qemu-server/99\\xff.conf");
+    CHECK(json["members"][0]["path_hex"] ==
+          "7076652f6e6f6465732f707665312f71656d752d7365727665722f3939ff2e636f6e66");
+    CHECK_FALSE(json["members"][1].contains("path_hex"));
+    CHECK_FALSE(json["members"][2].contains("path_hex"));
+    auto parsed = archive::parse_manifest(text);
+    REQUIRE(parsed.members.size() == 3);
+    CHECK(parsed.members == m.members);
+    CHECK(parsed.members[0].path != parsed.members[1].path);
+}
+
+TEST_CASE("a hostile path_hex is refused: inconsistent, ambiguous or not hex") {
+    auto m = test::sample_manifest();
+    m.members.push_back(test::member_for({"pve/99\xff.conf", 'f', "x"}));
+    m.members.push_back(test::member_for({"pve/b.cfg", 'f', "b"}));
+    auto json = nlohmann::ordered_json::parse(archive::serialize_manifest(m));
+    auto with = [&](int index, const char* key, nlohmann::ordered_json value) {
+        auto doc = json;
+        doc["members"][index][key] = std::move(value);
+        try {
+            return "accepted " + archive::parse_manifest(doc.dump()).members[index].path;
+        } catch (const std::exception& e) {
+            return std::string(e.what());
+        }
+    };
+    // Bytes of another name than the text shows: a reader could be told one
+    // name and extract another.
+    CHECK(with(0, "path_hex", "7076652f3939fe2e636f6e66") ==
+          "MANIFEST.json: members[0]: path and path_hex disagree");
+    CHECK(with(0, "path", "pve/b.cfg") == "MANIFEST.json: members[0]: path and path_hex disagree");
+    // The same name spelled twice over (hex for a UTF-8 name).
+    CHECK(with(1, "path_hex", "7076652f622e636667") ==
+          "MANIFEST.json: members[1]: path_hex holds a UTF-8 name, which is written as path alone");
+    CHECK(with(0, "path_hex", "7076652F3939FF2E636F6E66") ==
+          "MANIFEST.json: members[0]: path_hex is not lowercase hex of whole bytes");
+    CHECK(with(0, "path_hex", 12) == "MANIFEST.json: members[0].path_hex: expected a string");
+    CHECK(with(0, "path_hex", {{"x", 1}}) ==
+          "MANIFEST.json: members[0].path_hex: expected a string");
+    auto doc = json;
+    doc["members"][0].erase("path");
+    CHECK_THROWS_WITH(archive::parse_manifest(doc.dump()),
+                      "MANIFEST.json: members[0]: missing field 'path'");
+    CHECK(with(0, "size", 1) == "accepted pve/99\xff.conf");
 }
 
 TEST_CASE("members are checked as they are parsed, with their index") {

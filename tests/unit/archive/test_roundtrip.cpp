@@ -128,7 +128,7 @@ TEST_CASE("archives are readable with stock zstd and tar") {
     CHECK(listing.out == "MANIFEST.json\npve/storage.cfg\nhost/etc/hosts\n");
 }
 
-TEST_CASE("non-ASCII and long names read back under the C locale") {
+TEST_CASE("non-ASCII, non-UTF-8 and long names read back under the C locale") {
     // What cron and systemd units run with; libarchive used to fail every
     // non-ASCII name there ("can't be converted from UTF-8"). The two
     // spellings of "café" are different names to pmxcfs and stay so.
@@ -138,7 +138,11 @@ TEST_CASE("non-ASCII and long names read back under the C locale") {
         {"pve/cafe\xcc\x81.cfg", "NFD: e and a combining accent\n"},
         {"pve/caf\xc3\xa9.cfg", "NFC: one precomposed letter\n"},
         {"pve/" + std::string(180, 'n') + "/note.txt", "long path\n"},
-        {"pve/user.cfg", "user:root@pam:1:0:::\n"}};
+        {"pve/user.cfg", "user:root@pam:1:0:::\n"},
+        // Not UTF-8 at all: pmxcfs names are bytes, and the archive keeps them.
+        {"pve/nodes/pve1/qemu-server/99\xff.conf", "name: latin1-byte\n"},
+        {"pve/99\\xff.conf", "a backslash, not an escape\n"},
+        {"pve/" + std::string(150, 'l') + "/\xe9t\xe9-" + std::string(100, 'x'), "long\n"}};
     auto built = build(files);
     CHECK(read_back(built.bytes) == built.data);
     for (const char* locale : {"C.UTF-8", "C"}) {
