@@ -1,5 +1,6 @@
 // pmxsnap: assembles the subcommands. One try/catch turns every error into
 // the one-line message and exit code of DESIGN.md's contract.
+#include "browse_command.hpp"
 #include "commands.hpp"
 #include "context.hpp"
 #include "diff_command.hpp"
@@ -39,6 +40,8 @@ int main(int argc, char** argv) {
         verify::register_command(app, context),  diff::register_command(app, context),
         restore::register_command(app, context), doctor::register_command(app, context)};
     commands.push_back(cli::register_prune(app, context));
+    commands.push_back(browse::register_ls(app, context));
+    commands.push_back(browse::register_cat(app, context));
     for (auto& command : commands)
         command.app->fallthrough();
 
