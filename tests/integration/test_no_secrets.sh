@@ -46,4 +46,4 @@ leaks=$(grep -l PMXSNAP-SECRET- "$outputs"/*.out "$outputs"/*.err || true)
 for leak in $leaks; do
   fail "secret in the output of: $(cat "${leak%.*}.cmd"): $(grep -m1 PMXSNAP-SECRET- "$leak")"
 done
-pass "no planted secret in the text or JSON output of $n commands (snapshot, list, verify, inspect, diff, doctor, restore)"
+pass "no planted secret in the text or JSON output of $n commands (snapshot, list, verify, inspect, diff, doctor, restore, ls, cat)"
