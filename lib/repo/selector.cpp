@@ -24,17 +24,18 @@ bool is_alnum(char c) {
 }
 constexpr std::size_t max_node_length = 253; // a DNS name
 
-// Printable for a one-line message: control bytes and non-ASCII as \xNN.
-std::string printable(std::string_view text) {
+// Printable for a one-line message: control bytes and non-ASCII as \xNN,
+// at most `shown` bytes of it (a message stays short whatever was typed).
+std::string printable(std::string_view text, std::size_t shown = 80) {
     std::string out;
-    for (char c : text.substr(0, 200)) {
+    for (char c : text.substr(0, shown)) {
         auto byte = static_cast<unsigned char>(c);
         if (byte < 0x20 || byte >= 0x7f)
             out += fmt::format("\\x{:02x}", byte);
         else
             out += c;
     }
-    if (text.size() > 200)
+    if (text.size() > shown)
         out += "...";
     return out;
 }
@@ -108,8 +109,8 @@ ParsedSelector parse_selector(std::string_view text) {
     selector.text = std::string(text);
     selector.good = is_good;
     bool seen_node = false, seen_back = false;
-    auto grammar = fmt::format("not a selector ({}, or ./{} for a file of that name)",
-                               "latest[@NODE][~K]", printable(text));
+    const std::string grammar =
+        "not a selector (latest[@NODE][~K]; ./NAME for a file named like one)";
     while (!rest.empty()) {
         char mark = rest[0];
         rest.remove_prefix(1);
@@ -147,7 +148,7 @@ ParsedSelector parse_selector(std::string_view text) {
 
 Selected resolve_selector(const Selector& selector, const Repository& repository,
                           const SelectorScope& scope) {
-    const auto& text = selector.text;
+    auto text = printable(selector.text, 4096); // a path, named in full
     if (selector.kind == Selector::Kind::path) {
         std::error_code ec;
         auto status = fs::status(selector.path, ec);

@@ -95,6 +95,9 @@ TEST_CASE("selector: hostile and broken forms are one-line problems naming them"
         CHECK(why.size() < 400);
     }
     CHECK(problem_of("latest~x").starts_with("latest~x: not a selector"));
+    CHECK(problem_of("latest@" + std::string(3000, '\xff')).size() < 400);
+    CHECK(error_of(parsed("/no/such\narchive"), Repository("/nowhere"), {}).find("\\x0a") !=
+          std::string::npos);
     CHECK(problem_of("latest~1234567").find("at most 999999") != std::string::npos);
     // Bytes that would break a terminal line are escaped, long input cut.
     CHECK(problem_of("latest@pve\n\x1b[2J").find("\\x0a\\x1b") != std::string::npos);
