@@ -44,8 +44,8 @@ Command register_list(CLI::App& app, Context& context) {
     auto filter = std::make_shared<Filter>();
     auto* sub = app.add_subcommand("list", "List the snapshots in the repository");
     add_global_options(*sub, context.options);
-    sub->add_option("--cluster", filter->cluster, "Only this cluster");
-    sub->add_option("--node", filter->node, "Only this node");
+    sub->add_option("--cluster", filter->cluster, "Only this cluster")->type_name("NAME");
+    sub->add_option("--node", filter->node, "Only this node")->type_name("NAME");
     return {sub, [&context, filter]() {
                 repo::Repository repository(context.options.repo);
                 auto snapshots = repository.list(filter->cluster, filter->node);

@@ -289,7 +289,7 @@ std::string whole_number_problem(const std::string& text) {
 }
 
 void add_keep_option(CLI::App& sub, const std::string& name, int& count, const std::string& help) {
-    sub.add_option(name, count, help)->type_name("N")->check(whole_number_problem, "N");
+    sub.add_option(name, count, help)->type_name("N")->check(whole_number_problem, "");
 }
 
 } // namespace
@@ -309,12 +309,13 @@ Command register_prune(CLI::App& app, Context& context) {
                     "Keep the newest of each of the N latest ISO weeks with a snapshot");
     add_keep_option(*sub, "--keep-monthly", policy.keep_monthly,
                     "Keep the newest of each of the N latest months with a snapshot");
-    sub->add_option("--cluster", options->cluster, "Only this cluster");
-    sub->add_option("--node", options->node, "Only this node");
+    sub->add_option("--cluster", options->cluster, "Only this cluster")->type_name("NAME");
+    sub->add_option("--node", options->node, "Only this node")->type_name("NAME");
     sub->add_flag("--dry-run", options->dry_run, "Say what would be removed; remove nothing");
     sub->add_option("--lock-wait", options->lock_wait_seconds,
-                    "Seconds to wait for a snapshot of the node to finish (default 60)")
-        ->check(CLI::Range(0.0, 86400.0));
+                    "Seconds to wait for a snapshot of the node to finish (0-86400, default 60)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.0, 86400.0).description(""));
     return {sub, [&context, options]() {
                 auto results = prune(context.options, *options);
                 if (context.out.json_mode())

@@ -1,35 +1,22 @@
 #include "changes.hpp"
 
-#include "pmxsnap/pveconfig/secrets.hpp"
+#include "paths.hpp"
 
-#include <fnmatch.h>
+#include "pmxsnap/pveconfig/secrets.hpp"
 
 #include <algorithm>
 
 namespace pmxsnap::diff {
 namespace {
 
-bool selected(const std::string& path, const CompareOptions& options) {
-    if (options.path_globs.empty())
-        return true;
-    // A glob may name the member ("pve/qemu-server/*") or the host path
-    // ("/etc/pve/qemu-server/*", "/etc/hosts").
-    std::string host_form = path.starts_with("pve/")    ? "/etc/" + path
-                            : path.starts_with("host/") ? path.substr(4)
-                                                        : path;
-    for (const auto& glob : options.path_globs)
-        if (::fnmatch(glob.c_str(), path.c_str(), 0) == 0 ||
-            ::fnmatch(glob.c_str(), host_form.c_str(), 0) == 0)
-            return true;
-    return false;
-}
-
-bool compared(const std::string& path, const CompareOptions& options) {
+// db/config.db's content is the pve/ tree, compared entry by entry; across
+// nodes the node-local host/ paths are not compared.
+bool comparable(const std::string& path, const CompareOptions& options) {
     if (path == "db/config.db" || path == "db")
         return false;
     if (options.cluster_wide_only && (path == "host" || path.starts_with("host/")))
         return false;
-    return selected(path, options);
+    return true;
 }
 
 // Calls visit(path, before, after) for every path of either side in path
@@ -78,6 +65,7 @@ std::string to_string(Status status) {
 
 Comparison compare_sides(const Side& a, const Side& b, const CompareOptions& options) {
     Comparison result;
+    PathSelection selection(options.path_globs, {a.manifest().node, b.manifest().node});
     auto add = [&](const std::string& path, Status status, const archive::Member* old_member,
                    const archive::Member* new_member) {
         Change change;
@@ -92,7 +80,7 @@ Comparison compare_sides(const Side& a, const Side& b, const CompareOptions& opt
     walk_both(a.by_path, b.by_path,
               [&](const std::string& path, const archive::Member* old_member,
                   const archive::Member* new_member) {
-                  if (!compared(path, options))
+                  if (!comparable(path, options) || !selection.select(path))
                       return;
                   ++result.paths_compared;
                   if (new_member == nullptr)
@@ -102,7 +90,46 @@ Comparison compare_sides(const Side& a, const Side& b, const CompareOptions& opt
                   else if (auto status = compare_members(*old_member, *new_member))
                       add(path, *status, old_member, new_member);
               });
+    result.unmatched_globs = selection.unmatched();
     return result;
+}
+
+std::vector<Subtree> subtrees_of(const std::vector<Change>& changes, const Side& a, const Side& b) {
+    std::vector<Subtree> subtrees;
+    std::vector<bool> inside(changes.size(), false);
+    auto change_at = [&](const std::string& path) {
+        return static_cast<std::size_t>(
+            std::lower_bound(changes.begin(), changes.end(), path,
+                             [](const Change& c, const std::string& key) { return c.path < key; }) -
+            changes.begin());
+    };
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        const auto& top = changes[i];
+        if (inside[i] || (top.status != Status::added && top.status != Status::removed))
+            continue;
+        const auto* member = top.after ? top.after : top.before;
+        if (!member->is_directory)
+            continue;
+        // What is under the directory is one run of the sorted paths, on the
+        // side holding it and among the changes ("pve3-x" sorts between
+        // "pve3" and "pve3/...": '0' follows '/').
+        const auto& holder = top.after ? b.by_path : a.by_path;
+        auto under = top.path + "/";
+        auto end_key = top.path + "0";
+        auto begin = position_in(holder, under), end = position_in(holder, end_key);
+        Subtree subtree{top.path, top.status, i, change_at(under), change_at(end_key), 0, 0};
+        bool whole = subtree.last - subtree.first == static_cast<std::size_t>(end - begin);
+        for (auto j = subtree.first; whole && j < subtree.last; ++j)
+            whole = changes[j].status == top.status;
+        if (!whole)
+            continue; // something under it is unchanged or changed otherwise: path by path
+        for (auto it = begin; it != end; ++it)
+            ++((*it)->is_directory ? subtree.directories : subtree.files);
+        for (auto j = subtree.first; j < subtree.last; ++j)
+            inside[j] = true;
+        subtrees.push_back(std::move(subtree));
+    }
+    return subtrees;
 }
 
 } // namespace pmxsnap::diff

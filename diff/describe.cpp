@@ -1,4 +1,5 @@
 #include "changes.hpp"
+#include "paths.hpp"
 #include "text_diff.hpp"
 
 #include "pmxsnap/corosync/compare.hpp"
@@ -66,9 +67,13 @@ void describe_text(Change& change, const std::string& before, const std::string&
     auto shown = [&](const std::string& text) {
         return options.show_secrets ? text : pveconfig::mask_secret_values(text);
     };
-    change.unified = unified_diff(shown(before), shown(after), change.path);
+    change.unified = unified_diff(shown(before), shown(after), shown_path(change.path));
+    // Of a file added or removed whole, the unified diff is all there is to
+    // say; its sections listed as well would say every line twice.
+    bool whole_file = change.status == Status::added || change.status == Status::removed;
     std::string relative = change.path.substr(4); // "pve/"
-    if (change.path.starts_with("pve/") && pveconfig::is_section_config_path(relative))
+    if (!whole_file && change.path.starts_with("pve/") &&
+        pveconfig::is_section_config_path(relative))
         change.detail["sections"] = section_changes(before, after, options.show_secrets);
     if (is_corosync_conf(change.path)) {
         auto a = corosync::parse_config(before), b = corosync::parse_config(after);

@@ -3,6 +3,8 @@
 #include "corosync_copies.hpp"
 #include "report.hpp"
 
+#include "pmxsnap/util/error.hpp"
+
 #include <memory>
 
 namespace pmxsnap::diff {
@@ -39,8 +41,14 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     report.b = &b;
     report.cross_node = options.cluster_wide_only;
     auto comparison = compare_sides(a, b, options);
+    // A pattern that selects nothing is a typo or a wrong path far more often
+    // than a question whose answer is "identical".
+    if (!comparison.unmatched_globs.empty())
+        fail("--path {}: matches no path of {} or {}{}", comparison.unmatched_globs.front(), args.a,
+             args.b, options.cluster_wide_only ? " (across nodes only /etc/pve is compared)" : "");
     report.paths_compared = comparison.paths_compared;
     report.changes = std::move(comparison.changes);
+    report.subtrees = subtrees_of(report.changes, a, b);
     describe_changes(report.changes, a, b, options, report.reads);
     report.corosync = corosync_copies(a, b);
 
@@ -64,7 +72,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_option("B", args->b, "archive path, live, latest, latest@NODE or latest~K")
         ->required();
     sub->add_flag("--stat", args->stat, "One line per changed path, no content");
-    sub->add_option("--path", args->paths, "Compare only paths matching GLOB (repeatable)")
+    sub->add_option("--path", args->paths,
+                    "Compare only paths matching GLOB or under a directory it names (repeatable)")
         ->type_name("GLOB");
     sub->add_flag("--show-secrets", args->show_secrets,
                   "Show secret files and values instead of masking them");

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "paths.hpp"
+
 #include <fmt/format.h>
 
 #include <sstream>
@@ -21,7 +23,9 @@ nlohmann::json side_json(const Side& side) {
         {"notes", side.notes}};
 }
 
-nlohmann::json member_json(const archive::Member* member, bool secret) {
+// A SHA-256 says nothing of the content, so secrets carry theirs too: it is
+// what `restore file --expect-digest` checks.
+nlohmann::json member_json(const archive::Member* member) {
     if (!member)
         return nullptr;
     nlohmann::json out = {{"type", member->is_directory ? "directory" : "file"},
@@ -29,13 +33,51 @@ nlohmann::json member_json(const archive::Member* member, bool secret) {
                           {"mode", fmt::format("{:04o}", member->mode)},
                           {"uid", member->uid},
                           {"gid", member->gid}};
-    if (!secret && !member->is_directory)
+    if (!member->is_directory)
         out["sha256"] = member->sha256.hex();
     if (member->pmxcfs)
         out["pmxcfs"] = {{"inode", member->pmxcfs->inode},
                          {"version", member->pmxcfs->version},
                          {"writer", member->pmxcfs->writer}};
     return out;
+}
+
+// A side's digest of a path: its SHA-256, "absent" (what `restore file
+// --expect-digest` takes for a file that is not there), or null for a directory.
+nlohmann::json digest_of(const archive::Member* member) {
+    if (!member)
+        return "absent";
+    if (member->is_directory)
+        return nullptr;
+    return member->sha256.hex();
+}
+
+// The live side's member of the change, when a side is live.
+std::optional<const archive::Member*> live_member(const Change& c, const Side& a, const Side& b) {
+    if (b.is_live)
+        return c.after;
+    if (a.is_live)
+        return c.before;
+    return std::nullopt;
+}
+
+bool is_directory(const Change& c) {
+    return (c.before && c.before->is_directory) || (c.after && c.after->is_directory);
+}
+
+// What `restore file --expect-digest` needs for the change: the live file's
+// SHA-256 or "absent"; null without a live side, for a directory or for a
+// path restore file does not put back.
+nlohmann::json expect_digest(const Change& c, const Side& a, const Side& b) {
+    auto live = live_member(c, a, b);
+    if (!live || is_directory(c) || !is_pve_member(c.path))
+        return nullptr;
+    return digest_of(*live);
+}
+
+// "/etc/pve/nodes/pve3/" for a directory, so it reads as one.
+std::string shown_entry(const Change& c) {
+    return shown_path(c.path) + (is_directory(c) ? "/" : "");
 }
 
 std::string version_note(const Change& c) {
@@ -105,8 +147,24 @@ void add_corosync_lines(std::vector<std::string>& out, const nlohmann::json& c) 
                                   k["after"].is_null() ? "(none)" : k["after"].get<std::string>()));
 }
 
-void add_change_lines(std::vector<std::string>& out, const Change& c, bool live_after) {
-    out.push_back(fmt::format("{:<9} {}{}", to_string(c.status), c.path, version_note(c)));
+void add_digest_line(std::vector<std::string>& out, const Change& c, const Side& a, const Side& b) {
+    auto live = live_member(c, a, b);
+    if (!live || is_directory(c))
+        return;
+    if (!is_pve_member(c.path)) // restore file puts back /etc/pve paths only
+        out.push_back(*live ? fmt::format("    live SHA-256: {}", (*live)->sha256.hex())
+                            : std::string("    live: absent"));
+    else if (*live)
+        out.push_back(fmt::format("    live SHA-256 (restore file --expect-digest): {}",
+                                  (*live)->sha256.hex()));
+    else
+        out.push_back("    live: absent (restore file --expect-digest absent)");
+}
+
+void add_change_lines(std::vector<std::string>& out, const Change& c, const Side& a,
+                      const Side& b) {
+    out.push_back(fmt::format("{:<9} {}{}", to_string(c.status), shown_entry(c), version_note(c)));
+    add_digest_line(out, c, a, b);
     if (c.status == Status::metadata) {
         out.push_back(fmt::format("    mode {:04o} → {:04o}, owner {}:{} → {}:{}", c.before->mode,
                                   c.after->mode, c.before->uid, c.before->gid, c.after->uid,
@@ -121,8 +179,6 @@ void add_change_lines(std::vector<std::string>& out, const Change& c, bool live_
         out.push_back("    binary files differ");
         return;
     }
-    if (live_after && c.after && !c.after->is_directory && !c.secret)
-        out.push_back("    live SHA-256 (restore file --expect-digest): " + c.after->sha256.hex());
     if (c.detail.contains("corosync"))
         add_corosync_lines(out, c.detail["corosync"]);
     if (c.detail.contains("sections"))
@@ -131,6 +187,17 @@ void add_change_lines(std::vector<std::string>& out, const Change& c, bool live_
     std::string line;
     while (std::getline(lines, line))
         out.push_back("    " + line);
+}
+
+std::string counts_text(const Subtree& t) {
+    auto files = fmt::format("{} file{}", t.files, t.files == 1 ? "" : "s");
+    if (t.directories == 0)
+        return t.files == 0 ? "empty" : files;
+    return fmt::format("{}, {} director{}", files, t.directories, t.directories == 1 ? "y" : "ies");
+}
+
+std::string subtree_line(const Subtree& t) {
+    return fmt::format("{:<9} {}/ ({})", to_string(t.status), shown_path(t.path), counts_text(t));
 }
 
 std::string version_text(const nlohmann::json& version) {
@@ -165,7 +232,8 @@ void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& coros
 std::string Report::summary() const {
     auto sides = fmt::format("{} and {}", a->spec, b->spec);
     if (identical())
-        return fmt::format("identical: {} ({} paths compared{})", sides, paths_compared,
+        return fmt::format("identical: {} ({} path{} compared{})", sides, paths_compared,
+                           paths_compared == 1 ? "" : "s",
                            cross_node ? ", cluster-wide paths only" : "");
     std::size_t added = 0, removed = 0, modified = 0, truncated = 0;
     for (const auto& c : changes) {
@@ -185,22 +253,30 @@ nlohmann::json Report::to_json() const {
     nlohmann::json list = nlohmann::json::array();
     nlohmann::json truncated = nlohmann::json::array();
     for (const auto& c : changes) {
-        nlohmann::json item = {{"path", c.path},
+        nlohmann::json item = {{"path", shown_path(c.path)},
                                {"status", to_string(c.status)},
                                {"truncated", c.truncated},
                                {"truncation", c.truncation},
                                {"secret", c.secret},
                                {"binary", c.binary},
-                               {"before", member_json(c.before, c.secret)},
-                               {"after", member_json(c.after, c.secret)}};
+                               {"before", member_json(c.before)},
+                               {"after", member_json(c.after)},
+                               {"digests", {{"a", digest_of(c.before)}, {"b", digest_of(c.after)}}},
+                               {"expect_digest", expect_digest(c, *a, *b)}};
         for (const auto& [key, value] : c.detail.items())
             item[key] = value;
         if (!c.unified.empty())
             item["unified"] = c.unified;
         list.push_back(std::move(item));
         if (c.truncated)
-            truncated.push_back(c.path);
+            truncated.push_back(shown_path(c.path));
     }
+    nlohmann::json trees = nlohmann::json::array();
+    for (const auto& t : subtrees)
+        trees.push_back({{"path", shown_path(t.path)},
+                         {"status", to_string(t.status)},
+                         {"files", t.files},
+                         {"directories", t.directories}});
     return {
         {"schema", "pmxsnap.diff/1"},
         {"identical", identical()},
@@ -209,6 +285,7 @@ nlohmann::json Report::to_json() const {
         {"cross_node", cross_node},
         {"truncated", truncated},
         {"changes", list},
+        {"subtrees", trees},
         {"corosync", corosync},
         {"stats",
          {{"paths_compared", paths_compared}, {"contents_read", {{"a", reads.a}, {"b", reads.b}}}}},
@@ -225,16 +302,31 @@ std::vector<std::string> Report::text(bool stat) const {
                               b->manifest().db.root_version));
     for (const auto& c : changes)
         for (const auto& why : c.truncation)
-            out.push_back(fmt::format("TRUNCATED {}: {}", c.path, why));
-    for (const auto& c : changes) {
+            out.push_back(fmt::format("TRUNCATED {}: {}", shown_path(c.path), why));
+    // A subtree added or removed whole is one line, at its directory's place.
+    std::vector<const Subtree*> tree_at(changes.size(), nullptr);
+    std::vector<bool> inside(changes.size(), false);
+    for (const auto& t : subtrees) {
+        tree_at[t.directory] = &t;
+        for (auto i = t.first; i < t.last; ++i)
+            inside[i] = true;
+    }
+    for (std::size_t i = 0; i < changes.size(); ++i) {
+        const auto& c = changes[i];
+        if (inside[i])
+            continue;
+        if (tree_at[i]) {
+            out.push_back(subtree_line(*tree_at[i]));
+            continue;
+        }
         if (stat) {
             auto size = [](const archive::Member* m) { return m ? std::to_string(m->size) : "-"; };
-            out.push_back(fmt::format("{:<9} {} ({} → {} bytes){}", to_string(c.status), c.path,
-                                      size(c.before), size(c.after),
+            out.push_back(fmt::format("{:<9} {} ({} → {} bytes){}", to_string(c.status),
+                                      shown_entry(c), size(c.before), size(c.after),
                                       c.truncated ? " TRUNCATED" : ""));
             continue;
         }
-        add_change_lines(out, c, b->is_live);
+        add_change_lines(out, c, *a, *b);
     }
     if (!stat)
         add_copies_lines(out, corosync);

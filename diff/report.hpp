@@ -1,6 +1,7 @@
 // The diff as data (pmxsnap.diff/1) and as text an operator reads top-down:
-// TRUNCATED files first, then each path with what changed in it, then the
-// corosync.conf copies side by side, then a one-line summary.
+// TRUNCATED files first, then each path with what changed in it (a subtree
+// added or removed whole in one line), then the corosync.conf copies side by
+// side, then a one-line summary. Paths as the operator knows them (paths.hpp).
 #pragma once
 
 #include "changes.hpp"
@@ -15,6 +16,7 @@ struct Report {
     const Side* a = nullptr;
     const Side* b = nullptr;
     std::vector<Change> changes;
+    std::vector<Subtree> subtrees; // over changes
     nlohmann::json corosync;
     ReadCounts reads;
     std::size_t paths_compared = 0;

@@ -33,7 +33,10 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
         return {};
     auto a = lines_of(before), b = lines_of(after);
     std::ostringstream out;
-    out << "--- a/" << path << "\n+++ b/" << path << "\n";
+    // git's form: "a/etc/pve/storage.cfg" for /etc/pve/storage.cfg.
+    auto a_name = (path.starts_with('/') ? "a" : "a/") + path;
+    auto b_name = (path.starts_with('/') ? "b" : "b/") + path;
+    out << "--- " << a_name << "\n+++ " << b_name << "\n";
     if (a.size() + b.size() > max_lines_for_line_diff) {
         out << "(" << a.size() << " → " << b.size() << " lines: too long for a line diff)\n";
         return out.str();
@@ -47,7 +50,7 @@ std::string unified_diff(std::string_view before, std::string_view after, const 
     bool before_ends = before.empty() || before.back() == '\n';
     bool after_ends = after.empty() || after.back() == '\n';
     if (before_ends != after_ends)
-        out << "\\ No newline at end of " << (after_ends ? "a/" : "b/") << path << "\n";
+        out << "\\ No newline at end of " << (after_ends ? a_name : b_name) << "\n";
     return out.str();
 }
 

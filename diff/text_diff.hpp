@@ -11,8 +11,8 @@ namespace pmxsnap::diff {
 // never printed.
 bool looks_binary(std::string_view content);
 
-// "--- a/PATH", "+++ b/PATH" and the hunks with 3 lines of context; empty when
-// the texts are equal.
+// "--- a/PATH", "+++ b/PATH" (git's "a/etc/pve/x" for an absolute PATH) and the hunks with 3 lines
+// of context; empty when the texts are equal.
 std::string unified_diff(std::string_view before, std::string_view after, const std::string& path);
 
 } // namespace pmxsnap::diff

@@ -157,8 +157,12 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     cli::add_global_options(*plan, context.options);
     plan->add_option("ARCHIVE", args->archive, "The archive to restore from")->required();
     plan->add_option("--scenario", args->scenario,
-                     "auto, single-node, rejoin, cluster or file (default: auto)");
-    plan->add_option("--file", args->file, "For --scenario file: the /etc/pve path");
+                     "auto, single-node, rejoin, cluster or file (default: auto)")
+        ->type_name("SCENARIO")
+        ->check(
+            CLI::IsMember({"auto", "single-node", "rejoin", "cluster", "file"}).description(""));
+    plan->add_option("--file", args->file, "For --scenario file: the /etc/pve path")
+        ->type_name("PATH");
 
     auto* apply = restore->add_subcommand("apply", "Install the archived db (and host files)");
     cli::add_global_options(*apply, context.options);
@@ -176,7 +180,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
         restore->add_subcommand("extract", "Write the archive's files under a directory");
     cli::add_global_options(*extract, context.options);
     extract->add_option("ARCHIVE", args->archive, "The archive")->required();
-    extract->add_option("--to", args->to, "Target directory (new or empty)")->required();
+    extract->add_option("--to", args->to, "Target directory (new or empty)")
+        ->type_name("DIR")
+        ->required();
     extract->add_option("PATH", args->paths, "Only these paths (/etc/pve/x, pve/x, /etc/hosts)");
     extract->add_flag("--force", args->force_extract, "Allow a non-empty directory");
 
@@ -185,7 +191,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     file->add_option("ARCHIVE", args->archive, "The archive")->required();
     file->add_option("PATH", args->path, "The /etc/pve path")->required();
     file->add_option("--expect-digest", args->expect_digest,
-                     "SHA-256 the live file must still have (printed by diff)");
+                     "SHA-256 the live file must still have, or absent (printed by diff)")
+        ->type_name("DIGEST");
     file->add_flag("--force", args->force_file, "Replace whatever the live file holds");
 
     for (auto* sub : {plan, apply, extract, file})

@@ -12,6 +12,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace pmxsnap::restore {
 namespace {
 
@@ -89,8 +92,13 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
             fail("{}: give --expect-digest SHA256 (the live file's digest, from `pmxsnap diff`) "
                  "or --force",
                  path);
+        // "absent": the file must not exist (diff prints it for a file removed
+        // since the archive); a digest is compared as sha256sum prints it.
+        auto expected = *expect_digest;
+        std::transform(expected.begin(), expected.end(), expected.begin(),
+                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
         auto now = result.previous_sha256.value_or("absent");
-        if (now != *expect_digest)
+        if (now != expected)
             fail("{}: changed since it was reviewed (SHA-256 {}, expected {}); run `pmxsnap diff` "
                  "again",
                  result.target.string(), now, *expect_digest);

@@ -13,6 +13,8 @@
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
 
 #include <chrono>
 #include <thread>
@@ -198,6 +200,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto captured = timed("capture", [&] {
         return capture::capture(host, {options.note, probe, options.include_authkey});
     });
+    interruption_point("captured");
     auto& header = captured.header;
     check_directory_name("cluster name", header.cluster);
     check_directory_name("node name", header.node);
@@ -221,6 +224,9 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto directory = repository.ensure_node_directory(header.cluster, header.node);
     repo::NodeLock lock(directory, options.lock_wait);
     result.cleaned = repo::Repository::clean_leftovers(directory);
+    for (const auto& path : TempDir::swept())
+        result.cleaned.push_back(path);
+    interruption_point("locked");
 
     // A quick key is recorded only for what this run saw before capturing
     // (a later change then shows as a different key) and only when settled.
@@ -255,7 +261,10 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
                                                 "signature from pmxsnap secret key"));
     // Both files are on disk before either has its final name; the archive's
     // name comes last, so a crash leaves at most a signature without archive,
-    // which the next run (holding this lock) removes.
+    // which the next run (holding this lock) removes. The last point where a
+    // signal stops the run: from here on, publishing takes microseconds and
+    // a run that published says so (a signal then changes nothing).
+    interruption_point("signed");
     timed("publish", [&] {
         archive_file.sync();
         signature_file.sync();

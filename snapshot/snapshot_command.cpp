@@ -164,7 +164,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     cli::add_global_options(*sub, context.options);
     sub->add_flag("--if-changed", options->if_changed,
                   "Write nothing when the state equals the newest snapshot's");
-    sub->add_option("--note", options->note, "Free text stored in the manifest");
+    sub->add_option("--note", options->note, "Free text stored in the manifest")->type_name("TEXT");
     sub->add_flag("--dry-run", options->dry_run,
                   "Show what would be captured and where, and whether --if-changed would "
                   "skip it; write nothing");
@@ -182,8 +182,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
         ->type_name("FILE");
     auto lock_wait = std::make_shared<double>(60);
     sub->add_option("--lock-wait", *lock_wait,
-                    "Seconds to wait for another snapshot of this node (default 60)")
-        ->check(CLI::Range(0.0, 86400.0));
+                    "Seconds to wait for another snapshot of this node (0-86400, default 60)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(0.0, 86400.0).description(""));
     return {sub, [&context, options, lock_wait, metrics]() {
                 options->lock_wait =
                     std::chrono::milliseconds(static_cast<long>(*lock_wait * 1000));
@@ -194,7 +195,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 SnapshotResult result;
                 try {
                     result = take_snapshot(context.host(), *options);
-                } catch (const Error&) {
+                } catch (...) {
+                    // Any failure, an interruption (pmxsnap::Interrupted is no
+                    // Error) included: the metrics never keep saying success.
                     if (!metrics->empty() && !options->dry_run)
                         write_metrics(*metrics, nullptr, started);
                     throw;

@@ -5,6 +5,7 @@
 #include "pmxsnap/crypto/age_stream.hpp"
 #include "pmxsnap/crypto/blake2b.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 namespace pmxsnap::snapshot {
 namespace {
@@ -60,15 +61,17 @@ WrittenArchive write_archive(const capture::Capture& c, const archive::MemberWal
     writer.end_file();
 
     members([&](const archive::Member& member) {
-        if (member.is_directory)
+        if (member.is_directory) {
             writer.add_directory(member);
-        else if (member.path == archive::db_member)
+        } else if (member.path == archive::db_member) {
             stream_file(writer, member, c.db_copy);
-        else if (member.pmxcfs)
+            interruption_point("writing"); // half an archive in the repository's temp file
+        } else if (member.pmxcfs) {
             c.db->with_data(member.pmxcfs->inode,
                             [&](std::string_view data) { writer.add_file(member, data); });
-        else
+        } else {
             writer.add_file(member, c.host_data.at(member.path));
+        }
     });
     writer.finish();
     if (encryptor)

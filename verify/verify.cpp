@@ -10,6 +10,7 @@
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/trusted_comment.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
+#include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
@@ -130,6 +131,7 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
         archive::ArchiveInput input(archive, options.identity);
         archive::Reader reader(input.source(), limits);
         reader.read_members(keep);
+        interruption_point("verify-extracted"); // the archived db is in scratch
         manifest_digest = reader.manifest_digest();
         auto taken = reader.take_manifest();
         content.status = Status::ok;

@@ -99,9 +99,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_flag("--latest", selection->latest, "The newest archive of every node in the repo");
     sub->add_flag("--all", selection->all, "Every archive in the repo");
     sub->add_option("--max-decompressed", selection->max_bytes,
-                    "Reject archives larger than this when decompressed (default 1 GiB)")
-        ->type_name("BYTES")
-        ->transform(CLI::AsSizeValue(false));
+                    "Reject archives larger than this when decompressed (K, M, G; default 1G)")
+        ->type_name("SIZE")
+        ->transform(CLI::AsSizeValue(false).description(""));
     return {sub, [&context, selection]() {
                 if (selection->archives.empty() && !selection->latest && !selection->all)
                     fail("verify: name ARCHIVE files, or --latest or --all");

@@ -2,7 +2,21 @@
 
 namespace pmxsnap::cli {
 
-void Output::json(const nlohmann::json& document) {
+void Output::warning(const std::string& text) {
+    // Before the document, a warning belongs in it; after it (a cleanup that
+    // failed), stderr is the only place left.
+    if (options_.json && !document_written_) {
+        warnings_.push_back(text);
+        if (options_.verbose == 0)
+            return;
+    }
+    print_line(stderr, "pmxsnap: warning: " + text);
+}
+
+void Output::json(nlohmann::json document) {
+    if (!warnings_.empty() && document.is_object() && !document.contains("warnings"))
+        document["warnings"] = warnings_;
+    document_written_ = true;
     // A byte that is not UTF-8 (a 0xA0 in a corosync.conf value, quoted in
     // an error) must not turn the answer into an internal error: it shows as
     // U+FFFD. Names that must survive byte for byte need their own encoding.

@@ -1,8 +1,9 @@
 // Context: what every command receives — the global options (accepted before
 // or after the command name) and the one place output goes. Human text goes
-// to stdout, or to stderr under --json, where stdout carries exactly one JSON
-// document with a "schema" field. Commands compute a result once and render
-// it twice (text and JSON) through this.
+// to stdout; under --json stdout carries exactly one JSON document with a
+// "schema" field, on success and on error, and stderr stays silent unless -v
+// (warnings then travel inside the document, as "warnings"). Commands compute
+// a result once and render it twice (text and JSON) through this.
 #pragma once
 
 #include "pmxsnap/host/host.hpp"
@@ -40,7 +41,7 @@ class Output {
     // The command's main human-readable result.
     template <typename... Args>
     void say(fmt::format_string<Args...> format, Args&&... args) {
-        if (!options_.quiet)
+        if (human_text_shown())
             print_line(human_stream(), fmt::format(format, std::forward<Args>(args)...));
     }
     // Detail shown with -v.
@@ -49,20 +50,29 @@ class Output {
         if (options_.verbose > 0)
             print_line(stderr, fmt::format(format, std::forward<Args>(args)...));
     }
-    // Always shown, on stderr: something the operator must know.
+    // Something the operator must know: on stderr, or under --json in the
+    // document's "warnings" (and on stderr too with -v).
     template <typename... Args>
     void warn(fmt::format_string<Args...> format, Args&&... args) {
-        print_line(stderr, "pmxsnap: warning: " + fmt::format(format, std::forward<Args>(args)...));
+        warning(fmt::format(format, std::forward<Args>(args)...));
     }
+    void warning(const std::string& text);
     // The one JSON document of --json mode.
-    void json(const nlohmann::json& document);
+    void json(nlohmann::json document);
     bool json_mode() const { return options_.json; }
+    bool document_written() const { return document_written_; }
 
   private:
+    // Under --json, human text is detail: shown on stderr with -v only.
+    bool human_text_shown() const {
+        return !options_.quiet && (!options_.json || options_.verbose > 0);
+    }
     std::FILE* human_stream() const { return options_.json ? stderr : stdout; }
     static void print_line(std::FILE* stream, const std::string& text);
 
     const GlobalOptions& options_;
+    std::vector<std::string> warnings_;
+    bool document_written_ = false;
 };
 
 struct Context {

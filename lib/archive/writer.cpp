@@ -2,6 +2,7 @@
 
 #include "pmxsnap/archive/tar_header.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 namespace pmxsnap::archive {
 namespace {
@@ -35,6 +36,7 @@ void Writer::emit(std::string_view bytes) {
 void Writer::flush() {
     if (buffer_.empty())
         return;
+    interruption_point(); // every 256 KiB of tar: compression stops within one
     compressor_.write({reinterpret_cast<const std::uint8_t*>(buffer_.data()), buffer_.size()});
     buffer_.clear();
 }

@@ -1,6 +1,7 @@
 #include "pmxsnap/archive/zstd_stream.hpp"
 
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -129,6 +130,7 @@ ZstdDecompressor::ZstdDecompressor(ByteSource source, std::uint64_t max_output)
 std::size_t ZstdDecompressor::read(std::span<std::uint8_t> out) {
     ZSTD_outBuffer output{out.data(), out.size(), 0};
     while (output.pos == 0) {
+        interruption_point();
         if (in_.pos == in_.size) {
             if (source_done_)
                 break;

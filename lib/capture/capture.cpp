@@ -5,6 +5,7 @@
 #include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <algorithm>
@@ -285,6 +286,7 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     c.db_copy = *c.scratch / "config.db";
     auto live_db = host.resolve(host::paths::config_db);
     c.copy = configdb::copy_consistent(live_db, c.db_copy);
+    interruption_point("copied"); // the scratch holds the plaintext db, priv/ included
     // The copy's digest is computed on a thread while this one loads the
     // tree: the other core was idle during capture.
     auto db_digest = std::async(std::launch::async, digest_file, c.db_copy);

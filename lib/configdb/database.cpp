@@ -2,6 +2,7 @@
 
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -102,6 +103,7 @@ void Database::for_each_row(const std::function<void(const EntryMeta&)>& visit) 
                                      "name, coalesce(length(data), 0) FROM tree ORDER BY inode");
         EntryMeta row;
         while (query.executeStep()) {
+            interruption_point();
             row.inode = query.getColumn(0).getInt64();
             row.parent = query.getColumn(1).getInt64();
             row.version = query.getColumn(2).getInt64();
@@ -130,6 +132,7 @@ void Database::for_each_data(
                                            "ORDER BY inode");
         query.bind(1, static_cast<std::int64_t>(split));
         while (query.executeStep()) {
+            interruption_point();
             auto column = query.getColumn(1);
             const void* blob = column.getBlob();
             visit(query.getColumn(0).getInt64(),

@@ -126,15 +126,24 @@ bool is_section_config_path(std::string_view path) {
 
 std::vector<KeyChange> compare_section_configs(const SectionConfig& before,
                                                const SectionConfig& after) {
+    // The entries before any section are no section of their own: a file
+    // that has none on one side (a firewall file starting with [OPTIONS], an
+    // empty file) has an empty one there, so its keys are compared one by one
+    // and no "section ''" is ever added or removed.
+    const Section none{"", 0, {}};
+    auto find = [&none](const SectionConfig& config, const std::string& name) {
+        const auto* found = config.find(name);
+        return found || !name.empty() ? found : &none;
+    };
     std::vector<KeyChange> changes;
     for (const auto& old_section : before.sections)
-        if (!after.find(old_section.name))
+        if (!find(after, old_section.name))
             changes.push_back({old_section.name, "", "section", std::nullopt});
-    for (const auto& section : after.sections) {
-        const auto* old_section = before.find(section.name);
+    auto compare = [&](const Section& section) {
+        const auto* old_section = find(before, section.name);
         if (!old_section) {
             changes.push_back({section.name, "", std::nullopt, "section"});
-            continue;
+            return;
         }
         std::map<std::string, const Entry*> old_entries;
         for (const auto& entry : old_section->entries)
@@ -151,7 +160,11 @@ std::vector<KeyChange> compare_section_configs(const SectionConfig& before,
         for (const auto& entry : old_section->entries)
             if (old_entries.count(entry.key))
                 changes.push_back({section.name, entry.key, entry.value, std::nullopt});
-    }
+    };
+    if (!after.find("") && before.find(""))
+        compare(none); // the entries before any section, all of them removed
+    for (const auto& section : after.sections)
+        compare(section);
     return changes;
 }
 

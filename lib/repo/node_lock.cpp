@@ -1,6 +1,7 @@
 #include "pmxsnap/repo/node_lock.hpp"
 
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -24,6 +25,7 @@ NodeLock::NodeLock(const fs::path& node_directory, std::chrono::milliseconds wai
             fail("{}: still locked after {} s by another pmxsnap run for this node; try again "
                  "later",
                  path.string(), std::chrono::duration_cast<std::chrono::seconds>(wait).count());
+        interruption_point();
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 }

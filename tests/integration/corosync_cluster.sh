@@ -9,9 +9,9 @@ cluster_dir=$scratch/cluster
 declare -a cluster_pids=()
 
 need_cluster_tools() {
-  [ "$(id -u)" -eq 0 ] || { echo "SKIP: a real corosync cluster needs root (network namespaces)"; exit 0; }
+  [ "$(id -u)" -eq 0 ] || skip "a real corosync cluster needs root (network namespaces)"
   need corosync corosync-keygen corosync-cmapctl corosync-quorumtool ip unshare
-  ip netns add "pxt$cluster_id-probe" 2>/dev/null || { echo "SKIP: cannot create network namespaces here"; exit 0; }
+  ip netns add "pxt$cluster_id-probe" 2>/dev/null || skip "cannot create network namespaces here"
   ip netns del "pxt$cluster_id-probe"
 }
 
@@ -71,7 +71,7 @@ cluster_up() { # N
   mkdir -p "$cluster_dir"
   corosync-keygen -k "$cluster_dir/authkey" >/dev/null 2>&1
   write_cluster_conf "$n" 1
-  trap 'cluster_down; on_exit' EXIT
+  trap 'status_seen=$?; cluster_down; on_exit $status_seen' EXIT
   ip netns add "$(bridge_ns)"
   ip -n "$(bridge_ns)" link add br0 type bridge
   ip -n "$(bridge_ns)" link set br0 up

@@ -73,5 +73,5 @@ if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
   contains "$(cat "$REPOFS.err2")" "Read-only file system"
   pass "full repository: exit 2, one line, no partial file; read-only: exit 2"
 else
-  echo "SKIP: full/read-only repository needs root and mount namespaces"
+  skip_part "full/read-only repository needs root and mount namespaces"
 fi

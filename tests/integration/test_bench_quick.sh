@@ -2,7 +2,7 @@
 # the table has its rows. A smoke test only: no timing is asserted.
 source "$TESTLIB"
 need hyperfine jq sqlite3 zstd tar gzip minisign
-[ -x /usr/bin/time ] || { echo "SKIP: GNU time is missing"; exit 0; }
+[ -x /usr/bin/time ] || skip "GNU time is missing"
 bench=$(dirname "$TESTLIB")/../../bench/run
 run 0 env PMXSNAP_BENCH_CACHE="$scratch/cache" TMPDIR="$scratch" "$bench" --quick
 for what in "snapshot vs sqlite3 .backup" "snapshot vs the floor" "verify (all levels)" "diff, 10 files changed" "archive size"; do

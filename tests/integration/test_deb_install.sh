@@ -8,7 +8,7 @@
 # shows nothing under it.
 source "$TESTLIB"
 need cpack debootstrap unshare chroot findmnt
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: debootstrap and chroot need root"; exit 0; }
+[ "$(id -u)" -eq 0 ] || skip "debootstrap and chroot need root"
 src=$(cd "$(dirname "$TESTLIB")/../.." && pwd)
 build=$(cd "$(dirname "$PMXSNAP")/.." && pwd)
 source "$src/scripts/deps" # debian_mirror, PMXSNAP_DEBIAN_CODENAME
@@ -22,7 +22,7 @@ cleanup_fresh() {
   [ -z "$(mounted_under_fresh)" ] || { echo "still mounted under $fresh: $(mounted_under_fresh)" >&2; exit 1; }
   rm -rf "$fresh"
 }
-trap 'cleanup_fresh; on_exit' EXIT
+trap 'status_seen=$?; cleanup_fresh; on_exit $status_seen' EXIT
 
 run 0 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$scratch/pkg"
 deb=$(find "$scratch/pkg" -maxdepth 1 -name 'pmxsnap_*.deb')

@@ -60,15 +60,15 @@ run 0 snap
 
 run 1 diff_ latest~1 latest --json
 json=$out
-expected="host/etc/corosync/corosync.conf pve/corosync.conf pve/nodes/pve1/qemu-server/100.conf pve/priv/token.cfg pve/storage.cfg"
+expected="/etc/corosync/corosync.conf /etc/pve/corosync.conf /etc/pve/nodes/pve1/qemu-server/100.conf /etc/pve/priv/token.cfg /etc/pve/storage.cfg"
 [ "$(jq -r '[.changes[].path] | join(" ")' <<<"$json")" = "$expected" ] || fail "changed paths: $(jq -c '[.changes[].path]' <<<"$json")"
-[ "$(jq -r '.truncated | join(" ")' <<<"$json")" = host/etc/corosync/corosync.conf ] || fail "truncated: $(jq -c .truncated <<<"$json")"
-[ "$(jq -r '.changes[] | select(.secret) | .path' <<<"$json")" = pve/priv/token.cfg ] || fail "secret flag"
-[ "$(jq -r '.changes[] | select(.path == "pve/corosync.conf") | .corosync.nodes[] | "\(.change) \(.nodeid)"' <<<"$json")" = "removed 3" ] ||
-  fail "corosync semantic: $(jq -c '.changes[] | select(.path == "pve/corosync.conf") | .corosync' <<<"$json")"
-[ "$(jq -r '.changes[] | select(.path == "pve/storage.cfg") | .sections[] | select(.key == null) | "\(.section) \(.after)"' <<<"$json")" = "rbd: store1 null" ] ||
-  fail "storage sections: $(jq -c '.changes[] | select(.path == "pve/storage.cfg") | .sections' <<<"$json")"
-[ "$(jq -r '.changes[] | select(.path == "pve/nodes/pve1/qemu-server/100.conf") | [.sections[] | select(.section == "" and .key == "memory")] | length' <<<"$json")" = 1 ] ||
+[ "$(jq -r '.truncated | join(" ")' <<<"$json")" = /etc/corosync/corosync.conf ] || fail "truncated: $(jq -c .truncated <<<"$json")"
+[ "$(jq -r '.changes[] | select(.secret) | .path' <<<"$json")" = /etc/pve/priv/token.cfg ] || fail "secret flag"
+[ "$(jq -r '.changes[] | select(.path == "/etc/pve/corosync.conf") | .corosync.nodes[] | "\(.change) \(.nodeid)"' <<<"$json")" = "removed 3" ] ||
+  fail "corosync semantic: $(jq -c '.changes[] | select(.path == "/etc/pve/corosync.conf") | .corosync' <<<"$json")"
+[ "$(jq -r '.changes[] | select(.path == "/etc/pve/storage.cfg") | .sections[] | select(.key == null) | "\(.section) \(.after)"' <<<"$json")" = "rbd: store1 null" ] ||
+  fail "storage sections: $(jq -c '.changes[] | select(.path == "/etc/pve/storage.cfg") | .sections' <<<"$json")"
+[ "$(jq -r '.changes[] | select(.path == "/etc/pve/nodes/pve1/qemu-server/100.conf") | [.sections[] | select(.section == "" and .key == "memory")] | length' <<<"$json")" = 1 ] ||
   fail "guest sections: $(jq -c '.changes[] | select(.path | endswith("100.conf")) | .sections' <<<"$json")"
 pass "known changes: exactly those five paths, truncation flagged, node 3 removed, storage section removed, guest key changed"
 
@@ -88,8 +88,10 @@ pass "secrets: masked in text and JSON (whole files and values in configs); --sh
 run 1 diff_ latest~1 latest --stat
 [ "$(grep -c -E '^(modified|added|removed|metadata) ' <<<"$out")" = 5 ] || fail "--stat: $out"
 run 1 diff_ latest~1 latest --path '/etc/pve/*/qemu-server/*' --json
-[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$out")" = pve/nodes/pve1/qemu-server/100.conf ] || fail "--path: $out"
-run 0 diff_ latest~1 latest --path '/etc/pve/lxc/*'
+[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$out")" = /etc/pve/nodes/pve1/qemu-server/100.conf ] || fail "--path: $out"
+run 1 diff_ latest~1 latest --path 'pve/storage.cfg' --json
+[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$out")" = /etc/pve/storage.cfg ] || fail "--path by member name: $out"
+run 0 diff_ latest~1 latest --path '/etc/pve/nodes/*/lxc/*'
 pass "--stat gives one line per path; --path selects by host or member path"
 
 # Binary content: reported, never printed.
@@ -103,8 +105,8 @@ pass "binary files: 'binary files differ', no bytes"
 run 0 "$PMXSNAP" snapshot --root "$scratch/root2" --repo "$repo" --key "$key"
 run 1 diff_ latest@pve2 latest@pve1 --json
 [ "$(jq -r .cross_node <<<"$out")" = true ] || fail "cross-node flag"
-[ "$(jq -r '[.changes[].path | select(startswith("host/"))] | length' <<<"$out")" = 0 ] || fail "cross-node compared host paths"
-[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$out")" = "pve/corosync.conf pve/nodes/pve1/qemu-server/100.conf pve/priv/token.cfg pve/storage.cfg" ] ||
+[ "$(jq -r '[.changes[].path | select(startswith("/etc/pve/") | not)] | length' <<<"$out")" = 0 ] || fail "cross-node compared host paths"
+[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$out")" = "/etc/pve/corosync.conf /etc/pve/nodes/pve1/qemu-server/100.conf /etc/pve/priv/token.cfg /etc/pve/storage.cfg" ] ||
   fail "cross-node divergence: $(jq -c '[.changes[].path]' <<<"$out")"
 pass "cross-node: only cluster-wide paths compared; pve1's divergence from pve2 shown"
 

@@ -38,28 +38,28 @@ run 0 snap
 
 run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest --json
 json=$out
-[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$json")" = "pve/ha/rules.cfg pve/mapping/directory.cfg pve/notifications.cfg pve/priv/wg-keys.cfg pve/sdn/fabrics.cfg" ] ||
+[ "$(jq -r '[.changes[].path] | join(" ")' <<<"$json")" = "/etc/pve/ha/rules.cfg /etc/pve/mapping/directory.cfg /etc/pve/notifications.cfg /etc/pve/priv/wg-keys.cfg /etc/pve/sdn/fabrics.cfg" ] ||
   fail "changed paths: $(jq -c '[.changes[].path]' <<<"$json")"
 section_change() { # PATH -> "section|key|before|after" per changed key
   jq -r --arg p "$1" '.changes[] | select(.path == $p) | .sections[] | "\(.section)|\(.key)|\(.before)|\(.after)"' <<<"$json"
 }
-[ "$(section_change pve/ha/rules.cfg)" = "node-affinity: ha-group-prefer-pve1|strict|0|1" ] ||
-  fail "HA rule: $(section_change pve/ha/rules.cfg)"
-[ "$(section_change pve/sdn/fabrics.cfg)" = "openfabric_fabric: core|hello_interval|3|10" ] ||
-  fail "fabric: $(section_change pve/sdn/fabrics.cfg)"
-[ "$(section_change pve/mapping/directory.cfg)" = "share1|map #2|node=pve2,path=/mnt/share1|node=pve2,path=/srv/share1" ] ||
-  fail "directory mapping: $(section_change pve/mapping/directory.cfg)"
-[ "$(section_change pve/notifications.cfg)" = "smtp: relay|port|587|465" ] ||
-  fail "notification target: $(section_change pve/notifications.cfg)"
-[ "$(jq -r '.changes[] | select(.path == "pve/priv/wg-keys.cfg") | .secret' <<<"$json")" = true ] ||
+[ "$(section_change /etc/pve/ha/rules.cfg)" = "node-affinity: ha-group-prefer-pve1|strict|0|1" ] ||
+  fail "HA rule: $(section_change /etc/pve/ha/rules.cfg)"
+[ "$(section_change /etc/pve/sdn/fabrics.cfg)" = "openfabric_fabric: core|hello_interval|3|10" ] ||
+  fail "fabric: $(section_change /etc/pve/sdn/fabrics.cfg)"
+[ "$(section_change /etc/pve/mapping/directory.cfg)" = "share1|map #2|node=pve2,path=/mnt/share1|node=pve2,path=/srv/share1" ] ||
+  fail "directory mapping: $(section_change /etc/pve/mapping/directory.cfg)"
+[ "$(section_change /etc/pve/notifications.cfg)" = "smtp: relay|port|587|465" ] ||
+  fail "notification target: $(section_change /etc/pve/notifications.cfg)"
+[ "$(jq -r '.changes[] | select(.path == "/etc/pve/priv/wg-keys.cfg") | .secret' <<<"$json")" = true ] ||
   fail "wg-keys.cfg is not flagged secret"
 pass "PVE 9 files: an HA rule, a fabric, a directory mapping and a notification target changed per section and key"
 
 run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest
 text=$out
-contains "$text" "pve/ha/rules.cfg"
+contains "$text" "/etc/pve/ha/rules.cfg"
 contains "$text" "node-affinity: ha-group-prefer-pve1"
-contains "$text" "pve/priv/wg-keys.cfg"
+contains "$text" "/etc/pve/priv/wg-keys.cfg"
 for shown in "$json" "$text"; do
   case "$shown" in *PMXSNAP-SECRET-* | *"$old_key"*) fail "a secret shows: $shown" ;; esac
 done

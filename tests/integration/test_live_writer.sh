@@ -9,7 +9,7 @@ make_key
 db=$scratch/root/var/lib/pve-cluster/config.db
 "$CHURN" "$db" "$scratch/committed" "$scratch/stop" &
 churn=$!
-trap 'touch "$scratch/stop"; wait $churn 2>/dev/null || true; on_exit' EXIT
+trap 'status_seen=$?; touch "$scratch/stop"; wait $churn 2>/dev/null || true; on_exit $status_seen' EXIT
 while [ ! -s "$scratch/committed" ]; do sleep 0.01; done
 count=${PMXSNAP_LIVE_SNAPSHOTS:-200}
 for i in $(seq 1 "$count"); do

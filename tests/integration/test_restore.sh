@@ -108,7 +108,7 @@ run 2 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/r
 one_line "$err"; contains "$err" "not mounted"
 if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] &&
    mkdir -p "$scratch/pvedata" "$pve" && bindfs "$scratch/pvedata" "$pve" 2>/dev/null; then
-  trap 'umount "$pve" 2>/dev/null || true; on_exit' EXIT
+  trap 'status_seen=$?; umount "$pve" 2>/dev/null || true; on_exit $status_seen' EXIT
   printf 'dir: local\n\tpath /var/lib/vz\n' >"$pve/storage.cfg"
   live_sha=$(sha256sum <"$pve/storage.cfg" | cut -d' ' -f1)
   run 2 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/root"
@@ -124,7 +124,7 @@ if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] &&
   umount "$pve"
   pass "restore file: refused unmounted, without a digest, on a changed file; with the reviewed digest the archive's content is in place"
 else
-  echo "SKIP: restore file into a FUSE mount (needs root, /dev/fuse and bindfs)"
+  skip_part "restore file into a FUSE mount (needs root, /dev/fuse and bindfs)"
 fi
 
 # Plans, as reviewed in tests/golden (the archive path and stamps normalised).

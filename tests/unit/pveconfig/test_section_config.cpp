@@ -111,3 +111,28 @@ TEST_CASE("a mapping's id alone heads its section (mapping/directory.cfg, pci.cf
     CHECK(changes[0].key == "map #2");
     CHECK(changes[0].after == "node=pve2,path=/srv/share1");
 }
+
+TEST_CASE("the entries before any section are never a section added or removed") {
+    auto firewall = parse_section_config("[OPTIONS]\nenable: 1\n\n[RULES]\nIN ACCEPT -p icmp\n");
+    auto removed = compare_section_configs(firewall, parse_section_config(""));
+    REQUIRE(removed.size() == 2);
+    for (const auto& change : removed) {
+        CHECK_FALSE(change.section.empty());
+        CHECK(change.key.empty());
+        CHECK_FALSE(change.after);
+    }
+    auto added = compare_section_configs(parse_section_config(""), firewall);
+    REQUIRE(added.size() == 2);
+    CHECK((added[0].section == "[OPTIONS]" && added[0].key.empty() && !added[0].before));
+
+    // A comment above [OPTIONS] dropped: one key removed, not "section ''".
+    auto commented = parse_section_config("# managed by hand\n[OPTIONS]\nenable: 1\n");
+    auto plain = parse_section_config("[OPTIONS]\nenable: 1\n");
+    auto dropped = compare_section_configs(commented, plain);
+    REQUIRE(dropped.size() == 1);
+    CHECK((dropped[0].section.empty() && dropped[0].key == "#" &&
+           dropped[0].before == "managed by hand" && !dropped[0].after));
+    auto back = compare_section_configs(plain, commented);
+    REQUIRE(back.size() == 1);
+    CHECK((back[0].key == "#" && !back[0].before && back[0].after == "managed by hand"));
+}
