@@ -1,6 +1,7 @@
 // pmxsnap: assembles the subcommands. One try/catch turns every error into
 // the one-line message (or, under --json, the one error document) and exit
 // code of DESIGN.md's contract.
+#include "browse_command.hpp"
 #include "commands.hpp"
 #include "config_defaults.hpp"
 #include "context.hpp"
@@ -54,7 +55,8 @@ std::vector<cli::Command> register_commands(CLI::App& app, cli::Context& context
             cli::register_list(app, context),        cli::register_inspect(app, context),
             verify::register_command(app, context),  diff::register_command(app, context),
             restore::register_command(app, context), doctor::register_command(app, context),
-            cli::register_prune(app, context)};
+            cli::register_prune(app, context),       browse::register_ls(app, context),
+            browse::register_cat(app, context)};
 }
 
 ExitCode run_chosen(std::vector<cli::Command>& commands, cli::Context& context) {

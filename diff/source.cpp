@@ -3,80 +3,19 @@
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
-#include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/host/mounts.hpp"
 #include "pmxsnap/repo/repository.hpp"
+#include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <regex>
 
 namespace pmxsnap::diff {
 namespace {
-
-struct LatestSpec {
-    std::string node; // empty: this host's
-    std::size_t back = 0;
-};
-
-std::optional<LatestSpec> parse_latest(const std::string& spec) {
-    static const std::regex latest(R"(^latest(@([A-Za-z0-9][A-Za-z0-9._-]*))?(~([0-9]{1,6}))?$)");
-    std::smatch m;
-    if (!std::regex_match(spec, m, latest))
-        return std::nullopt;
-    return LatestSpec{m[2].str(), m[4].matched ? std::stoul(m[4].str()) : 0};
-}
-
-// The cluster "latest" refers to: the one this host's corosync.conf names,
-// else the only cluster in the repository.
-std::string this_cluster(const host::Host& host, const repo::Repository& repository) {
-    if (auto text = host.read_text_if_exists(host::paths::corosync_conf)) {
-        auto parsed = corosync::parse_config(*text);
-        if (parsed.ok() && !parsed.config->cluster_name.empty())
-            return parsed.config->cluster_name;
-    }
-    std::set<std::string> clusters;
-    for (const auto& s : repository.list())
-        clusters.insert(s.cluster);
-    if (clusters.size() == 1)
-        return *clusters.begin();
-    if (clusters.empty())
-        return "standalone";
-    fail("latest: cannot tell which cluster: {} does not parse and {} holds {} clusters; give an "
-         "archive path",
-         host.resolve(host::paths::corosync_conf).string(), repository.root().string(),
-         clusters.size());
-}
-
-std::string nodes_in(const repo::Repository& repository, const std::string& cluster) {
-    std::set<std::string> nodes;
-    for (const auto& s : repository.list(cluster))
-        nodes.insert(s.node);
-    if (nodes.empty())
-        return "none";
-    return fmt::format("{}", fmt::join(nodes, ", "));
-}
-
-fs::path find_latest(const std::string& spec, const LatestSpec& latest, const host::Host& host,
-                     const SourceOptions& options) {
-    std::error_code error;
-    if (options.repo.empty() || !fs::is_directory(options.repo, error))
-        fail("{}: repository {} does not exist (--repo)", spec, options.repo.string());
-    repo::Repository repository(options.repo);
-    auto cluster = this_cluster(host, repository);
-    auto node = latest.node.empty() ? host.node_name() : latest.node;
-    auto snapshots = repository.list(cluster, node);
-    if (snapshots.empty())
-        fail("{}: no snapshots of node {} of cluster {} in {} (nodes there: {})", spec, node,
-             cluster, options.repo.string(), nodes_in(repository, cluster));
-    if (latest.back >= snapshots.size())
-        fail("{}: only {} snapshot{} of node {} in {}", spec, snapshots.size(),
-             snapshots.size() == 1 ? "" : "s", node, options.repo.string());
-    return snapshots[snapshots.size() - 1 - latest.back].archive;
-}
 
 // The reader's rejection names the member; the operator also needs the file.
 template <typename Read>
@@ -198,14 +137,10 @@ Side open_side(const std::string& spec, const host::Host& host, const SourceOpti
                const Side* reference) {
     if (spec == "live")
         return open_live(host, options);
-    if (auto latest = parse_latest(spec))
-        return open_archive(spec, find_latest(spec, *latest, host, options), options.identity,
-                            reference);
-    if (!fs::exists(spec))
-        fail("{}: no such archive (a source is an archive path, live, latest, latest@NODE or "
-             "latest~K)",
-             spec);
-    return open_archive(spec, spec, options.identity, reference);
+    // The one selector grammar (lib/repo/selector): a path, latest, latest@NODE, latest~K.
+    repo::Repository repository(options.repo);
+    auto selected = repo::select_archive(spec, repository, capture::selector_scope(host));
+    return open_archive(spec, selected.archive, options.identity, reference);
 }
 
 std::map<std::string, std::string>

@@ -142,10 +142,39 @@ std::vector<crypto::AgeRecipient> load_recipients(const SnapshotOptions& options
     return recipients;
 }
 
+// --dry-run after the capture: what would be written and where, and whether
+// --if-changed would skip it, decided as the real run decides it (the
+// newest archive's signed index under our own key) — without creating the
+// node directory, taking its lock or cleaning it.
+SnapshotResult& plan_dry_run(const host::Host& host, const repo::Repository& repository,
+                             const capture::Capture& captured, const crypto::PublicKey& own_key,
+                             bool encrypting, bool if_changed, SnapshotResult& result) {
+    const auto& header = captured.header;
+    captured.for_each_member([&](const archive::Member& m) {
+        result.planned.push_back({m.path, m.is_directory, m.size});
+    });
+    result.planned_bytes = captured.total_member_bytes();
+    auto newest = own_newest(repository, header.cluster, header.node, own_key, encrypting);
+    if (newest && newest->comment->state == header.state)
+        result.unchanged_since = newest->archive;
+    if (if_changed && newest && !result.unchanged_since.empty()) {
+        report_unchanged(*newest, result);
+        return result;
+    }
+    auto now = host.now();
+    result.encrypted = encrypting;
+    result.captured_at = iso8601_utc(now);
+    result.archive = repository.node_directory(header.cluster, header.node) /
+                     repo::archive_file_name(compact_utc_stamp(now), encrypting);
+    result.signature = repo::signature_path_for(result.archive);
+    return result;
+}
+
 } // namespace
 
 SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& options) {
     SnapshotResult result;
+    result.dry_run = options.dry_run;
     PhaseTimer timed(result.phases);
     if (!fs::exists(options.key))
         fail("{}: no signing key; create one with `pmxsnap keygen` (or give --key)",
@@ -162,8 +191,12 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         if (quick) {
             check_directory_name("cluster name", quick->cluster);
             check_directory_name("node name", quick->node);
-            if (unchanged_by_quick_check(repository, *quick, key.public_key(), encrypting, result))
+            if (unchanged_by_quick_check(repository, *quick, key.public_key(), encrypting,
+                                         result)) {
+                if (options.dry_run)
+                    result.unchanged_since = result.archive;
                 return result;
+            }
         }
     }
     auto probe =
@@ -188,6 +221,9 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.runtime_recorded = !header.runtime_json.empty();
     result.violations = captured.violations;
     result.warnings = captured.warnings;
+    if (options.dry_run)
+        return plan_dry_run(host, repository, captured, key.public_key(), encrypting,
+                            options.if_changed, result);
 
     auto directory = repository.ensure_node_directory(header.cluster, header.node);
     repo::NodeLock lock(directory, options.lock_wait);

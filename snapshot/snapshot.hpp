@@ -27,6 +27,9 @@ struct SnapshotOptions {
     std::vector<std::string> recipients;
     std::vector<fs::path> recipients_files;
     bool include_authkey = false; // only with recipients
+    // Capture and decide as a real run would, then stop: no repository
+    // directory, no lock file, no archive, no quick record.
+    bool dry_run = false;
 };
 
 struct Phase {
@@ -34,8 +37,15 @@ struct Phase {
     double seconds = 0;
 };
 
+// A member a dry run would write (archive name, as in the manifest).
+struct PlannedMember {
+    std::string path;
+    bool is_directory = false;
+    std::int64_t size = 0;
+};
+
 struct SnapshotResult {
-    bool written = false; // false: --if-changed found nothing new
+    bool written = false; // false: --if-changed found nothing new, or a dry run
     bool encrypted = false;
     bool quick = false; // unchanged by the quick check: nothing was captured
     fs::path archive;   // the new archive, or the newest one when unchanged
@@ -54,6 +64,13 @@ struct SnapshotResult {
     std::vector<std::string> warnings;
     std::vector<fs::path> cleaned; // leftovers of killed runs removed
     std::vector<Phase> phases;
+    // Dry runs: archive is the name a real run would write now (or the
+    // newest one when --if-changed would skip); unchanged_since is the
+    // newest archive of this node with the same state, if any.
+    bool dry_run = false;
+    fs::path unchanged_since;
+    std::vector<PlannedMember> planned; // MANIFEST.json excepted
+    std::int64_t planned_bytes = 0;
 };
 
 SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& options);

@@ -3,6 +3,7 @@
 #include "snapshot.hpp"
 
 #include "pmxsnap/util/json_name.hpp"
+#include "pmxsnap/archive/operator_path.hpp"
 #include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
 
@@ -10,6 +11,22 @@
 
 namespace pmxsnap::snapshot {
 namespace {
+
+nlohmann::json dry_run_json(const SnapshotResult& r, bool if_changed) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& m : r.planned)
+        members.push_back({{"path", archive::operator_path(m.path).value_or(m.path)},
+                           {"member", m.path},
+                           {"type", m.is_directory ? "directory" : "file"},
+                           {"size", m.size}});
+    return {{"dry_run", true},
+            {"would_write", !(if_changed && !r.unchanged_since.empty())},
+            {"if_changed_would_skip", !r.unchanged_since.empty()},
+            {"unchanged_since", r.unchanged_since.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(r.unchanged_since)},
+            {"planned_members", members},
+            {"planned_bytes", r.planned_bytes}};
+}
 
 nlohmann::json to_json(const SnapshotResult& r) {
     nlohmann::json violations = nlohmann::json::array();
@@ -41,6 +58,49 @@ nlohmann::json to_json(const SnapshotResult& r) {
             {"invariant_violations", violations},
             {"warnings", r.warnings},
             {"seconds", phases}};
+}
+
+// --dry-run: the decision, the target, and what it would hold. Files are
+// listed one per line; /etc/pve's tree (up to 262,144 entries) as a count
+// unless -v.
+void render_dry_run(cli::Output& out, const SnapshotResult& r, bool if_changed, int verbose) {
+    for (const auto& warning : r.warnings)
+        out.warn("{}", warning);
+    for (const auto& v : r.violations)
+        out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
+                 v.path.empty() ? "" : ", " + v.path);
+    bool skip = if_changed && !r.unchanged_since.empty();
+    if (skip) {
+        out.say("dry run: --if-changed would write nothing: unchanged since {} (db version {})",
+                r.unchanged_since.string(), r.db_version);
+        if (r.planned.empty())
+            return; // decided by the quick check: nothing was captured
+    } else {
+        out.say("dry run: would write {} ({}/{}, db version {}{})", r.archive.string(), r.cluster,
+                r.node, r.db_version, r.encrypted ? ", encrypted" : "");
+        if (r.unchanged_since.empty())
+            out.say("--if-changed would write it too: no archive of this node has this state");
+        else
+            out.say("--if-changed would skip it: same state as {}", r.unchanged_since.string());
+    }
+    std::size_t pve_files = 0, pve_directories = 0;
+    std::int64_t pve_bytes = 0;
+    for (const auto& m : r.planned) {
+        bool in_pve = m.path.starts_with("pve/");
+        if (in_pve) {
+            (m.is_directory ? pve_directories : pve_files) += 1;
+            pve_bytes += m.size;
+        }
+        auto shown = archive::operator_path(m.path);
+        if (shown && (!in_pve || verbose > 0))
+            out.say("  {:>10}  {}{}", m.is_directory ? "-" : std::to_string(m.size),
+                    archive::printable(*shown), m.is_directory ? "/" : "");
+    }
+    if (verbose == 0)
+        out.say("  {:>10}  /etc/pve/ ({} files, {} directories; -v lists them)", pve_bytes,
+                pve_files, pve_directories);
+    out.say("{} members, {} bytes before compression; nothing written", r.planned.size() + 1,
+            r.planned_bytes);
 }
 
 void render_text(cli::Output& out, const SnapshotResult& r) {
@@ -108,6 +168,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_flag("--if-changed", options->if_changed,
                   "Write nothing when the state equals the newest snapshot's");
     sub->add_option("--note", options->note, "Free text stored in the manifest")->type_name("TEXT");
+    sub->add_flag("--dry-run", options->dry_run,
+                  "Show what would be captured and where, and whether --if-changed would "
+                  "skip it; write nothing");
     sub->add_option("--recipient", options->recipients,
                     "Encrypt to this age recipient (age1...); repeatable")
         ->type_name("RECIPIENT");
@@ -138,9 +201,22 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 } catch (...) {
                     // Any failure, an interruption (pmxsnap::Interrupted is no
                     // Error) included: the metrics never keep saying success.
-                    if (!metrics->empty())
+                    if (!metrics->empty() && !options->dry_run)
                         write_metrics(*metrics, nullptr, started);
                     throw;
+                }
+                // A dry run is not a run the alerts watch: the metrics file
+                // stays as the last real run left it.
+                if (options->dry_run) {
+                    if (context.out.json_mode()) {
+                        auto document = to_json(result);
+                        document.update(dry_run_json(result, options->if_changed));
+                        context.out.json(document);
+                    }
+                    if (!context.out.json_mode() || context.options.verbose > 0)
+                        render_dry_run(context.out, result, options->if_changed,
+                                       context.options.verbose);
+                    return result.violations.empty() ? ExitCode::ok : ExitCode::findings;
                 }
                 if (!metrics->empty())
                     write_metrics(*metrics, &result, started);

@@ -33,6 +33,11 @@ for mode in "" --json; do
   capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest --stat $mode
   capture "$PMXSNAP" doctor --root "$scratch/root" --repo "$repo" --offline $mode
   capture "$PMXSNAP" restore plan "$archive" --root "$scratch/root" --offline $mode
+  capture "$PMXSNAP" ls --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest $mode
+done
+for path in /etc/pve/storage.cfg /etc/pve/priv/token.cfg /etc/pve/priv/authkey.key \
+  /var/lib/pve-cluster/config.db /etc/pve/user.cfg; do
+  capture "$PMXSNAP" cat --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest "$path"
 done
 capture "$PMXSNAP" restore apply "$archive" --root "$scratch/root" --pubkey "$pub" --dry-run
 # The run must have produced real output, with the secrets changed in it.
@@ -41,4 +46,4 @@ leaks=$(grep -l PMXSNAP-SECRET- "$outputs"/*.out "$outputs"/*.err || true)
 for leak in $leaks; do
   fail "secret in the output of: $(cat "${leak%.*}.cmd"): $(grep -m1 PMXSNAP-SECRET- "$leak")"
 done
-pass "no planted secret in the text or JSON output of $n commands (snapshot, list, verify, inspect, diff, doctor, restore)"
+pass "no planted secret in the text or JSON output of $n commands (snapshot, list, verify, inspect, diff, doctor, restore, ls, cat)"
