@@ -48,7 +48,8 @@ Command register_list(CLI::App& app, Context& context) {
                     rows.push_back(
                         {{"cluster", s.cluster},
                          {"node", s.node},
-                         {"captured", c ? c->captured : ""},
+                         {"captured_at", c ? c->captured : ""},
+                         {"captured", c ? c->captured : ""}, // before 0.2: kept for scripts
                          {"db_version", c ? nlohmann::json(c->db_version) : nullptr},
                          {"config_version",
                           c && c->config_version ? nlohmann::json(*c->config_version) : nullptr},

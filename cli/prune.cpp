@@ -189,8 +189,9 @@ void render_text(Output& out, const std::vector<NodeResult>& results, bool dry_r
 nlohmann::json entry_json(const Entry& e) {
     nlohmann::json json = {{"archive", e.snapshot.archive.string()},
                            {"file", e.snapshot.archive.filename().string()},
-                           {"captured", e.captured ? nlohmann::json(iso8601_utc(*e.captured))
-                                                   : nlohmann::json(nullptr)}};
+                           {"captured_at", e.captured ? nlohmann::json(iso8601_utc(*e.captured))
+                                                      : nlohmann::json(nullptr)}};
+    json["captured"] = json["captured_at"]; // before 0.2: kept for scripts
     if (e.action == Action::keep) {
         json["reasons"] = nlohmann::json::array();
         for (auto rule : e.kept_by)

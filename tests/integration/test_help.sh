@@ -32,7 +32,7 @@ pass "placeholders read as the man pages do"
 make_node
 make_key
 snap >/dev/null
-run 0 "$PMXSNAP" --config /dev/null -v list --repo "$repo"
+run 0 "$PMXSNAP" --config /dev/null -v list --repo "$repo" --pubkey "$pub"
 contains "$err" "list finished in"
 run 0 "$PMXSNAP" --config /dev/null keygen -v --out "$scratch/k2/signing.key"
 contains "$err" "keygen finished in"

@@ -42,6 +42,10 @@ error_case 2 verify --frobnicate
 error_case 2 frobnicate
 contains "$out" '"what": "frobnicate"'
 error_case 2 doctor --log "$scratch/nonexistent.log"
+error_case 2 ls "$scratch/nonexistent.pmxsnap" --pubkey "$pub"
+error_case 2 cat "$archive" /etc/pve/no-such-file.cfg --pubkey "$pub"
+error_case 2 restore file "$archive" /etc/pve/storage.cfg --pubkey "$pub"
+error_case 2 list --repo "$scratch/nonexistent-repo"
 pass "errors are one pmxsnap.error/1 document, stderr silent"
 
 run 2 "$PMXSNAP" "${g[@]}" --json -v verify "$scratch/nonexistent.pmxsnap" --pubkey "$pub"
@@ -50,6 +54,17 @@ pass "-v shows the error line on stderr too"
 
 run 0 "$PMXSNAP" "${g[@]}" --json list --pubkey "$pub"
 document pmxsnap.list/1
+# One name for one thing: the capture time is captured_at in every command.
+inspected=$("$PMXSNAP" "${g[@]}" --json inspect "$archive" | python3 -c 'import json,sys; print(json.load(sys.stdin)["captured_at"])')
+listed=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["snapshots"][0]["captured_at"])')
+[ "$inspected" = "$listed" ] || fail "captured_at: inspect says $inspected, list $listed"
+run 0 "$PMXSNAP" "${g[@]}" --json prune --pubkey "$pub" --keep-last 1 --dry-run
+printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+entries = [e for n in d["nodes"] for k in ("keep", "remove", "leave") for e in n.get(k, [])] if "nodes" in d else []
+text = json.dumps(d)
+assert "captured_at" in text, "prune --json has no captured_at"' || fail "prune --json: no captured_at: $out"
 run 0 "$PMXSNAP" "${g[@]}" --json verify "$archive" --pubkey "$pub"
 document pmxsnap.verify/1
 run 0 "$PMXSNAP" "${g[@]}" --json snapshot --key "$key" --if-changed
