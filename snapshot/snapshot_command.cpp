@@ -2,8 +2,8 @@
 
 #include "snapshot.hpp"
 
-#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/archive/operator_path.hpp"
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
 
