@@ -1,5 +1,6 @@
 #include "browse_command.hpp"
 
+#include "before_option.hpp"
 #include "listing.hpp"
 #include "member_bytes.hpp"
 #include "signed_archive.hpp"
@@ -20,6 +21,7 @@ struct Arguments {
     std::string selector;
     std::vector<std::string> paths;
     std::string path;
+    std::string before;
     bool show_secrets = false;
 };
 
@@ -42,9 +44,10 @@ auto naming(const SignedArchive& source, Read&& read) {
     }
 }
 
-SignedArchive open(cli::Context& context, const std::string& selector) {
-    return open_signed(selector, context.host(), context.options.repo,
-                       cli::trusted_keys(context.options));
+SignedArchive open(cli::Context& context, const Arguments& args) {
+    return open_signed(args.selector, context.host(), context.options.repo,
+                       cli::trusted_keys(context.options),
+                       cli::before_time(args.before, context.host()));
 }
 
 } // namespace
@@ -58,9 +61,10 @@ cli::Command register_ls(CLI::App& app, cli::Context& context) {
         ->type_name("SELECTOR");
     sub->add_option("PATH", args->paths, "Only these paths and what is under them")
         ->type_name("PATH");
+    cli::add_before_option(*sub, args->before);
     return {sub, [&context, args]() {
                 try {
-                    auto source = open(context, args->selector);
+                    auto source = open(context, *args);
                     auto listing = naming(source, [&] {
                         return list_archive(source, context.options.identity, args->paths);
                     });
@@ -88,12 +92,13 @@ cli::Command register_cat(CLI::App& app, cli::Context& context) {
         ->type_name("PATH");
     sub->add_flag("--show-secrets", args->show_secrets,
                   "Print secrets too (/etc/pve/priv, authkeys, files holding passwords)");
+    cli::add_before_option(*sub, args->before);
     return {sub, [&context, args]() {
                 if (context.out.json_mode())
                     fail("cat --json: cat prints the file's bytes; `pmxsnap ls --json SELECTOR "
                          "PATH` gives its facts");
                 try {
-                    auto source = open(context, args->selector);
+                    auto source = open(context, *args);
                     auto result = naming(source, [&] {
                         return cat_member(source, context.options.identity, args->path,
                                           args->show_secrets ? ShowSecrets::yes : ShowSecrets::no,

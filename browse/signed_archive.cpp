@@ -9,9 +9,10 @@
 namespace pmxsnap::browse {
 
 SignedArchive open_signed(const std::string& selector, const host::Host& host,
-                          const fs::path& repository, const std::vector<crypto::PublicKey>& keys) {
-    auto selected =
-        repo::select_archive(selector, repo::Repository(repository), capture::selector_scope(host));
+                          const fs::path& repository, const std::vector<crypto::PublicKey>& keys,
+                          std::optional<std::int64_t> before) {
+    auto selected = repo::select_archive(selector, repo::Repository(repository),
+                                         capture::selector_scope(host), before);
     const auto& archive = selected.archive;
     auto signature_path = repo::signature_path_for(archive);
     auto text = read_file_if_exists(signature_path, 4096);

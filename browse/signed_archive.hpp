@@ -24,6 +24,7 @@ struct SignedArchive {
 };
 
 SignedArchive open_signed(const std::string& selector, const host::Host& host,
-                          const fs::path& repository, const std::vector<crypto::PublicKey>& keys);
+                          const fs::path& repository, const std::vector<crypto::PublicKey>& keys,
+                          std::optional<std::int64_t> before = {});
 
 } // namespace pmxsnap::browse

@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "trusted_keys.hpp"
 
+#include "pmxsnap/health/health.hpp"
 #include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/repository.hpp"
 
@@ -16,6 +17,25 @@ struct Filter {
 
 std::string optional_text(const std::optional<std::uint64_t>& value) {
     return value ? std::to_string(*value) : "-";
+}
+
+// What the signed index says of the state: the column, and the document's
+// health and problems (ids with their phrases; the full sentences are in
+// the archive's MANIFEST.json, which list does not open).
+std::string health_column(const repo::TrustedComment* c) {
+    if (!c || c->health.empty())
+        return "unknown";
+    if (c->is_good() || c->problems.empty())
+        return c->health;
+    return "bad: " + health::describe(c->problems.front());
+}
+
+nlohmann::json problems_json(const repo::TrustedComment* c) {
+    nlohmann::json problems = nlohmann::json::array();
+    if (c)
+        for (const auto& id : c->problems)
+            problems.push_back({{"id", id}, {"message", health::describe(id)}});
+    return problems;
 }
 
 } // namespace
@@ -35,9 +55,9 @@ Command register_list(CLI::App& app, Context& context) {
                 std::size_t failed = 0;
                 nlohmann::json rows = nlohmann::json::array();
                 if (!context.out.json_mode() && !snapshots.empty())
-                    context.out.say("{:<12} {:<10} {:<20} {:>10} {:>7} {:>10}  {:<9} {}", "CLUSTER",
-                                    "NODE", "CAPTURED", "DB_VERSION", "CONFIG", "SIZE", "SIGNATURE",
-                                    "FILE");
+                    context.out.say("{:<12} {:<10} {:<20} {:>10} {:>7} {:>10}  {:<9} {:<26} {}",
+                                    "CLUSTER", "NODE", "CAPTURED", "DB_VERSION", "CONFIG", "SIZE",
+                                    "SIGNATURE", "FILE", "HEALTH");
                 for (const auto& s : snapshots) {
                     auto index = repo::authenticate_index(s, keys);
                     auto status = std::string(repo::to_string(index.status));
@@ -58,12 +78,14 @@ Command register_list(CLI::App& app, Context& context) {
                          {"signature", status},
                          {"problem",
                           index.ok() ? nlohmann::json(nullptr) : nlohmann::json(index.problem)},
+                         {"health", c && !c->health.empty() ? c->health : "unknown"},
+                         {"problems", problems_json(c)},
                          {"archive", s.archive.string()}});
-                    context.out.say("{:<12} {:<10} {:<20} {:>10} {:>7} {:>10}  {:<9} {}", s.cluster,
-                                    s.node, c ? c->captured : "?",
+                    context.out.say("{:<12} {:<10} {:<20} {:>10} {:>7} {:>10}  {:<9} {:<26} {}",
+                                    s.cluster, s.node, c ? c->captured : "?",
                                     c ? std::to_string(c->db_version) : "?",
                                     c ? optional_text(c->config_version) : "?", s.size, status,
-                                    s.archive.filename().string());
+                                    s.archive.filename().string(), health_column(c));
                 }
                 if (context.out.json_mode())
                     context.out.json({{"schema", "pmxsnap.list/1"},

@@ -9,6 +9,7 @@
 #include "pmxsnap/crypto/age_keys.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
+#include "pmxsnap/health/health.hpp"
 #include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/node_lock.hpp"
 #include "pmxsnap/repo/repository.hpp"
@@ -17,6 +18,7 @@
 #include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -56,7 +58,7 @@ void check_directory_name(const std::string& what, const std::string& value) {
 // own key and names this file in this directory (repo::authenticate_index),
 // when it is encrypted as this run would be (switching encryption on or off
 // is a change worth a new archive): a tampered, malformed or misplaced index
-// must never make --if-changed skip a snapshot.
+// must never make --if-changed skip a snapshot; nor may one without health.
 std::optional<repo::Snapshot> own_newest(const repo::Repository& repository,
                                          const std::string& cluster, const std::string& node,
                                          const crypto::PublicKey& own_key, bool encrypting) {
@@ -65,6 +67,11 @@ std::optional<repo::Snapshot> own_newest(const repo::Repository& repository,
         return std::nullopt;
     auto index = repo::authenticate_index(*newest, {own_key});
     if (!index.ok())
+        return std::nullopt;
+    // An archive from before snapshots recorded their health is not one to
+    // stop at: the first run after the upgrade writes the state again, with
+    // its verdict, so `latest-good` has something to find.
+    if (index.comment->health.empty())
         return std::nullopt;
     newest->comment = index.comment; // the signed one, not the line as read
     return newest;
@@ -83,6 +90,22 @@ void report_unchanged(const repo::Snapshot& newest, SnapshotResult& result) {
     result.db_version = comment.db_version;
     result.config_version = comment.config_version;
     result.state = comment.state;
+    if (!result.health && !comment.health.empty()) { // a captured run knows it first-hand
+        archive::Health health{comment.health, {}, {}};
+        for (const auto& id : comment.problems)
+            health.problems.push_back({id, health::describe(id)});
+        result.health = std::move(health);
+    }
+}
+
+// The signed index's form of the verdict: ids only (the sentences are in
+// MANIFEST.json).
+void put_health(repo::TrustedComment& comment, const archive::Health& health) {
+    comment.health = health.verdict;
+    for (const auto& problem : health.problems)
+        if (std::find(comment.problems.begin(), comment.problems.end(), problem.id) ==
+            comment.problems.end())
+            comment.problems.push_back(problem.id);
 }
 
 bool same_state_as_newest(const repo::Repository& repository, const archive::Manifest& manifest,
@@ -220,6 +243,7 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.copy_method = header.db.copy_method;
     result.runtime_recorded = !header.runtime_json.empty();
     result.violations = captured.violations;
+    result.health = header.health;
     result.warnings = captured.warnings;
     if (options.dry_run)
         return plan_dry_run(host, repository, captured, key.public_key(), encrypting,
@@ -253,13 +277,16 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
         return write_archive(captured, archive_file.fd(), archive_file.temp_path(), recipients);
     });
 
-    repo::TrustedComment comment{header.cluster,
-                                 header.node,
-                                 header.db.root_version,
-                                 result.config_version,
-                                 header.state,
-                                 header.captured_at,
-                                 name};
+    repo::TrustedComment comment;
+    comment.cluster = header.cluster;
+    comment.node = header.node;
+    comment.db_version = header.db.root_version;
+    comment.config_version = result.config_version;
+    comment.state = header.state;
+    comment.captured = header.captured_at;
+    comment.file = name;
+    if (header.health)
+        put_health(comment, *header.health);
     AtomicFile signature_file(repo::signature_path_for(directory / name), repo::file_mode);
     signature_file.write(crypto::sign_prehashed(key, written.blake2b, comment.format(),
                                                 "signature from pmxsnap secret key"));

@@ -2,10 +2,12 @@
 // --if-changed and the newest archive of this node has the same state, and
 // otherwise writes <repo>/<cluster>/<node>/<stamp>.pmxsnap[.age] and its .minisig
 // so that neither appears under its final name before both are complete.
-// Throws pmxsnap::Error (exit 2); invariant violations of the captured db are
-// reported in the result (the archive is still written: it is evidence).
+// Throws pmxsnap::Error (exit 2); invariant violations of the captured db and
+// a bad health verdict are reported in the result (the archive is still
+// written: it is evidence).
 #pragma once
 
+#include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/host/host.hpp"
 
@@ -61,6 +63,10 @@ struct SnapshotResult {
     std::string copy_method;
     bool runtime_recorded = false;
     std::vector<configdb::Violation> violations;
+    // The captured state's verdict; for an unchanged run the newest
+    // archive's, from its signed index (ids, phrased by health::describe),
+    // and none when that archive predates health.
+    std::optional<archive::Health> health;
     std::vector<std::string> warnings;
     std::vector<fs::path> cleaned; // leftovers of killed runs removed
     std::vector<Phase> phases;

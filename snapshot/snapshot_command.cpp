@@ -35,6 +35,12 @@ nlohmann::json to_json(const SnapshotResult& r) {
         put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
         violations.push_back(std::move(item));
     }
+    nlohmann::json problems = nlohmann::json::array(), notes = nlohmann::json::array();
+    if (r.health) {
+        for (const auto& problem : r.health->problems)
+            problems.push_back({{"id", problem.id}, {"message", problem.message}});
+        notes = r.health->notes;
+    }
     nlohmann::json phases = nlohmann::json::object();
     for (const auto& phase : r.phases)
         phases[phase.name] = phase.seconds;
@@ -56,8 +62,30 @@ nlohmann::json to_json(const SnapshotResult& r) {
             {"copy_method", r.copy_method},
             {"runtime_recorded", r.runtime_recorded},
             {"invariant_violations", violations},
+            {"health", r.health ? r.health->verdict : "unknown"},
+            {"problems", problems},
+            {"health_notes", notes},
             {"warnings", r.warnings},
             {"seconds", phases}};
+}
+
+std::string health_word(const SnapshotResult& r) {
+    return r.health ? r.health->verdict : "health unknown";
+}
+
+// A bad state is archived as evidence; the operator is told it is not one
+// to go back to, why, and which command finds the one that is.
+void render_health(cli::Output& out, const SnapshotResult& r) {
+    if (!r.health)
+        return;
+    for (const auto& note : r.health->notes)
+        out.detail("health note: {}", note);
+    if (r.health->good())
+        return;
+    for (const auto& problem : r.health->problems)
+        out.warn("state is bad: {}", problem.message);
+    out.warn("archived as evidence and marked bad; compare with the last good one: pmxsnap "
+             "diff latest-good live");
 }
 
 // --dry-run: the decision, the target, and what it would hold. Files are
@@ -69,6 +97,7 @@ void render_dry_run(cli::Output& out, const SnapshotResult& r, bool if_changed, 
     for (const auto& v : r.violations)
         out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
                  v.path.empty() ? "" : ", " + v.path);
+    render_health(out, r);
     bool skip = if_changed && !r.unchanged_since.empty();
     if (skip) {
         out.say("dry run: --if-changed would write nothing: unchanged since {} (db version {})",
@@ -111,12 +140,14 @@ void render_text(cli::Output& out, const SnapshotResult& r) {
     for (const auto& v : r.violations)
         out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
                  v.path.empty() ? "" : ", " + escape_name(v.path));
+    render_health(out, r);
     if (!r.written)
-        out.say("unchanged since {} (db version {}{}): nothing written", r.archive.string(),
-                r.db_version, r.quick ? "; db and host files untouched since it" : "");
+        out.say("unchanged since {} (db version {}, {}{}): nothing written", r.archive.string(),
+                r.db_version, health_word(r),
+                r.quick ? "; db and host files untouched since it" : "");
     else
-        out.say("{} ({} bytes, db version {}, {} members)", r.archive.string(), r.size,
-                r.db_version, r.members);
+        out.say("{} ({} bytes, db version {}, {} members, {})", r.archive.string(), r.size,
+                r.db_version, r.members, health_word(r));
     for (const auto& phase : r.phases)
         out.detail("  {:<14} {:.3f} s", phase.name, phase.seconds);
 }
@@ -154,8 +185,19 @@ void write_metrics(const fs::path& file, const SnapshotResult* r, double run_sta
         metrics.gauge("pmxsnap_snapshot_invariant_violations",
                       "pmxcfs rules the captured db breaks (0 when sound).",
                       static_cast<double>(r->violations.size()), labels);
+        if (r->health)
+            metrics.gauge("pmxsnap_snapshot_newest_good",
+                          "1 when the newest snapshot's state is good, 0 when it is bad.",
+                          r->health->good() ? 1 : 0, labels);
     }
     metrics.write(file);
+}
+
+// 1 for a state that is not one to go back to: a script that snapshots
+// after every change learns at once that the change broke something.
+ExitCode exit_code(const SnapshotResult& r) {
+    bool bad = r.health && !r.health->good();
+    return r.violations.empty() && !bad ? ExitCode::ok : ExitCode::findings;
 }
 
 } // namespace
@@ -216,14 +258,14 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     if (!context.out.json_mode() || context.options.verbose > 0)
                         render_dry_run(context.out, result, options->if_changed,
                                        context.options.verbose);
-                    return result.violations.empty() ? ExitCode::ok : ExitCode::findings;
+                    return exit_code(result);
                 }
                 if (!metrics->empty())
                     write_metrics(*metrics, &result, started);
                 if (context.out.json_mode())
                     context.out.json(to_json(result));
                 render_text(context.out, result);
-                return result.violations.empty() ? ExitCode::ok : ExitCode::findings;
+                return exit_code(result);
             }};
 }
 

@@ -474,6 +474,43 @@ Manifest parse_manifest(const TextSource& source, std::uint64_t size_hint,
 
 namespace {
 
+std::string health_text(const Json& value, const std::string& where) {
+    if (!value.is_string() || value.get_ref<const std::string&>().empty())
+        fail("MANIFEST.json: {}: expected a non-empty string", where);
+    return value.get<std::string>();
+}
+
+const Json& health_array(const Fields& health, const char* key) {
+    const auto& value = health.get(key);
+    if (!value.is_array())
+        fail("MANIFEST.json: health.{}: expected an array", key);
+    return value;
+}
+
+// The verdict and its reasons agree: bad has at least one, good none.
+Health parse_health(const Json& json) {
+    Fields fields(json, "health");
+    Health health;
+    health.verdict = fields.text("verdict");
+    if (health.verdict != "good" && health.verdict != "bad")
+        fail("MANIFEST.json: health.verdict: '{}' is neither good nor bad",
+             escape_name(health.verdict));
+    const auto& problems = health_array(fields, "problems");
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+        auto where = fmt::format("health.problems[{}]", i);
+        Fields problem(problems[i], where);
+        health.problems.push_back({health_text(problem.get("id"), where + ".id"),
+                                   health_text(problem.get("message"), where + ".message")});
+    }
+    const auto& notes = health_array(fields, "notes");
+    for (std::size_t i = 0; i < notes.size(); ++i)
+        health.notes.push_back(health_text(notes[i], fmt::format("health.notes[{}]", i)));
+    if (health.good() != health.problems.empty())
+        fail("MANIFEST.json: health: verdict {} with {} problems", health.verdict,
+             health.problems.size());
+    return health;
+}
+
 Manifest from_document(const Json& json, Manifest m) {
     if (json.is_discarded())
         fail("MANIFEST.json: not valid JSON");
@@ -505,6 +542,8 @@ Manifest from_document(const Json& json, Manifest m) {
             fail("MANIFEST.json: runtime: expected an object or null");
         m.runtime_json = runtime->dump();
     }
+    if (auto health = json.find("health"); health != json.end())
+        m.health = parse_health(*health);
     const auto& members = top.get("members");
     if (!members.is_array())
         fail("MANIFEST.json: members: expected an array");

@@ -85,28 +85,40 @@ Json optional_json(const std::optional<T>& value) {
     return value ? Json(*value) : Json(nullptr);
 }
 
+Json health_json(const Health& health) {
+    Json problems = Json::array();
+    for (const auto& problem : health.problems)
+        problems.push_back({{"id", problem.id}, {"message", problem.message}});
+    return {{"verdict", health.verdict}, {"problems", problems}, {"notes", health.notes}};
+}
+
 Json top_without_members(const Manifest& m) {
-    return {{"schema", manifest_schema},
-            {"format", m.format},
-            {"tool", m.tool},
-            {"captured_at", m.captured_at},
-            {"cluster", m.cluster},
-            {"node", m.node},
-            {"note", m.note},
-            {"db",
-             {{"root_version", m.db.root_version},
-              {"root_writer", m.db.root_writer},
-              {"root_mtime", m.db.root_mtime},
-              {"copy_method", m.db.copy_method},
-              {"invariant_violations", m.db.invariant_violations}}},
-            {"corosync",
-             {{"host_config_version", optional_json(m.corosync.host_config_version)},
-              {"pve_config_version", optional_json(m.corosync.pve_config_version)}}},
-            {"authkeys",
-             {{"corosync_sha256", optional_json(m.authkeys.corosync)},
-              {"pve_sha256", optional_json(m.authkeys.pve)}}},
-            {"state", m.state},
-            {"runtime", m.runtime_json.empty() ? Json(nullptr) : Json::parse(m.runtime_json)}};
+    Json top = {{"schema", manifest_schema},
+                {"format", m.format},
+                {"tool", m.tool},
+                {"captured_at", m.captured_at},
+                {"cluster", m.cluster},
+                {"node", m.node},
+                {"note", m.note},
+                {"db",
+                 {{"root_version", m.db.root_version},
+                  {"root_writer", m.db.root_writer},
+                  {"root_mtime", m.db.root_mtime},
+                  {"copy_method", m.db.copy_method},
+                  {"invariant_violations", m.db.invariant_violations}}},
+                {"corosync",
+                 {{"host_config_version", optional_json(m.corosync.host_config_version)},
+                  {"pve_config_version", optional_json(m.corosync.pve_config_version)}}},
+                {"authkeys",
+                 {{"corosync_sha256", optional_json(m.authkeys.corosync)},
+                  {"pve_sha256", optional_json(m.authkeys.pve)}}},
+                {"state", m.state},
+                {"runtime", m.runtime_json.empty() ? Json(nullptr) : Json::parse(m.runtime_json)}};
+    // Left out, not null, when unknown: a manifest without health is
+    // byte-for-byte what pmxsnap wrote before health existed.
+    if (m.health)
+        top["health"] = health_json(*m.health);
+    return top;
 }
 
 // Counts what ChunkedText would write. The tar header carries the

@@ -4,6 +4,7 @@
 #include "pmxsnap/archive/state_digest.hpp"
 #include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/health/health.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/sha256.hpp"
@@ -216,6 +217,37 @@ void add_authkey_digests(const host::Host& host, Capture& c) {
         c.header.authkeys.pve = Sha256Digest(c.pve.sha256(*key)).hex();
 }
 
+// Its own connection, on its own thread: the check reads every page of the
+// copy while the tree loads (the pages are in the page cache by then).
+std::vector<std::string> integrity_of(const fs::path& db_copy) {
+    return configdb::Database::open_readonly(db_copy, "config.db").integrity_problems();
+}
+
+std::vector<std::string> node_directory_names(const configdb::Tree& tree) {
+    constexpr std::string_view nodes = "nodes/";
+    std::vector<std::string> names;
+    for (const auto& entry : tree.paths())
+        if (entry.path.starts_with(nodes) && entry.entry->is_directory() &&
+            entry.path.find('/', nodes.size()) == std::string_view::npos)
+            names.emplace_back(entry.path.substr(nodes.size()));
+    return names;
+}
+
+archive::Health assess_health(const host::Host& host, const Capture& c,
+                              std::vector<std::string> integrity,
+                              std::vector<std::string> node_directories) {
+    health::StateFacts facts;
+    facts.node = c.header.node;
+    facts.host_corosync = c.file_data(archive::host_member_path(host::paths::corosync_conf));
+    facts.pve_corosync = c.file_data(archive::pve_member_path("corosync.conf"));
+    facts.db_integrity = std::move(integrity);
+    facts.db_violations = c.violations;
+    facts.node_directories = std::move(node_directories);
+    facts.corosync_authkey = host.facts(host::paths::corosync_authkey).has_value();
+    facts.pve_authkey = c.header.authkeys.pve.has_value();
+    return health::assess(facts);
+}
+
 } // namespace
 
 void Capture::for_each_member(const archive::MemberVisitor& visit) const {
@@ -290,12 +322,14 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     // The copy's digest is computed on a thread while this one loads the
     // tree: the other core was idle during capture.
     auto db_digest = std::async(std::launch::async, digest_file, c.db_copy);
+    auto db_integrity = std::async(std::launch::async, integrity_of, c.db_copy);
     c.db = open_copy(c.db_copy, live_db.string());
     // Local, not kept in the Capture: once pve/'s table is made, the rows
     // (23 MB on a pmxcfs-maximum db) would only sit beside the compressor's
     // buffers. The table keeps the paths' text.
     auto tree = configdb::Tree::load(*c.db);
     c.violations = configdb::check_invariants(tree);
+    auto node_directories = node_directory_names(tree);
 
     auto& m = c.header;
     m.tool = std::string("pmxsnap ") + PMXSNAP_VERSION;
@@ -321,6 +355,7 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     if (options.probe == LiveProbe::yes)
         add_runtime_view(c);
     m.state = archive::state_digest(m, c.members());
+    m.health = assess_health(host, c, db_integrity.get(), std::move(node_directories));
     return c;
 }
 

@@ -85,6 +85,26 @@ std::optional<std::int64_t> captured_time(const Snapshot& snapshot) {
     return parse_compact_utc_stamp(snapshot.stamp);
 }
 
+// latest-good: only the snapshots whose signed index says good. The index
+// is read here as listed; the command that opens the archive authenticates
+// it (a forged "good" then fails its signature).
+void keep_good(std::vector<Snapshot>& snapshots, const std::string& text, const std::string& node,
+               const std::string& before, const fs::path& directory) {
+    std::size_t bad = 0, unknown = 0;
+    for (const auto& s : snapshots) {
+        if (!s.comment || s.comment->health.empty())
+            ++unknown;
+        else if (s.comment->is_bad())
+            ++bad;
+    }
+    auto total = snapshots.size();
+    std::erase_if(snapshots, [](const Snapshot& s) { return !s.comment || !s.comment->is_good(); });
+    if (snapshots.empty())
+        fail("{}: none of the {} of node {}{} in {} is marked good ({} bad, {} from before "
+             "snapshots recorded their health); give latest~K or an archive path",
+             text, plural(total, "snapshot"), node, before, directory.string(), bad, unknown);
+}
+
 } // namespace
 
 ParsedSelector parse_selector(std::string_view text) {
@@ -110,7 +130,7 @@ ParsedSelector parse_selector(std::string_view text) {
     selector.good = is_good;
     bool seen_node = false, seen_back = false;
     const std::string grammar =
-        "not a selector (latest[@NODE][~K]; ./NAME for a file named like one)";
+        "not a selector (latest[-good][@NODE][~K]; ./NAME for a file named like one)";
     while (!rest.empty()) {
         char mark = rest[0];
         rest.remove_prefix(1);
@@ -158,10 +178,6 @@ Selected resolve_selector(const Selector& selector, const Repository& repository
             fail("{}: is a directory, not an archive (a selector is {})", text, selector_grammar);
         return {selector.path, std::nullopt};
     }
-    if (selector.good)
-        fail("{}: not available yet: snapshots do not record their health; use latest or "
-             "latest~K",
-             text);
     if (!fs::is_directory(repository.root()))
         fail("{}: repository {} does not exist (--repo)", text, repository.root().string());
     auto cluster = the_cluster(repository, scope, text);
@@ -179,18 +195,26 @@ Selected resolve_selector(const Selector& selector, const Repository& repository
         });
         before = " captured before " + iso8601_utc(*selector.before);
     }
+    if (selector.good)
+        keep_good(snapshots, text, node, before, directory);
     if (selector.back >= snapshots.size())
-        fail("{}: only {} of node {}{} in {}", text, plural(snapshots.size(), "snapshot"), node,
-             before, directory.string());
+        fail("{}: only {}{} of node {}{} in {}", text, plural(snapshots.size(), "snapshot"),
+             selector.good ? " marked good" : "", node, before, directory.string());
     auto& chosen = snapshots[snapshots.size() - 1 - selector.back];
     return {chosen.archive, chosen};
 }
 
 Selected select_archive(std::string_view text, const Repository& repository,
-                        const SelectorScope& scope) {
+                        const SelectorScope& scope, std::optional<std::int64_t> before) {
     auto parsed = parse_selector(text);
     if (!parsed.selector)
         throw Error(parsed.problem);
+    if (before) {
+        if (parsed.selector->kind == Selector::Kind::path)
+            fail("{}: --before applies to latest and latest-good, not to an archive path",
+                 printable(text));
+        parsed.selector->before = before;
+    }
     return resolve_selector(*parsed.selector, repository, scope);
 }
 

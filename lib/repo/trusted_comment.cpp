@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -30,12 +31,51 @@ bool is_comment_safe(std::string_view value) {
     return true;
 }
 
+bool is_problem_id(std::string_view id) {
+    if (id.empty() || id.size() > 40)
+        return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
 std::string TrustedComment::format() const {
-    return fmt::format(
+    auto text = fmt::format(
         "pmxsnap/1 cluster={} node={} db_version={} config_version={} state={} captured={} file={}",
         cluster, node, db_version, config_version ? std::to_string(*config_version) : "-", state,
         captured, file);
+    if (!health.empty())
+        text += " health=" + health + (problems.empty() ? "" : ":") +
+                fmt::format("{}", fmt::join(problems, ","));
+    return text;
 }
+
+namespace {
+
+// "good" or "bad:ID[,ID...]"; false for anything else.
+bool parse_health(std::string_view text, TrustedComment& comment) {
+    if (text == "good") {
+        comment.health = "good";
+        return true;
+    }
+    constexpr std::string_view bad = "bad:";
+    if (!text.starts_with(bad))
+        return false;
+    comment.health = "bad";
+    text.remove_prefix(bad.size());
+    while (true) {
+        auto comma = text.find(',');
+        auto id = text.substr(0, comma);
+        if (!is_problem_id(id))
+            return false;
+        comment.problems.emplace_back(id);
+        if (comma == std::string_view::npos)
+            return true;
+        text.remove_prefix(comma + 1);
+    }
+}
+
+} // namespace
 
 std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     const std::string_view original = text;
@@ -55,7 +95,8 @@ std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     }
     static constexpr std::string_view keys[] = {
         "cluster", "node", "db_version", "config_version", "state", "captured", "file"};
-    if (fields.size() != std::size(keys))
+    bool has_health = fields.contains("health");
+    if (fields.size() != std::size(keys) + (has_health ? 1 : 0))
         return std::nullopt;
     for (auto key : keys)
         if (!fields.contains(key) || !is_comment_safe(fields[key]))
@@ -75,6 +116,9 @@ std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     comment.state = fields["state"];
     comment.captured = fields["captured"];
     comment.file = fields["file"];
+    if (has_health &&
+        (!is_comment_safe(fields["health"]) || !parse_health(fields["health"], comment)))
+        return std::nullopt;
     // Exactly the form format() writes: no field order, leading zero or sign
     // of its own (found by fuzz_trusted_comment: "db_version=026" was read as
     // 26, so two different signed lines meant the same index).

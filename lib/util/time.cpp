@@ -22,7 +22,77 @@ std::optional<UnixSeconds> parse_with(const std::string& text, const char* forma
     return static_cast<UnixSeconds>(timegm(&tm));
 }
 
+// "1h30m": digits and a unit, repeated; at most ten years in all.
+std::optional<UnixSeconds> parse_age(const std::string& text) {
+    constexpr UnixSeconds most = 10LL * 366 * 86400;
+    UnixSeconds total = 0;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        UnixSeconds n = 0;
+        std::size_t digits = 0;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 10; ++i, ++digits)
+            n = n * 10 + (text[i] - '0');
+        if (digits == 0 || i == text.size())
+            return std::nullopt;
+        UnixSeconds unit = 0;
+        switch (text[i++]) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return std::nullopt;
+        }
+        if (n > most / unit || total + n * unit > most)
+            return std::nullopt;
+        total += n * unit;
+    }
+    if (text.empty())
+        return std::nullopt;
+    return total;
+}
+
+// strptime skips blanks and takes one-digit fields; the shapes are checked
+// first so that only what the grammar says is accepted.
+bool has_shape(const std::string& text, std::string_view shape) {
+    if (text.size() != shape.size())
+        return false;
+    for (std::size_t i = 0; i < shape.size(); ++i)
+        if (shape[i] == '9' ? !(text[i] >= '0' && text[i] <= '9') : text[i] != shape[i])
+            return false;
+    return true;
+}
+
 } // namespace
+
+std::optional<UnixSeconds> parse_moment(const std::string& text, UnixSeconds now) {
+    std::optional<UnixSeconds> time;
+    if (has_shape(text, "9999-99-99T99:99:99Z"))
+        time = parse_with(text, "%Y-%m-%dT%H:%M:%SZ");
+    else if (has_shape(text, "9999-99-99T99:99Z"))
+        time = parse_with(text, "%Y-%m-%dT%H:%MZ");
+    else if (has_shape(text, "9999-99-99"))
+        time = parse_with(text, "%Y-%m-%d");
+    if (time) // timegm moves 2026-02-31 to March: a date that is not one is refused
+        return iso8601_utc(*time).starts_with(text.substr(0, 16)) ? time : std::nullopt;
+    if (text.size() >= 4 && text[4] == '-')
+        return std::nullopt;
+    auto age = parse_age(text);
+    if (!age)
+        return std::nullopt;
+    return now - *age;
+}
 
 std::string compact_utc_stamp(UnixSeconds t) {
     auto tm = to_utc(t);

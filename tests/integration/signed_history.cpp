@@ -40,7 +40,9 @@ void write_snapshot(const crypto::SecretKey& key, const fs::path& directory, Uni
                                  1,
                                  std::string(64, 'a'),
                                  iso8601_utc(time),
-                                 name};
+                                 name,
+                                 "good",
+                                 {}};
     write(directory / name, bytes);
     write(repo::signature_path_for(directory / name),
           crypto::sign_prehashed(key, hasher.finish(), comment.format(),

@@ -56,7 +56,8 @@ PY
 conf=$scratch/root/etc/corosync/corosync.conf
 cp "$conf" "$scratch/corosync.conf.good"
 head -c 300 "$scratch/corosync.conf.good" >"$conf"
-run 0 snap
+run 1 snap
+contains "$out" ", bad)"
 
 run 1 diff_ latest~1 latest --json
 json=$out

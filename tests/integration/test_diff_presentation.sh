@@ -101,7 +101,7 @@ pass "every changed file: the live SHA-256 (a secret's too, its content masked) 
 # holding what the live db holds (bindfs stands in for pmxcfs's FUSE mount).
 pve=$scratch/root/etc/pve
 if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ]; then
-  run 0 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo-now" --key "$key"
+  run 1 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo-now" --key "$key"
   run 0 "$PMXSNAP" restore extract "$(find "$scratch/repo-now" -name '*.pmxsnap')" --to "$scratch/now"
   mkdir -p "$pve"
   bindfs "$scratch/now/pve" "$pve" || fail "bindfs"

@@ -43,6 +43,24 @@ struct Member {
     bool operator==(const Member&) const = default;
 };
 
+// A snapshot's health verdict (see health/health.hpp): "good" or "bad",
+// the reasons for bad (an id a script matches, a sentence an operator
+// reads), and notes on what is unusual but explained.
+struct HealthProblem {
+    std::string id;
+    std::string message;
+
+    bool operator==(const HealthProblem&) const = default;
+};
+struct Health {
+    std::string verdict; // "good" or "bad"
+    std::vector<HealthProblem> problems;
+    std::vector<std::string> notes;
+
+    bool good() const { return verdict == "good"; }
+    bool operator==(const Health&) const = default;
+};
+
 struct Manifest {
     int format = manifest_format_version;
     std::string tool;
@@ -69,6 +87,8 @@ struct Manifest {
     // The running cluster as corosync reported it at capture (a JSON object,
     // corosync::LiveView), or empty when not probed / not reachable.
     std::string runtime_json;
+    // Absent in archives written before snapshots recorded it ("unknown").
+    std::optional<Health> health;
     std::vector<Member> members;
 
     const Member* find(std::string_view path) const;

@@ -1,12 +1,10 @@
 // Selector: how every command that reads an archive names it — an archive
-// path, or `latest`, `latest@NODE`, `latest~K` (K snapshots back), both
-// suffixes in either order. parse_selector is pure and total (any bytes in,
-// a Selector or a one-line problem out); resolve_selector looks it up in the
-// repository and throws pmxsnap::Error naming the selector when it cannot.
-//
-// Room for what comes next (issue 21): `latest-good[~K]` parses already into
-// `good` and is refused at resolution until snapshots record their health;
-// `before` (--before TIME) keeps only snapshots captured before it.
+// path, or `latest`, `latest-good` (the newest whose signed index says its
+// state is good), each with `@NODE` and `~K` (K snapshots back among those),
+// both suffixes in either order; --before TIME keeps only snapshots captured
+// before it. parse_selector is pure and total (any bytes in, a Selector or a
+// one-line problem out); resolve_selector looks it up in the repository and
+// throws pmxsnap::Error naming the selector when it cannot.
 #pragma once
 
 #include "pmxsnap/repo/repository.hpp"
@@ -57,15 +55,17 @@ struct Selected {
 };
 
 // Throws pmxsnap::Error: "<selector>: <why>" (no such archive, no snapshots
-// of the node, fewer than K+1 snapshots, latest-good before health exists).
+// of the node, fewer than K+1 snapshots, none of them marked good).
 Selected resolve_selector(const Selector& selector, const Repository& repository,
                           const SelectorScope& scope);
 
-// parse then resolve; a parse problem throws the same way.
+// parse then resolve; a parse problem throws the same way, and so does
+// `before` (--before, Unix seconds) given with an archive path.
 Selected select_archive(std::string_view text, const Repository& repository,
-                        const SelectorScope& scope);
+                        const SelectorScope& scope, std::optional<std::int64_t> before = {});
 
 // The grammar in one phrase, for messages and --help.
-inline constexpr const char* selector_grammar = "an archive path, latest, latest@NODE or latest~K";
+inline constexpr const char* selector_grammar =
+    "an archive path, latest or latest-good, with @NODE and ~K";
 
 } // namespace pmxsnap::repo

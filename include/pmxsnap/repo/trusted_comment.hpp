@@ -1,8 +1,11 @@
 // TrustedComment: the signed one-line index of an archive, kept in its
 // .minisig so list, prune, --if-changed and verify's first step work without
 // reading (or decrypting) the archive:
-//   pmxsnap/1 cluster=C node=N db_version=V config_version=K state=S captured=T file=F
-// parse() returns nullopt for anything not in exactly that form.
+//   pmxsnap/1 cluster=C node=N db_version=V config_version=K state=S captured=T file=F health=H
+// where H is `good` or `bad:ID[,ID...]` (the health problems' ids, see
+// health/health.hpp). Archives written before health existed have no
+// health field; they read as unknown. parse() returns nullopt for anything
+// not in exactly one of these two forms.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace pmxsnap::repo {
 
@@ -21,6 +25,12 @@ struct TrustedComment {
     std::string state;
     std::string captured; // ISO 8601 UTC
     std::string file;     // the archive's file name
+    // "good", "bad", or "" (unknown: an archive from before health existed).
+    std::string health;
+    std::vector<std::string> problems; // ids, when bad
+
+    bool is_good() const { return health == "good"; }
+    bool is_bad() const { return health == "bad"; }
 
     std::string format() const;
     static std::optional<TrustedComment> parse(std::string_view text);
@@ -31,6 +41,9 @@ struct TrustedComment {
 // directory (moved) — or "" when it does. Repository layout:
 // <repo>/<cluster>/<node>/<file>.
 std::string placement_problem(const TrustedComment& comment, const std::filesystem::path& archive);
+
+// A health problem id as the index carries it: [a-z0-9-], 1 to 40 bytes.
+bool is_problem_id(std::string_view id);
 
 // A value that can stand in the comment: non-empty, no spaces or '='.
 bool is_comment_safe(std::string_view value);

@@ -15,4 +15,12 @@ std::string iso8601_utc(UnixSeconds t);       // 2026-11-25T10:30:00Z
 std::optional<UnixSeconds> parse_compact_utc_stamp(const std::string& stamp);
 std::optional<UnixSeconds> parse_iso8601_utc(const std::string& text);
 
+// A moment as an operator types it for --before: an age before `now`
+// ("90s", "30m", "2h", "1d", "1w", or several: "1h30m") or a UTC time in
+// ISO 8601 ("2026-11-25T04:00:00Z", "2026-11-25T04:00Z", "2026-11-25").
+// nullopt for anything else.
+std::optional<UnixSeconds> parse_moment(const std::string& text, UnixSeconds now);
+inline constexpr const char* moment_grammar =
+    "an age (90s, 30m, 2h, 1d, 1w, 1h30m) or a UTC time (2026-11-25T04:00:00Z, 2026-11-25)";
+
 } // namespace pmxsnap

@@ -20,7 +20,7 @@ namespace {
 std::string signed_index(const crypto::SecretKey& key, const std::string& cluster,
                          const std::string& node, const std::string& file,
                          const std::string& captured = "2026-11-25T10:30:00Z") {
-    TrustedComment comment{cluster, node, 7, 1, std::string(64, 'f'), captured, file};
+    TrustedComment comment{cluster, node, 7, 1, std::string(64, 'f'), captured, file, {}, {}};
     return crypto::sign_prehashed(key, {}, comment.format(), "test");
 }
 

@@ -24,7 +24,9 @@ void put_snapshot(const fs::path& dir, const std::string& stamp, std::int64_t db
                            1,
                            std::string(64, 'f'),
                            "x",
-                           archive.filename()};
+                           archive.filename(),
+                           {},
+                           {}};
     test::put_file(signature_path_for(archive),
                    "untrusted comment: x\nAAAA\ntrusted comment: " + comment.format() + "\nAAAA\n");
 }

@@ -33,6 +33,32 @@ void put_snapshot(const fs::path& dir, const std::string& stamp) {
     test::put_file(signature_path_for(archive), "not checked by listing\n");
 }
 
+// A snapshot whose .minisig carries a trusted comment with this health
+// ("" for an archive from before health): listing reads the comment without
+// checking the signature, as latest-good's resolution does.
+void put_snapshot_with_health(const fs::path& dir, const std::string& stamp,
+                              const std::string& health) {
+    auto archive = dir / archive_file_name(stamp, false);
+    test::put_file(archive, "archive bytes of " + stamp);
+    TrustedComment comment;
+    comment.cluster = dir.parent_path().filename();
+    comment.node = dir.filename();
+    comment.db_version = 5;
+    comment.state = std::string(64, 'a');
+    comment.captured = stamp.substr(0, 4) + "-" + stamp.substr(4, 2) + "-" + stamp.substr(6, 2) +
+                       "T" + stamp.substr(9, 2) + ":" + stamp.substr(11, 2) + ":" +
+                       stamp.substr(13, 2) + "Z";
+    comment.file = archive.filename();
+    if (health == "good")
+        comment.health = "good";
+    else if (!health.empty()) {
+        comment.health = "bad";
+        comment.problems = {health};
+    }
+    test::put_file(signature_path_for(archive),
+                   "untrusted comment: x\nAAAA\ntrusted comment: " + comment.format() + "\nAAAA\n");
+}
+
 std::string error_of(const Selector& selector, const Repository& repository,
                      const SelectorScope& scope) {
     try {
@@ -140,7 +166,10 @@ TEST_CASE("selector: resolution in the repository, errors naming the selector") 
     auto missing = error_of(parsed("latest@pve9"), repository, scope);
     CHECK(missing.starts_with("latest@pve9: no snapshots of node pve9 of cluster c1"));
     CHECK(missing.find("pve1, pve2") != std::string::npos);
-    CHECK(error_of(parsed("latest-good"), repository, scope).starts_with("latest-good: "));
+    auto none_good = error_of(parsed("latest-good"), repository, scope);
+    CHECK(none_good.starts_with("latest-good: none of the 3 snapshots of node pve1"));
+    CHECK(none_good.find("0 bad, 3 from before snapshots recorded their health") !=
+          std::string::npos);
 
     // --before: only what was captured before it.
     auto before = parsed("latest");
@@ -166,4 +195,43 @@ TEST_CASE("selector: resolution in the repository, errors naming the selector") 
     Repository absent(scratch / "absent");
     CHECK(error_of(parsed("latest"), absent, scope).find("does not exist") != std::string::npos);
     CHECK_THROWS_AS(select_archive("latest~", repository, scope), Error);
+}
+
+TEST_CASE("selector: latest-good skips bad and unknown snapshots, ~K counts good ones") {
+    test::Scratch scratch;
+    Repository repository(scratch / "repo");
+    auto pve1 = repository.ensure_node_directory("c1", "pve1");
+    put_snapshot_with_health(pve1, "20261125T010000Z", "");
+    put_snapshot_with_health(pve1, "20261125T020000Z", "good");
+    put_snapshot_with_health(pve1, "20261125T030000Z", "good");
+    put_snapshot_with_health(pve1, "20261125T040000Z", "host-corosync-truncated");
+    put_snapshot_with_health(pve1, "20261125T050000Z", "node-directory-missing");
+    SelectorScope scope{"c1", "/etc/corosync/corosync.conf", "pve1"};
+
+    CHECK(resolve_selector(parsed("latest"), repository, scope).archive ==
+          pve1 / "20261125T050000Z.pmxsnap");
+    auto good = resolve_selector(parsed("latest-good"), repository, scope);
+    CHECK(good.archive == pve1 / "20261125T030000Z.pmxsnap");
+    REQUIRE(good.snapshot);
+    CHECK(good.snapshot->comment->is_good());
+    CHECK(resolve_selector(parsed("latest-good~1"), repository, scope).archive ==
+          pve1 / "20261125T020000Z.pmxsnap");
+    CHECK(error_of(parsed("latest-good~2"), repository, scope) ==
+          "latest-good~2: only 2 snapshots marked good of node pve1 in " + pve1.string());
+
+    // --before: among those captured before it, the newest good one.
+    CHECK(select_archive("latest-good", repository, scope, 1795575600 /* 03:00Z */).archive ==
+          pve1 / "20261125T020000Z.pmxsnap");
+    auto early = std::string();
+    try {
+        select_archive("latest-good", repository, scope, 1795572000 /* 02:00Z */);
+    } catch (const Error& e) {
+        early = e.what();
+    }
+    CHECK(early.find("none of the 1 snapshot of node pve1 captured before "
+                     "2026-11-25T02:00:00Z") != std::string::npos);
+    CHECK(early.find("0 bad, 1 from before") != std::string::npos);
+    CHECK_THROWS_WITH(
+        select_archive((pve1 / "20261125T020000Z.pmxsnap").string(), repository, scope, 1795575600),
+        Catch::Matchers::ContainsSubstring("--before applies to latest"));
 }

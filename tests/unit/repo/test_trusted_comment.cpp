@@ -13,7 +13,9 @@ TEST_CASE("the signed index round-trips and rejects anything else") {
                            3,
                            std::string(64, 'a'),
                            "2026-11-25T03:05:41Z",
-                           "20261125T030541Z.pmxsnap"};
+                           "20261125T030541Z.pmxsnap",
+                           {},
+                           {}};
     auto text = comment.format();
     CHECK(text == "pmxsnap/1 cluster=demo node=pve1 db_version=171 config_version=3 state=" +
                       std::string(64, 'a') +
@@ -53,4 +55,37 @@ TEST_CASE("only the canonical form is accepted (regression: fuzz_trusted_comment
         variant.replace(variant.find(from), from.size(), to);
         CHECK_FALSE(pmxsnap::repo::TrustedComment::parse(variant));
     }
+}
+
+TEST_CASE("health: good, bad with its problem ids, or absent (an archive from before health)") {
+    const std::string old =
+        "pmxsnap/1 cluster=demo node=pve1 db_version=26 config_version=3 state=ab "
+        "captured=2026-11-25T05:26:14Z file=20261125T052614Z.pmxsnap";
+    auto unknown = TrustedComment::parse(old);
+    REQUIRE(unknown);
+    CHECK(unknown->health.empty());
+    CHECK_FALSE(unknown->is_good());
+    CHECK_FALSE(unknown->is_bad());
+
+    auto good = TrustedComment::parse(old + " health=good");
+    REQUIRE(good);
+    CHECK(good->is_good());
+    CHECK(good->problems.empty());
+    CHECK(good->format() == old + " health=good");
+
+    auto bad = TrustedComment::parse(old + " health=bad:host-corosync-truncated,db-rules");
+    REQUIRE(bad);
+    CHECK(bad->is_bad());
+    CHECK(bad->problems == std::vector<std::string>{"host-corosync-truncated", "db-rules"});
+    CHECK(bad->format() == old + " health=bad:host-corosync-truncated,db-rules");
+
+    for (const std::string& broken : std::vector<std::string>{
+             "health=", "health=bad", "health=bad:", "health=bad:a,,b", "health=bad:Upper",
+             "health=good:x", "health=fine", "health=bad:a,", "health=good health=good",
+             "health=bad:" + std::string(41, 'x')})
+        CHECK_FALSE(TrustedComment::parse(old + " " + broken));
+    // The field comes last: anywhere else is not the canonical form.
+    auto moved = old;
+    moved.insert(moved.find(" file="), " health=good");
+    CHECK_FALSE(TrustedComment::parse(moved));
 }
