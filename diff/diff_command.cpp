@@ -1,6 +1,8 @@
 #include "diff_command.hpp"
 
+#include "before_option.hpp"
 #include "corosync_copies.hpp"
+#include "reference_health.hpp"
 #include "report.hpp"
 
 #include "pmxsnap/util/error.hpp"
@@ -16,11 +18,13 @@ struct Arguments {
     bool stat = false;
     bool show_secrets = false;
     std::vector<std::string> paths;
+    std::string before;
 };
 
 ExitCode run(cli::Context& context, const Arguments& args) {
-    SourceOptions sources{context.options.repo, context.options.offline, context.options.identity};
     auto host = context.host();
+    SourceOptions sources{context.options.repo, context.options.offline, context.options.identity,
+                          cli::before_time(args.before, host)};
     auto a = open_side(args.a, host, sources);
     // b is read against a: of a pmxcfs-maximum archive's 262,144 members it
     // keeps those that differ, not a second list of all.
@@ -53,13 +57,14 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     report.subtrees = subtrees_of(report.changes, a, b);
     describe_changes(report.changes, a, b, options, report.reads);
     report.corosync = corosync_copies(a, b);
+    report.cautions = reference_cautions(a, b, host, context.options.repo);
 
     if (context.out.json_mode())
         context.out.json(report.to_json());
     else
         for (const auto& line : report.text(args.stat))
             context.out.say("{}", line);
-    return report.identical() ? ExitCode::ok : ExitCode::findings;
+    return report.identical() && !report.has_bad_side() ? ExitCode::ok : ExitCode::findings;
 }
 
 } // namespace
@@ -69,9 +74,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     auto* sub = app.add_subcommand("diff", "What changed between two snapshots, or a snapshot "
                                            "and the live node");
     cli::add_global_options(*sub, context.options);
-    sub->add_option("A", args->a, "archive path, live, latest, latest@NODE or latest~K")
+    sub->add_option("A", args->a, "live, or an archive path, latest or latest-good, with @NODE and ~K")
         ->required();
-    sub->add_option("B", args->b, "archive path, live, latest, latest@NODE or latest~K")
+    sub->add_option("B", args->b, "live, or an archive path, latest or latest-good, with @NODE and ~K")
         ->required();
     sub->add_flag("--stat", args->stat, "One line per changed path, no content");
     sub->add_option("--path", args->paths,
@@ -79,6 +84,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
         ->type_name("GLOB");
     sub->add_flag("--show-secrets", args->show_secrets,
                   "Show secret files and values instead of masking them");
+    cli::add_before_option(*sub, args->before);
     return {sub, [&context, args]() { return run(context, *args); }};
 }
 

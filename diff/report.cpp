@@ -11,6 +11,14 @@
 namespace pmxsnap::diff {
 namespace {
 
+nlohmann::json problems_json(const std::optional<archive::Health>& health) {
+    nlohmann::json problems = nlohmann::json::array();
+    if (health)
+        for (const auto& p : health->problems)
+            problems.push_back({{"id", p.id}, {"message", p.message}});
+    return problems;
+}
+
 nlohmann::json side_json(const Side& side) {
     const auto& m = side.manifest();
     return {
@@ -22,6 +30,8 @@ nlohmann::json side_json(const Side& side) {
         {"node", m.node},
         {"captured_at", side.is_live ? nlohmann::json(nullptr) : nlohmann::json(m.captured_at)},
         {"db_version", m.db.root_version},
+        {"health", m.health ? m.health->verdict : "unknown"},
+        {"problems", problems_json(m.health)},
         {"notes", side.notes}};
 }
 
@@ -285,6 +295,7 @@ nlohmann::json Report::to_json() const {
     return {
         {"schema", "pmxsnap.diff/1"},
         {"identical", identical()},
+        {"cautions", cautions},
         {"a", side_json(*a)},
         {"b", side_json(*b)},
         {"cross_node", cross_node},
@@ -297,10 +308,19 @@ nlohmann::json Report::to_json() const {
         {"summary", summary()}};
 }
 
+bool Report::has_bad_side() const {
+    for (const auto* side : {a, b})
+        if (side->manifest().health && !side->manifest().health->good())
+            return true;
+    return false;
+}
+
 std::vector<std::string> Report::text(bool stat) const {
-    std::vector<std::string> out;
-    if (identical())
-        return {summary()};
+    std::vector<std::string> out = cautions;
+    if (identical()) {
+        out.push_back(summary());
+        return out;
+    }
     out.push_back(fmt::format("a: {} = {} (db version {})", a->spec, a->label,
                               a->manifest().db.root_version));
     out.push_back(fmt::format("b: {} = {} (db version {})", b->spec, b->label,

@@ -21,8 +21,14 @@ struct Report {
     ReadCounts reads;
     std::size_t paths_compared = 0;
     bool cross_node = false;
+    // Said before anything else (text: the first lines; JSON: "cautions"):
+    // a side that is not a state to compare against, and what to use instead.
+    std::vector<std::string> cautions;
 
     bool identical() const { return changes.empty(); }
+    // A side whose state is marked bad: the diff is a finding even when
+    // nothing differs (a broken reference says nothing about the damage).
+    bool has_bad_side() const;
     std::string summary() const;
     nlohmann::json to_json() const;
     // stat: one line per path, no content.

@@ -137,9 +137,10 @@ Side open_side(const std::string& spec, const host::Host& host, const SourceOpti
                const Side* reference) {
     if (spec == "live")
         return open_live(host, options);
-    // The one selector grammar (lib/repo/selector): a path, latest, latest@NODE, latest~K.
+    // The one selector grammar (lib/repo/selector).
     repo::Repository repository(options.repo);
-    auto selected = repo::select_archive(spec, repository, capture::selector_scope(host));
+    auto selected =
+        repo::select_archive(spec, repository, capture::selector_scope(host), options.before);
     return open_archive(spec, selected.archive, options.identity, reference);
 }
 

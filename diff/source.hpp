@@ -51,6 +51,7 @@ struct SourceOptions {
     fs::path repo;
     bool offline = false;
     fs::path identity; // age identity file for encrypted archives
+    std::optional<std::int64_t> before; // --before: for latest and latest-good
 };
 
 // Throws pmxsnap::Error (exit 2) naming the source when it cannot be found;
