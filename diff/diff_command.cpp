@@ -74,9 +74,11 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     auto* sub = app.add_subcommand("diff", "What changed between two snapshots, or a snapshot "
                                            "and the live node");
     cli::add_global_options(*sub, context.options);
-    sub->add_option("A", args->a, "live, or an archive path, latest or latest-good, with @NODE and ~K")
+    sub->add_option("A", args->a,
+                    "live, or an archive path, latest or latest-good, with @NODE and ~K")
         ->required();
-    sub->add_option("B", args->b, "live, or an archive path, latest or latest-good, with @NODE and ~K")
+    sub->add_option("B", args->b,
+                    "live, or an archive path, latest or latest-good, with @NODE and ~K")
         ->required();
     sub->add_flag("--stat", args->stat, "One line per changed path, no content");
     sub->add_option("--path", args->paths,

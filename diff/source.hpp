@@ -50,7 +50,7 @@ struct Side {
 struct SourceOptions {
     fs::path repo;
     bool offline = false;
-    fs::path identity; // age identity file for encrypted archives
+    fs::path identity;                  // age identity file for encrypted archives
     std::optional<std::int64_t> before; // --before: for latest and latest-good
 };
 

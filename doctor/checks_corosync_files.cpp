@@ -8,8 +8,17 @@
 namespace pmxsnap::doctor {
 namespace {
 
-constexpr const char* compare_hint =
-    "compare with the last snapshot (`pmxsnap diff latest live`) and restore the file";
+// The last good snapshot, never merely the newest: after the damage the
+// automation's next snapshot holds the broken file (marked bad).
+std::string compare_hint(const Inputs& in) {
+    if (!in.good_snapshot_file)
+        return "no snapshot of this node is marked good to compare with: repair the file from "
+               "another node's /etc/corosync/corosync.conf or from /etc/pve/corosync.conf";
+    return fmt::format("compare with the last good snapshot, {} (`pmxsnap diff latest-good "
+                       "live`), and restore the file from it (`pmxsnap restore file latest-good "
+                       "/etc/corosync/corosync.conf`)",
+                       *in.good_snapshot_file);
+}
 
 std::optional<std::uint64_t> version_of(const CorosyncCopy& copy) {
     if (copy.parsed && copy.parsed->ok())
@@ -26,8 +35,8 @@ Finding check_parse(const Inputs& in) {
         f.status = Status::fail;
         f.evidence = {{"file", local.name}, {"state", "missing"}};
         f.meaning = "corosync has no configuration on this node, so it cannot start";
-        f.decision = "copy /etc/pve/corosync.conf to /etc/corosync/corosync.conf, or " +
-                     std::string(compare_hint);
+        f.decision =
+            "copy /etc/pve/corosync.conf to /etc/corosync/corosync.conf, or " + compare_hint(in);
         return f;
     }
     auto truncation = corosync::truncation_evidence(*local.text);
@@ -39,7 +48,7 @@ Finding check_parse(const Inputs& in) {
         f.meaning = truncation.empty() ? "corosync refuses this file: it does not parse"
                                        : "the file was cut short (local disk corruption or an "
                                          "interrupted write), not a cluster problem";
-        f.decision = std::string("syntax first: ") + compare_hint;
+        f.decision = "syntax first: " + compare_hint(in);
         return f;
     }
     auto findings = corosync::check_semantics(*local.parsed->config);
@@ -48,7 +57,7 @@ Finding check_parse(const Inputs& in) {
     if (corosync::has_errors(findings)) {
         f.status = Status::fail;
         f.meaning = "the file parses, but corosync refuses to start with it";
-        f.decision = std::string("fix the errors listed, or ") + compare_hint;
+        f.decision = "fix the errors listed, or " + compare_hint(in);
     } else {
         f.meaning = findings.empty() ? "parses as corosync parses it"
                                      : "parses; the warnings do not stop corosync";
@@ -93,7 +102,8 @@ Finding check_copies(const Inputs& in) {
         f.meaning = fmt::format("the live copies agree; the last snapshot's copy could not be "
                                 "read to compare: {}",
                                 *in.last_snapshot_problem);
-        f.decision = "pmxsnap verify --latest; take a new snapshot once the live copies are right";
+        f.decision =
+            "pmxsnap verify latest-good; take a new snapshot once the live copies are right";
         return f;
     }
     if (problems.empty()) {
@@ -111,11 +121,12 @@ Finding check_copies(const Inputs& in) {
                     cluster_wins ? (cluster_version ? std::to_string(*cluster_version) : "?")
                                  : (local_version ? std::to_string(*local_version) : "?"),
                     cluster_wins ? ", the cluster-wide copy" : "");
-    f.decision = cluster_wins
-                     ? "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf (keep a "
-                       ".bak), then restart corosync; `pmxsnap diff latest live` shows the change"
-                     : "the local copy is newer: check it, then bring it into /etc/pve via a "
-                       ".new file with a higher config_version (RECOVERY.md §4)";
+    f.decision =
+        cluster_wins
+            ? "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf (keep a "
+              ".bak), then restart corosync; `pmxsnap diff latest-good live` shows the change"
+            : "the local copy is newer: check it, then bring it into /etc/pve via a "
+              ".new file with a higher config_version (RECOVERY.md §4)";
     return f;
 }
 

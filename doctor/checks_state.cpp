@@ -34,7 +34,8 @@ Finding check_db(const Inputs& in) {
         f.status = Status::fail;
         f.evidence = {{"error", *in.db_error}};
         f.meaning = "pmxcfs cannot load a database it cannot read (\"DB load failed\")";
-        f.decision = "restore the db from the last good snapshot: `pmxsnap restore plan latest`";
+        f.decision =
+            "restore the db from the last good snapshot: `pmxsnap restore plan latest-good`";
         return f;
     }
     auto violations = configdb::check_invariants(*in.tree);
@@ -50,7 +51,7 @@ Finding check_db(const Inputs& in) {
     f.status = Status::fail;
     f.meaning = "pmxcfs refuses to load this db (\"DB load failed\", \"memdb_open failed\")";
     f.decision = "stop pve-cluster, keep the broken db aside, restore the last good snapshot: "
-                 "`pmxsnap restore plan latest`";
+                 "`pmxsnap restore plan latest-good`";
     return f;
 }
 

@@ -49,8 +49,8 @@ std::string cluster_name(const Inputs& in) {
     return "standalone";
 }
 
-// The corosync.conf this node's newest archive holds (content checked by the
-// safe reader; the signature is verify's job).
+// The corosync.conf this node's newest good archive holds (content checked
+// by the safe reader; the signature is verify's job).
 class KeepCorosyncConf : public archive::MemberHandler {
   public:
     void begin(const archive::Member& m) override {
@@ -77,14 +77,20 @@ void read_snapshots(Inputs& in, const std::string& repo_path, const std::string&
     if (repo_path.empty() || !fs::is_directory(repo_path, error))
         return;
     repo::Repository repository(repo_path);
-    std::map<std::string, repo::Snapshot> newest;
-    for (auto& s : repository.list(cluster_name(in)))
-        newest[s.node] = s; // oldest first: the last one stays
+    std::map<std::string, repo::Snapshot> newest, newest_good;
+    for (auto& s : repository.list(cluster_name(in))) { // oldest first: the last one stays
+        newest[s.node] = s;
+        if (s.comment && s.comment->is_good())
+            newest_good[s.node] = s;
+    }
     for (auto& [node, snapshot] : newest)
         in.newest_per_node.push_back(snapshot);
-    auto mine = newest.find(in.node);
+    auto mine = newest_good.find(in.node);
     in.identity = identity;
-    if (mine == newest.end() || (mine->second.encrypted && identity.empty()))
+    if (mine == newest_good.end())
+        return;
+    in.good_snapshot_file = mine->second.archive.filename().string();
+    if (mine->second.encrypted && identity.empty())
         return;
     try {
         archive::ArchiveInput input(mine->second.archive, identity);

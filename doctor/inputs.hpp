@@ -41,7 +41,10 @@ struct Inputs {
     std::optional<std::string> authkey_sha256;   // /etc/corosync/authkey
     std::vector<repo::Snapshot> newest_per_node; // this cluster, every node
     std::string identity; // for encrypted snapshots; empty: they are not read
-    std::optional<std::string> last_snapshot_corosync; // this node's newest archive's copy
+    // The reference for an incident: this node's newest snapshot marked good
+    // (never merely the newest: the automation may have archived the damage).
+    std::optional<std::string> good_snapshot_file;     // its file name, for decisions
+    std::optional<std::string> last_snapshot_corosync; // its corosync.conf
     std::optional<std::string> last_snapshot_problem;  // why it could not be read
     std::optional<corosync::LiveView> live;            // nullopt when --offline
     std::optional<std::string> log;                    // --log FILE, or this boot's journal

@@ -1,9 +1,12 @@
 #include "verify_command.hpp"
 
+#include "before_option.hpp"
 #include "trusted_keys.hpp"
 #include "verify.hpp"
 
+#include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/repo/repository.hpp"
+#include "pmxsnap/repo/selector.hpp"
 
 #include <unistd.h>
 
@@ -21,13 +24,24 @@ struct Selection {
     bool all = false;
     bool signature_only = false;
     std::uint64_t max_bytes = 1ULL << 30;
+    std::string before;
 };
 
 std::vector<fs::path> select_archives(const cli::Context& context, const Selection& selection) {
-    std::vector<fs::path> chosen(selection.archives.begin(), selection.archives.end());
+    repo::Repository repository(context.options.repo);
+    auto host = context.host();
+    auto before = cli::before_time(selection.before, host);
+    std::vector<fs::path> chosen;
+    for (const auto& text : selection.archives) {
+        std::error_code ignored;
+        if (fs::is_directory(text, ignored))
+            fail("{}: is a directory; to verify the archives of a repository, use --all --repo {}",
+                 text, text);
+        chosen.push_back(
+            repo::select_archive(text, repository, capture::selector_scope(host), before).archive);
+    }
     if (!selection.latest && !selection.all)
         return chosen;
-    repo::Repository repository(context.options.repo);
     auto snapshots = repository.list();
     std::map<std::pair<std::string, std::string>, fs::path> newest;
     for (const auto& s : snapshots) {
@@ -123,7 +137,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     auto selection = std::make_shared<Selection>();
     auto* sub = app.add_subcommand("verify", "Check that archives are authentic and whole");
     cli::add_global_options(*sub, context.options);
-    sub->add_option("ARCHIVE", selection->archives, "Archive files")->type_name("ARCHIVE");
+    sub->add_option("SELECTOR", selection->archives, repo::selector_grammar)->type_name("SELECTOR");
+    cli::add_before_option(*sub, selection->before);
     sub->add_flag("--latest", selection->latest, "The newest archive of every node in the repo");
     sub->add_flag("--all", selection->all, "Every archive in the repo");
     sub->add_flag("--signature-only", selection->signature_only,

@@ -20,9 +20,21 @@ head -n 20 "$scratch/corosync.conf.good" >"$conf"
 run 1 doctor
 [ "$(status_of conf.parse)" = fail ] && [ "$(status_of conf.copies)" = fail ] || fail "truncated: $out"
 [ "$(jq -r .first_failing_layer <<<"$out")" = corosync ] || fail "first failing layer"
-contains "$(jq -r '.findings[] | select(.id == "conf.parse") | .decision' <<<"$out")" "pmxsnap diff latest live"
+contains "$(jq -r '.findings[] | select(.id == "conf.parse") | .decision' <<<"$out")" "pmxsnap diff latest-good live"
 contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .evidence.problems | join(" ")' <<<"$out")" "first 258 of"
-pass "truncated corosync.conf: conf.parse and conf.copies fail, decision names pmxsnap diff latest live"
+pass "truncated corosync.conf: conf.parse and conf.copies fail, decision names pmxsnap diff latest-good live"
+
+# The automation then archives the damage (marked bad): doctor still
+# compares with the good one, and names it.
+good_file=$(basename "$(archives | head -1)")
+run 1 snap
+run 1 doctor
+decision=$(jq -r '.findings[] | select(.id == "conf.parse") | .decision' <<<"$out")
+contains "$decision" "the last good snapshot, $good_file"
+contains "$decision" "pmxsnap restore file latest-good /etc/corosync/corosync.conf"
+contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .evidence.problems | join(" ")' <<<"$out")" \
+  "the last snapshot's copy"
+pass "with the damage archived (bad), doctor's reference stays the last good snapshot ($good_file)"
 
 sed 's/config_version: 3/config_version: 5/' "$scratch/corosync.conf.good" >"$conf"
 run 1 doctor
@@ -105,9 +117,11 @@ run 0 doctor
 [ "$(status_of pmxcfs.nodes)" = ok ] || fail "pmxcfs.nodes after restore: $out"
 pass "a node directory the nodelist does not know: pmxcfs.nodes warns and names it"
 
-# A damaged newest snapshot: conf.copies cannot compare with it and says so
-# (it said "the copies agree"), naming the archive.
-newest=$(archives | tail -1)
+# A damaged newest good snapshot (the reference): conf.copies cannot compare
+# with it and says so (it said "the copies agree"), naming the archive.
+newest=$("$PMXSNAP" list --repo "$repo" --pubkey "$pub" --json |
+  jq -r '[.snapshots[] | select(.health == "good")] | last | .archive')
+[ -f "$newest" ] || fail "no good snapshot listed: $newest"
 cp "$newest" "$scratch/newest.good"
 head -c $(($(stat -c %s "$newest") / 2)) "$scratch/newest.good" >"$newest"
 run 1 doctor
@@ -117,4 +131,4 @@ contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .meaning' <<<"$o
 cp "$scratch/newest.good" "$newest"
 run 0 doctor
 [ "$(status_of conf.copies)" = ok ] || fail "conf.copies after the snapshot is whole again: $out"
-pass "a damaged newest snapshot: conf.copies warns that it could not compare, naming the archive"
+pass "a damaged newest good snapshot: conf.copies warns that it could not compare, naming the archive"
