@@ -3,6 +3,7 @@
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
@@ -11,6 +12,7 @@
 #include "pmxsnap/corosync/semantic_checks.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/host/packages.hpp"
+#include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
@@ -59,11 +61,23 @@ ExitCode inspect_archive(Context& context, const fs::path& path) {
                     {"tool", m.tool},
                     {"db_version", m.db.root_version},
                     {"members", m.members.size()},
-                    {"state", m.state}});
+                    {"state", m.state},
+                    {"health", m.health ? m.health->verdict : "unknown"},
+                    {"problems", nlohmann::json::array()},
+                    {"health_notes", m.health ? m.health->notes : std::vector<std::string>{}}});
+        if (m.health)
+            for (const auto& p : m.health->problems)
+                doc["problems"].push_back({{"id", p.id}, {"message", p.message}});
         context.out.say("{}: pmxsnap archive of node {} in cluster {}, captured {} by {}",
                         path.string(), m.node, m.cluster, m.captured_at, m.tool);
         context.out.say("  db version {}, {} members, {} bytes, state {}", m.db.root_version,
                         m.members.size(), m.total_member_bytes(), m.state);
+        context.out.say("  health: {}", m.health ? m.health->verdict
+                                                 : "unknown (captured before "
+                                                   "pmxsnap recorded it)");
+        if (m.health)
+            for (const auto& p : m.health->problems)
+                context.out.say("    {}: {}", p.id, p.message);
         if (!m.note.empty())
             context.out.say("  note: {}", m.note);
     } catch (const archive::Rejected& e) {
@@ -207,8 +221,20 @@ Command register_inspect(CLI::App& app, Context& context) {
     auto* sub = app.add_subcommand("inspect", "Show what an archive, config.db or corosync.conf "
                                               "holds, and whether it is valid");
     add_global_options(*sub, context.options);
-    sub->add_option("PATH", *path, "Archive, config.db or corosync.conf")->required();
+    sub->add_option("PATH", *path,
+                    "Archive (a path, or latest, latest-good with @NODE and ~K), config.db or "
+                    "corosync.conf")
+        ->required();
     return {sub, [&context, path]() {
+                auto parsed = repo::parse_selector(*path);
+                if (parsed.selector && parsed.selector->kind == repo::Selector::Kind::latest) {
+                    auto host = context.host();
+                    return inspect_archive(
+                        context, repo::resolve_selector(*parsed.selector,
+                                                        repo::Repository(context.options.repo),
+                                                        capture::selector_scope(host))
+                                     .archive);
+                }
                 switch (detect(*path)) {
                 case Kind::archive:
                 case Kind::encrypted_archive:

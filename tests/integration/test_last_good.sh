@@ -113,3 +113,9 @@ run 2 "$PMXSNAP" ls latest-good --root "$scratch/root" --repo "$old_repo" --pubk
 one_line "$err"; contains "$err" "latest-good: none of the 1 snapshot of node pve1"
 contains "$err" "1 from before snapshots recorded their health"
 pass "an index from before health: unknown in list (its edited line fails the signature, exit 1), never latest-good"
+
+run 0 p inspect latest --json
+[ "$(jq -r '.health, .problems[0].id' <<<"$out" | tr '\n' ' ')" = "bad node-directory-missing " ] || fail "inspect latest: $(jq -c '{health, problems}' <<<"$out")"
+run 0 p verify latest-good
+contains "$out" "$(basename "$(p list --json | jq -r '[.snapshots[] | select(.health == "good")] | last | .archive')"): ok"
+pass "inspect and verify take selectors: inspect latest shows its health, verify latest-good checks out"
