@@ -1,5 +1,6 @@
 #include "apply.hpp"
 
+#include "keep_aside.hpp"
 #include "plan.hpp"
 #include "verify.hpp"
 
@@ -60,17 +61,6 @@ std::map<std::string, fs::path> targets(const archive::Manifest& manifest, const
                 !m.path.starts_with("host/etc/corosync/") && !m.path.starts_with("host/etc/ssh/"))
                 out[m.path] = host.resolve(archive::host_path_of_member(m.path));
     return out;
-}
-
-// <file>.pmxsnap-<stamp>, with .1, .2 ... when a run in the same second kept
-// one already. A db's -wal/-shm keep the db's kept name plus their suffix, so
-// `sqlite3 config.db.pmxsnap-<stamp>` opens the kept db with its WAL.
-std::string kept_name(const fs::path& path, const std::string& stamp) {
-    auto base = path.string() + ".pmxsnap-" + stamp;
-    auto name = base;
-    for (int n = 1; fs::exists(name) || fs::exists(name + "-wal"); ++n)
-        name = base + "." + std::to_string(n);
-    return name;
 }
 
 std::vector<Operation> operations_for(const std::map<std::string, fs::path>& to_install,
@@ -151,16 +141,6 @@ void carry_out(const std::vector<Operation>& ops, StageFiles& stage,
         stage.staged.at(member)->rename_into_place();
         fsync_directory(target.parent_path());
     }
-}
-
-// Temporary files of an apply that was killed before its rename: ours by
-// name (AtomicFile's marker + the target's name), never anything else.
-void remove_leftovers(const fs::path& target) {
-    auto prefix = std::string(AtomicFile::temp_marker) + target.filename().string() + ".";
-    std::error_code ignored;
-    for (const auto& entry : fs::directory_iterator(target.parent_path(), ignored))
-        if (entry.path().filename().string().starts_with(prefix))
-            fs::remove(entry.path(), ignored);
 }
 
 } // namespace

@@ -48,7 +48,8 @@ Scenario choose_scenario(const ArchiveFacts& archive, const HostFacts& host, std
 struct PlanOptions {
     std::optional<Scenario> scenario; // nullopt: choose
     std::string file;                 // for the file scenario
-    std::string archive_argument;     // as the operator typed it, for the commands
+    std::string archive_argument;     // the archive path the commands name
+    std::string selector;             // what it was selected by ("latest"); empty: a path
 };
 
 Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOptions& options);
