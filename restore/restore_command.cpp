@@ -72,13 +72,19 @@ ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& 
         options.selector = args.archive;
     auto archive = read_archive_facts(archive_path, context.options.identity);
     auto host = read_host_facts(context.host(), context.options.offline);
+    if (!options.scenario)
+        probe_peers(archive, host); // only auto mode needs to know whether they are gone
     auto plan = make_plan(archive, host, options);
     if (context.out.json_mode())
         context.out.json(plan.to_json());
     else
         for (const auto& line : plan.text())
             context.out.say("{}", line);
-    return plan.preconditions_hold() ? ExitCode::ok : ExitCode::findings;
+    // Undecided is a finding, not an error: the archive and the host were
+    // read, and what was found is that they do not tell the situation apart
+    // (exit 1, as a plan whose preconditions fail; exit 0 only for a plan to
+    // follow). Exit 2 stays for what stopped the command.
+    return plan.decided && plan.preconditions_hold() ? ExitCode::ok : ExitCode::findings;
 }
 
 bool confirm_on_terminal(const std::vector<Operation>& ops) {
