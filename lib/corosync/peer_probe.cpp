@@ -62,7 +62,13 @@ bool send_probe(PortProbe& target, Socket& socket) {
         return false;
     }
     socket.fd = ::socket(address.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    // Host and network unreachable are "soft" ICMP errors: a UDP socket
+    // reports them only with IP_RECVERR (port unreachable it reports anyway).
+    int on = 1;
     bool sent = socket.fd >= 0 &&
+                (address.ss_family == AF_INET
+                     ? ::setsockopt(socket.fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on)
+                     : ::setsockopt(socket.fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on)) == 0 &&
                 ::connect(socket.fd, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
                 ::send(socket.fd, "", 0, 0) == 0;
     if (sent)
