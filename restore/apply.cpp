@@ -63,6 +63,27 @@ std::map<std::string, fs::path> targets(const archive::Manifest& manifest, const
     return out;
 }
 
+// What --host-files leaves out on purpose, said so the operator is not left
+// to wonder why corosync.conf did not come back.
+std::vector<std::string> left_out(const archive::Manifest& manifest, const fs::path& archive) {
+    std::vector<std::string> out;
+    for (const auto& m : manifest.members) {
+        if (m.is_directory || !m.path.starts_with(host_prefix))
+            continue;
+        auto path = archive::host_path_of_member(m.path);
+        if (m.path == "host/etc/corosync/corosync.conf")
+            out.push_back(fmt::format("{} (a joining node gets it from the cluster; to repair "
+                                      "this node's copy: `pmxsnap restore file {} {}`)",
+                                      path, archive.string(), path));
+        else if (m.path.starts_with("host/etc/corosync/"))
+            out.push_back(path + " (a joining node gets it from the cluster; otherwise take it "
+                                 "from `pmxsnap restore extract` by hand)");
+        else if (m.path.starts_with("host/etc/ssh/"))
+            out.push_back(path + " (its private half is not archived)");
+    }
+    return out;
+}
+
 std::vector<Operation> operations_for(const std::map<std::string, fs::path>& to_install,
                                       const std::string& stamp) {
     std::vector<Operation> ops;
@@ -155,6 +176,8 @@ ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
     if (!options.host_files_only)
         check_refusals(archive_facts, host_facts, options.force, result);
     auto to_install = targets(archive_facts.manifest, host, options);
+    if (options.host_files || options.host_files_only)
+        result.not_installed = left_out(archive_facts.manifest, archive);
     auto stamp = compact_utc_stamp(host.now());
     result.operations = operations_for(to_install, stamp);
     if (options.dry_run || (!options.yes && !ask(result.operations)))

@@ -125,12 +125,15 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
                           {"applied", result.applied},
                           {"dry_run", options.dry_run},
                           {"forced", result.forced},
+                          {"not_installed", result.not_installed},
                           {"operations", operations_json(result)}});
         return result.applied || options.dry_run ? ExitCode::ok : ExitCode::findings;
     }
     for (const auto& op : result.operations)
         context.out.say("{}{:<7} {} ({})", options.dry_run ? "would " : "", op.action,
                         escape_name(op.path.string()), escape_name(op.detail));
+    for (const auto& left : result.not_installed)
+        context.out.say("not installed: {}", escape_name(left));
     if (!result.applied && !options.dry_run) {
         context.out.say("nothing changed: not confirmed");
         return ExitCode::findings;

@@ -146,6 +146,12 @@ for args in "" "--scenario single-node" "--scenario rejoin" "--scenario cluster"
   collect "$(cat "$scratch/plan.json")"
 done
 echo "pmxsnap restore plan latest" >>"$scratch/commands" # what doctor prints
+# apply --host-files-only says what it leaves out, and the command that restores corosync.conf.
+run 0 "$PMXSNAP" restore apply latest "${g[@]}" --pubkey "$pub" --host-files-only --dry-run
+contains "$out" "not installed: /etc/corosync/corosync.conf"
+grep -o '`pmxsnap restore file [^`]*`' <<<"$out" | tr -d '`' >>"$scratch/commands"
+grep -q "^pmxsnap restore file $newer /etc/corosync/corosync.conf$" "$scratch/commands" ||
+  fail "apply --host-files-only does not name the restore file command: $out"
 [ "$(wc -l <"$scratch/commands")" -ge 10 ] || fail "too few commands collected: $(cat "$scratch/commands")"
 checked=0
 while IFS= read -r line; do
@@ -176,4 +182,4 @@ $why";;
   esac
   checked=$((checked + 1))
 done < <(sort -u "$scratch/commands")
-pass "every pmxsnap command the plans print ($checked distinct) is accepted"
+pass "every pmxsnap command the plans (and apply --host-files-only) print ($checked distinct) is accepted"
