@@ -1,6 +1,7 @@
 #include "paths.hpp"
 
 #include "pmxsnap/archive/member_path.hpp"
+#include "pmxsnap/capture/capture.hpp"
 
 #include <fmt/format.h>
 #include <fnmatch.h>
@@ -66,6 +67,13 @@ std::string shown_path(std::string_view member) {
 
 bool is_pve_member(std::string_view member) {
     return member.starts_with(archive::pve_prefix);
+}
+
+bool is_restorable_by_file(std::string_view member) {
+    if (is_pve_member(member))
+        return true;
+    return member.starts_with(archive::host_prefix) &&
+           capture::is_node_local_config(archive::host_path_of_member(member));
 }
 
 PathSelection::PathSelection(std::vector<std::string> globs, std::vector<std::string> nodes)

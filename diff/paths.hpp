@@ -13,8 +13,13 @@ namespace pmxsnap::diff {
 // "host/etc/hosts", "/etc/pve" for "pve"; any other member name as it is.
 std::string shown_path(std::string_view member);
 
-// Under /etc/pve: what `restore file` puts back.
+// Under /etc/pve.
 bool is_pve_member(std::string_view member);
+
+// What `restore file` puts back (so what --expect-digest is shown for): an
+// /etc/pve path or a node-local configuration file (corosync.conf,
+// hostname, hosts, resolv.conf, network/interfaces(.d)).
+bool is_restorable_by_file(std::string_view member);
 
 // --path GLOBs. A pattern matches a path given as the operator knows it
 // ("/etc/pve/nodes/pve1/qemu-server/*", "/etc/hosts"), through the links

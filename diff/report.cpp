@@ -82,7 +82,7 @@ bool is_directory(const Change& c) {
 // path restore file does not put back.
 nlohmann::json expect_digest(const Change& c, const Side& a, const Side& b) {
     auto live = live_member(c, a, b);
-    if (!live || is_directory(c) || !is_pve_member(c.path))
+    if (!live || is_directory(c) || !is_restorable_by_file(c.path))
         return nullptr;
     return digest_of(*live);
 }
@@ -163,7 +163,7 @@ void add_digest_line(std::vector<std::string>& out, const Change& c, const Side&
     auto live = live_member(c, a, b);
     if (!live || is_directory(c))
         return;
-    if (!is_pve_member(c.path)) // restore file puts back /etc/pve paths only
+    if (!is_restorable_by_file(c.path)) // SSH host public keys, ...
         out.push_back(*live ? fmt::format("    live SHA-256: {}", (*live)->sha256.hex())
                             : std::string("    live: absent"));
     else if (*live)

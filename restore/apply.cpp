@@ -1,5 +1,6 @@
 #include "apply.hpp"
 
+#include "keep_aside.hpp"
 #include "plan.hpp"
 #include "verify.hpp"
 
@@ -62,15 +63,25 @@ std::map<std::string, fs::path> targets(const archive::Manifest& manifest, const
     return out;
 }
 
-// <file>.pmxsnap-<stamp>, with .1, .2 ... when a run in the same second kept
-// one already. A db's -wal/-shm keep the db's kept name plus their suffix, so
-// `sqlite3 config.db.pmxsnap-<stamp>` opens the kept db with its WAL.
-std::string kept_name(const fs::path& path, const std::string& stamp) {
-    auto base = path.string() + ".pmxsnap-" + stamp;
-    auto name = base;
-    for (int n = 1; fs::exists(name) || fs::exists(name + "-wal"); ++n)
-        name = base + "." + std::to_string(n);
-    return name;
+// What --host-files leaves out on purpose, said so the operator is not left
+// to wonder why corosync.conf did not come back.
+std::vector<std::string> left_out(const archive::Manifest& manifest, const fs::path& archive) {
+    std::vector<std::string> out;
+    for (const auto& m : manifest.members) {
+        if (m.is_directory || !m.path.starts_with(host_prefix))
+            continue;
+        auto path = archive::host_path_of_member(m.path);
+        if (m.path == "host/etc/corosync/corosync.conf")
+            out.push_back(fmt::format("{} (a joining node gets it from the cluster; to repair "
+                                      "this node's copy: `pmxsnap restore file {} {}`)",
+                                      path, archive.string(), path));
+        else if (m.path.starts_with("host/etc/corosync/"))
+            out.push_back(path + " (a joining node gets it from the cluster; otherwise take it "
+                                 "from `pmxsnap restore extract` by hand)");
+        else if (m.path.starts_with("host/etc/ssh/"))
+            out.push_back(path + " (its private half is not archived)");
+    }
+    return out;
 }
 
 std::vector<Operation> operations_for(const std::map<std::string, fs::path>& to_install,
@@ -153,16 +164,6 @@ void carry_out(const std::vector<Operation>& ops, StageFiles& stage,
     }
 }
 
-// Temporary files of an apply that was killed before its rename: ours by
-// name (AtomicFile's marker + the target's name), never anything else.
-void remove_leftovers(const fs::path& target) {
-    auto prefix = std::string(AtomicFile::temp_marker) + target.filename().string() + ".";
-    std::error_code ignored;
-    for (const auto& entry : fs::directory_iterator(target.parent_path(), ignored))
-        if (entry.path().filename().string().starts_with(prefix))
-            fs::remove(entry.path(), ignored);
-}
-
 } // namespace
 
 ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
@@ -175,6 +176,8 @@ ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
     if (!options.host_files_only)
         check_refusals(archive_facts, host_facts, options.force, result);
     auto to_install = targets(archive_facts.manifest, host, options);
+    if (options.host_files || options.host_files_only)
+        result.not_installed = left_out(archive_facts.manifest, archive);
     auto stamp = compact_utc_stamp(host.now());
     result.operations = operations_for(to_install, stamp);
     if (options.dry_run || (!options.yes && !ask(result.operations)))

@@ -36,7 +36,8 @@ struct Operation {
 
 struct ApplyResult {
     std::vector<Operation> operations;
-    std::vector<std::string> forced; // refusals overridden by --force
+    std::vector<std::string> forced;        // refusals overridden by --force
+    std::vector<std::string> not_installed; // archived host files left out, and why
     bool applied = false;
 };
 

@@ -74,6 +74,50 @@ bool HostFacts::node_in_running_nodelist() const {
     return false;
 }
 
+bool HostFacts::membership_seen() const {
+    return runtime && runtime->reachable && runtime->joined_members() > 1;
+}
+
+bool HostFacts::peers_gone(const ArchiveFacts& archive) const {
+    if (!probed || membership_seen())
+        return false;
+    std::size_t asked = 0;
+    for (const auto& n : archive.nodelist) {
+        if (n.name == archive.manifest.node)
+            continue;
+        bool any = false;
+        for (const auto& peer : peers) {
+            if (peer.node != n.name)
+                continue;
+            if (peer.probe.answer != corosync::PortProbe::Answer::unreachable)
+                return false;
+            any = true;
+        }
+        if (!any)
+            return false; // a node with no address asked: nothing shows it gone
+        ++asked;
+    }
+    return asked > 0;
+}
+
+void probe_peers(const ArchiveFacts& archive, HostFacts& host) {
+    if (!host.probed || host.membership_seen())
+        return;
+    std::vector<corosync::PortProbe> targets;
+    std::vector<std::string> owners;
+    for (const auto& n : archive.nodelist) {
+        if (n.name == archive.manifest.node)
+            continue;
+        for (const auto& address : n.ring_addresses) {
+            targets.push_back({address, corosync::knet_default_port, {}, {}});
+            owners.push_back(n.name);
+        }
+    }
+    auto answers = corosync::probe_udp_ports(std::move(targets));
+    for (std::size_t i = 0; i < answers.size(); ++i)
+        host.peers.push_back({owners[i], answers[i]});
+}
+
 std::string ArchiveFacts::ring0_of(const std::string& node) const {
     for (const auto& n : nodelist)
         if (n.name == node)
@@ -91,8 +135,11 @@ ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identit
     if (parsed.ok())
         for (const auto& node : parsed.config->nodes) {
             auto ring0 = node.ring_addresses.find(0);
-            facts.nodelist.push_back(
-                {node.name, ring0 == node.ring_addresses.end() ? "" : ring0->second});
+            ArchiveFacts::Node entry{
+                node.name, ring0 == node.ring_addresses.end() ? "" : ring0->second, {}};
+            for (const auto& [link, address] : node.ring_addresses) // std::map: ring0 first
+                entry.ring_addresses.push_back(address);
+            facts.nodelist.push_back(std::move(entry));
         }
     return facts;
 }

@@ -6,6 +6,7 @@
 
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/corosync/live_cluster.hpp"
+#include "pmxsnap/corosync/peer_probe.hpp"
 #include "pmxsnap/host/host.hpp"
 #include "pmxsnap/host/processes.hpp"
 
@@ -21,6 +22,7 @@ struct ArchiveFacts {
     struct Node {
         std::string name;
         std::string ring0_addr;
+        std::vector<std::string> ring_addresses; // every link's, ring0 first
     };
     std::vector<Node> nodelist; // the archive's /etc/pve/corosync.conf
     std::string ring0_of(const std::string& node) const;
@@ -43,12 +45,28 @@ struct HostFacts {
     bool probed = false; // the running cluster was asked (live host, not --offline)
     std::optional<corosync::LiveView> runtime;
 
+    // The archive's other nodes asked on corosync's port (probe_peers);
+    // empty when not asked (--offline, --root, or a quorate cluster seen).
+    struct PeerAnswer {
+        std::string node;
+        corosync::PortProbe probe;
+    };
+    std::vector<PeerAnswer> peers;
+
     bool cluster_alive() const; // reachable, quorate, with other members
     bool node_in_running_nodelist() const;
+    // This node's corosync shows other members (quorate or not).
+    bool membership_seen() const;
+    // Shown gone, not guessed: asked, no membership with others is seen, and
+    // every ring address of every other node of the archive is unreachable.
+    bool peers_gone(const ArchiveFacts& archive) const;
 };
 
 // identity: the age identity file when the archive is encrypted (may be empty).
 ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identity);
 HostFacts read_host_facts(const host::Host& host, bool offline);
+// Asks the archive's other nodes' ring addresses (only when the host was
+// probed: live and not --offline); fills host.peers.
+void probe_peers(const ArchiveFacts& archive, HostFacts& host);
 
 } // namespace pmxsnap::restore

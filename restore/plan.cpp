@@ -1,5 +1,8 @@
 #include "plan.hpp"
 
+#include "restore_file.hpp"
+
+#include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
 
 #include <fmt/format.h>
@@ -176,9 +179,11 @@ std::string shell_argument(const std::string& name) {
     return quoted + "'";
 }
 
-std::vector<Step> file_steps(const Context& c) {
-    auto file =
-        c.options.file.empty() ? std::string("/etc/pve/<path>") : shell_argument(c.options.file);
+bool is_node_local(const std::string& file) {
+    return file.starts_with("/") && !file.starts_with("/etc/pve/");
+}
+
+std::vector<Step> pve_file_steps(const Context& c, const std::string& file) {
     return {
         {here, fmt::format("pmxsnap diff {} live --path {}", c.archive_arg, file),
          "see what changed and the live file's digest", "the change is the one to undo"},
@@ -193,6 +198,111 @@ std::vector<Step> file_steps(const Context& c) {
          "for a guest config: its VMID must exist once in the whole cluster",
          "exactly one file listed"},
     };
+}
+
+// What makes a restored node-local file take effect.
+std::optional<Step> activation_step(const Context& c, const std::string& file) {
+    if (file == "/etc/corosync/corosync.conf")
+        return Step{here, "systemctl restart corosync",
+                    "corosync reads corosync.conf at start; pmxcfs copies /etc/pve/corosync.conf "
+                    "over it whenever that copy's config_version is not lower, so that copy must "
+                    "be good too",
+                    fmt::format("`corosync-cfgtool -s` shows the links up; `pmxsnap diff {} live "
+                                "--path /etc/pve/corosync.conf` is identical",
+                                c.archive_arg)};
+    if (file.starts_with("/etc/network/"))
+        return Step{
+            here, "ifreload -a", "ifupdown2 applies the restored interfaces",
+            fmt::format("`ip -br addr` shows {}", c.ring0.empty() ? "the ring address" : c.ring0)};
+    return std::nullopt;
+}
+
+std::vector<Step> node_file_steps(const Context& c, const std::string& file) {
+    std::vector<Step> steps = {
+        {here, fmt::format("pmxsnap diff {} live --path {}", c.archive_arg, file),
+         "see what changed and the live file's digest", "the change is the one to undo"},
+        {here,
+         fmt::format("pmxsnap restore file {} {} --expect-digest <sha256 of the live file>",
+                     c.archive_arg, file),
+         "installs the archived file with its mode and owner (temp file, fsync, rename), only if "
+         "the live file is still the one reviewed; the current one stays as " +
+             file + ".pmxsnap-<stamp>",
+         fmt::format("`pmxsnap diff {} live --path {}` is identical", c.archive_arg, file)},
+    };
+    if (auto step = activation_step(c, file))
+        steps.push_back(*step);
+    return steps;
+}
+
+std::vector<Step> file_steps(const Context& c) {
+    if (is_node_local(c.options.file))
+        return node_file_steps(c, shell_argument(c.options.file));
+    auto file =
+        c.options.file.empty() ? std::string("/etc/pve/<path>") : shell_argument(c.options.file);
+    return pve_file_steps(c, file);
+}
+
+std::string other_nodes(const ArchiveFacts& archive) {
+    std::vector<std::string> names;
+    for (const auto& n : archive.nodelist)
+        if (n.name != archive.manifest.node)
+            names.push_back(n.name);
+    return fmt::format("{}", fmt::join(names, ", "));
+}
+
+std::string peer_answers(const HostFacts& host) {
+    std::vector<std::string> answers;
+    for (const auto& peer : host.peers)
+        answers.push_back(fmt::format("{} {} {} ({})", peer.node, peer.probe.address,
+                                      corosync::to_string(peer.probe.answer), peer.probe.detail));
+    return answers.empty() ? std::string("no ring address to ask")
+                           : fmt::format("{}", fmt::join(answers, "; "));
+}
+
+std::string undecided_because(const ArchiveFacts& archive, const HostFacts& host) {
+    auto nodes = archive.nodelist.size();
+    if (!host.probed)
+        return fmt::format("the archive's cluster has {} nodes and whether the others ({}) are "
+                           "alive was not probed (--offline or --root)",
+                           nodes, other_nodes(archive));
+    if (host.membership_seen())
+        return fmt::format("this node's corosync sees {} members without quorum: the other nodes "
+                           "are there",
+                           host.runtime->joined_members());
+    return fmt::format("no quorate cluster is reachable, but the other nodes are not shown gone "
+                       "(silent may be a running corosync, refused a host whose corosync is down "
+                       "as this one's may be): {}",
+                       peer_answers(host));
+}
+
+void leave_undecided(Plan& plan, const Context& c, const HostFacts& host,
+                     const Precondition& same_cluster) {
+    plan.decided = false;
+    if (!host.probed)
+        plan.needs.push_back("a probe from this node itself, without --offline and --root: its "
+                             "corosync membership and the other nodes' ring addresses on UDP "
+                             "5405");
+    plan.needs.push_back(fmt::format(
+        "whether {} are gone for good (powered off or reinstalled): only then --scenario cluster",
+        other_nodes(c.archive)));
+    plan.needs.push_back("or whether the cluster is alive and quorate (`pvecm status` on another "
+                         "node): then --scenario rejoin, or repair this node's corosync");
+    plan.needs.push_back("`pmxsnap doctor` on this node: a damaged corosync.conf is repaired with "
+                         "one file, never with a new cluster");
+    auto plan_command = [&](const std::string& rest) {
+        return fmt::format("pmxsnap restore plan {} {}", c.archive_arg, rest);
+    };
+    plan.choices = {
+        {plan_command("--scenario file --file /etc/corosync/corosync.conf"),
+         "this node's corosync.conf is damaged (`pmxsnap doctor`, `pmxsnap diff " + c.archive_arg +
+             " live` show it) and the other nodes are up"},
+        {plan_command("--scenario rejoin"),
+         "this node was rebuilt and the other nodes are alive and quorate"},
+        {plan_command("--scenario cluster"),
+         "every other node is lost for good; it moves /etc/corosync away and creates a new "
+         "cluster"},
+    };
+    plan.preconditions = {same_cluster};
 }
 
 std::string archive_argument(const ArchiveFacts& archive, const PlanOptions& options) {
@@ -222,7 +332,8 @@ std::optional<Scenario> parse_scenario(const std::string& text) {
     return std::nullopt;
 }
 
-Scenario choose_scenario(const ArchiveFacts& archive, const HostFacts& host, std::string& because) {
+std::optional<Scenario> choose_scenario(const ArchiveFacts& archive, const HostFacts& host,
+                                        std::string& because) {
     if (host.cluster_alive()) {
         if (host.node_in_running_nodelist() && host.db.root_version && host.db.problem.empty()) {
             because = "this node is a healthy member of a quorate cluster: restore single files, "
@@ -237,26 +348,32 @@ Scenario choose_scenario(const ArchiveFacts& archive, const HostFacts& host, std
                                            : "the archive's cluster has this one node";
         return Scenario::single_node;
     }
-    because = host.probed ? fmt::format("no quorate cluster is reachable and the archive's "
-                                        "cluster has {} nodes: every node is taken as lost",
-                                        archive.nodelist.size())
-                          : fmt::format("the archive's cluster has {} nodes and peers were not "
-                                        "probed (--offline or --root): if they are alive, use "
-                                        "--scenario rejoin",
-                                        archive.nodelist.size());
-    return Scenario::cluster;
+    // The cluster scenario ends the old cluster (moves /etc/corosync away,
+    // pvecm create): chosen only when the peers are shown gone.
+    if (host.peers_gone(archive)) {
+        because = fmt::format("no membership with other nodes is seen and every ring address of "
+                              "the other {} nodes is unreachable: every node is taken as lost",
+                              archive.nodelist.size() - 1);
+        return Scenario::cluster;
+    }
+    because = undecided_because(archive, host);
+    return std::nullopt;
 }
 
 Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOptions& options) {
     Plan plan;
-    if (options.scenario) {
-        plan.scenario = *options.scenario;
-        plan.chosen_because = "--scenario " + to_string(*options.scenario);
-    } else {
-        plan.scenario = choose_scenario(archive, host, plan.chosen_because);
-    }
+    std::optional<Scenario> scenario = options.scenario;
+    if (scenario)
+        plan.chosen_because = "--scenario " + to_string(*scenario);
+    else
+        scenario = choose_scenario(archive, host, plan.chosen_because);
+    if (scenario == Scenario::file && !options.file.empty())
+        if (auto refusal = restore_file_refusal(options.file); !refusal.empty())
+            throw Error("--file " + refusal);
     plan.node = archive.manifest.node;
     plan.cluster = archive.manifest.cluster;
+    plan.archive = archive.path.string();
+    plan.selector = options.selector;
     Context c{archive,
               host,
               options,
@@ -265,7 +382,14 @@ Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOpt
               archive.ring0_of(plan.node),
               pick_peer(archive, host, plan.node),
               archive_argument(archive, options)};
+    // The same cluster is every scenario's first precondition: apply refuses
+    // another cluster's archive, and a plan must not propose what apply refuses.
     auto checks = apply_preconditions(archive, host);
+    if (!scenario) {
+        leave_undecided(plan, c, host, checks[0]);
+        return plan;
+    }
+    plan.scenario = *scenario;
     switch (plan.scenario) {
     case Scenario::single_node:
         plan.preconditions = {checks[0], checks[1], peers_state(host, false)};
@@ -273,7 +397,8 @@ Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOpt
         plan.dangers = {"an older db forgets every later change (guests created since)"};
         break;
     case Scenario::rejoin:
-        plan.preconditions = {peers_state(host, true),
+        plan.preconditions = {checks[0],
+                              peers_state(host, true),
                               {State::unknown,
                                "the old install of " + plan.node + " can never boot again",
                                "power it off for good or wipe its disk first"}};
@@ -281,13 +406,16 @@ Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOpt
         plan.dangers = {"the old install booting again means two nodes with one identity"};
         break;
     case Scenario::cluster:
-        plan.preconditions = {peers_state(host, false), checks[1]};
+        plan.preconditions = {checks[0], peers_state(host, false), checks[1]};
         plan.steps = cluster_steps(c);
         plan.dangers = {"two clusters must never share one storage (locking does not cross "
                         "clusters; VMIDs clash)"};
         break;
     case Scenario::file:
-        plan.preconditions = {checks[0], pve_writable(host)};
+        if (is_node_local(options.file))
+            plan.preconditions = {checks[0]};
+        else
+            plan.preconditions = {checks[0], pve_writable(host)};
         plan.steps = file_steps(c);
         break;
     }

@@ -30,9 +30,24 @@ struct Step {
     std::string check;
 };
 
+// When auto mode cannot tell: a scenario the operator may choose, as the
+// command that makes its plan, and when it is the right one.
+struct Choice {
+    std::string command;
+    std::string when;
+};
+
 struct Plan {
+    // false: auto mode could not tell the situation apart on what it saw, so
+    // no steps are proposed (a guess could be destructive: the cluster
+    // scenario moves /etc/corosync away and creates a new cluster); needs and
+    // choices say how to go on.
+    bool decided = true;
     Scenario scenario = Scenario::single_node;
-    std::string chosen_because;
+    std::string chosen_because; // or, undecided, why it cannot tell
+    std::vector<std::string> needs;
+    std::vector<Choice> choices;
+    std::string archive, selector; // the archive, and the selector that chose it
     std::string node, cluster;
     std::vector<Precondition> preconditions;
     std::vector<Step> steps;
@@ -43,12 +58,15 @@ struct Plan {
     std::vector<std::string> text() const;
 };
 
-Scenario choose_scenario(const ArchiveFacts& archive, const HostFacts& host, std::string& because);
+// nullopt: cannot tell without a guess (peers alive or gone is not shown).
+std::optional<Scenario> choose_scenario(const ArchiveFacts& archive, const HostFacts& host,
+                                        std::string& because);
 
 struct PlanOptions {
     std::optional<Scenario> scenario; // nullopt: choose
     std::string file;                 // for the file scenario
-    std::string archive_argument;     // as the operator typed it, for the commands
+    std::string archive_argument;     // the archive path the commands name
+    std::string selector;             // what it was selected by ("latest"); empty: a path
 };
 
 Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOptions& options);

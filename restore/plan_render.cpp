@@ -17,12 +17,48 @@ std::string state_word(Precondition::State state) {
     return "?";
 }
 
+// Failed preconditions first: they are what to do before anything else.
+void add_preconditions(std::vector<std::string>& out, const std::vector<Precondition>& all) {
+    out.push_back("preconditions:");
+    for (auto wanted :
+         {Precondition::State::failed, Precondition::State::unknown, Precondition::State::ok})
+        for (const auto& p : all) {
+            if (p.state != wanted)
+                continue;
+            out.push_back(fmt::format("  {:<7} {}", state_word(p.state), p.what));
+            if (!p.remedy.empty())
+                out.push_back("          what to do: " + p.remedy);
+        }
+}
+
+std::vector<std::string> undecided_text(const Plan& plan) {
+    std::vector<std::string> out;
+    out.push_back(
+        fmt::format("restore plan: undecided (node {} of cluster {})", plan.node, plan.cluster));
+    if (!plan.selector.empty())
+        out.push_back(fmt::format("archive: {} ({})", plan.archive, plan.selector));
+    out.push_back("cannot tell: " + plan.chosen_because);
+    out.push_back("no steps are proposed on a guess; to decide, this needs:");
+    for (const auto& need : plan.needs)
+        out.push_back("  - " + need);
+    add_preconditions(out, plan.preconditions);
+    out.push_back("choose the scenario with --scenario:");
+    for (const auto& choice : plan.choices) {
+        out.push_back("  " + choice.command);
+        out.push_back("     when: " + choice.when);
+    }
+    return out;
+}
+
 } // namespace
 
 nlohmann::json Plan::to_json() const {
     nlohmann::json pre = nlohmann::json::array();
     for (const auto& p : preconditions)
         pre.push_back({{"state", state_word(p.state)}, {"what", p.what}, {"remedy", p.remedy}});
+    nlohmann::json choice_list = nlohmann::json::array();
+    for (const auto& c : choices)
+        choice_list.push_back({{"command", c.command}, {"when", c.when}});
     nlohmann::json list = nlohmann::json::array();
     int number = 0;
     for (const auto& s : steps)
@@ -33,8 +69,13 @@ nlohmann::json Plan::to_json() const {
                         {"check", s.check},
                         {"by_pmxsnap", s.command.starts_with("pmxsnap ")}});
     return {{"schema", "pmxsnap.restore-plan/1"},
-            {"scenario", to_string(scenario)},
+            {"decided", decided},
+            {"scenario", decided ? nlohmann::json(to_string(scenario)) : nlohmann::json(nullptr)},
             {"chosen_because", chosen_because},
+            {"needs", needs},
+            {"choices", choice_list},
+            {"archive", archive},
+            {"selector", selector.empty() ? nlohmann::json(nullptr) : nlohmann::json(selector)},
             {"node", node},
             {"cluster", cluster},
             {"preconditions_hold", preconditions_hold()},
@@ -43,22 +84,16 @@ nlohmann::json Plan::to_json() const {
             {"dangers", dangers}};
 }
 
-// Failed preconditions first: they are what to do before anything else.
 std::vector<std::string> Plan::text() const {
+    if (!decided)
+        return undecided_text(*this);
     std::vector<std::string> out;
     out.push_back(fmt::format("restore plan: {} (node {} of cluster {})", to_string(scenario), node,
                               cluster));
+    if (!selector.empty())
+        out.push_back(fmt::format("archive: {} ({})", archive, selector));
     out.push_back("chosen because: " + chosen_because);
-    out.push_back("preconditions:");
-    for (auto wanted :
-         {Precondition::State::failed, Precondition::State::unknown, Precondition::State::ok})
-        for (const auto& p : preconditions) {
-            if (p.state != wanted)
-                continue;
-            out.push_back(fmt::format("  {:<7} {}", state_word(p.state), p.what));
-            if (!p.remedy.empty())
-                out.push_back("          what to do: " + p.remedy);
-        }
+    add_preconditions(out, preconditions);
     out.push_back("steps:");
     int number = 0;
     for (const auto& s : steps) {

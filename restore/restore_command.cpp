@@ -7,6 +7,8 @@
 #include "trusted_keys.hpp"
 
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/capture/selector_scope.hpp"
+#include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
 
@@ -44,7 +46,16 @@ ExitCode naming_archive(const std::string& path, Run&& run) {
     }
 }
 
-ExitCode run_plan(cli::Context& context, const Arguments& args) {
+// The one selector grammar of every command that reads archives
+// (lib/repo/selector): a `latest` form means this host's snapshots in
+// --repo — its cluster from corosync.conf under --root, its node name.
+fs::path selected_archive(cli::Context& context, const std::string& selector) {
+    return repo::select_archive(selector, repo::Repository(context.options.repo),
+                                capture::selector_scope(context.host()))
+        .archive;
+}
+
+ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& archive_path) {
     PlanOptions options;
     if (args.scenario != "auto") {
         options.scenario = parse_scenario(args.scenario);
@@ -53,16 +64,27 @@ ExitCode run_plan(cli::Context& context, const Arguments& args) {
                  args.scenario);
     }
     options.file = args.file;
-    options.archive_argument = args.archive;
-    auto archive = read_archive_facts(args.archive, context.options.identity);
+    // The steps name the archive the selector resolved to, never `latest`
+    // itself: a snapshot taken between plan and apply would otherwise be
+    // what apply installs.
+    options.archive_argument = archive_path.string();
+    if (archive_path.string() != args.archive)
+        options.selector = args.archive;
+    auto archive = read_archive_facts(archive_path, context.options.identity);
     auto host = read_host_facts(context.host(), context.options.offline);
+    if (!options.scenario)
+        probe_peers(archive, host); // only auto mode needs to know whether they are gone
     auto plan = make_plan(archive, host, options);
     if (context.out.json_mode())
         context.out.json(plan.to_json());
     else
         for (const auto& line : plan.text())
             context.out.say("{}", line);
-    return plan.preconditions_hold() ? ExitCode::ok : ExitCode::findings;
+    // Undecided is a finding, not an error: the archive and the host were
+    // read, and what was found is that they do not tell the situation apart
+    // (exit 1, as a plan whose preconditions fail; exit 0 only for a plan to
+    // follow). Exit 2 stays for what stopped the command.
+    return plan.decided && plan.preconditions_hold() ? ExitCode::ok : ExitCode::findings;
 }
 
 bool confirm_on_terminal(const std::vector<Operation>& ops) {
@@ -88,14 +110,14 @@ nlohmann::json operations_json(const ApplyResult& result) {
     return ops;
 }
 
-ExitCode run_apply(cli::Context& context, const Arguments& args) {
+ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path& archive) {
     auto options = args.apply;
     options.offline = context.options.offline;
     options.identity = context.options.identity;
     auto keys = cli::required_trusted_keys(context.options);
     // An archive that fails verification throws archive::Rejected: exit 1
     // at the top level, like every other command that reads archives.
-    auto result = apply_archive(args.archive, context.host(), keys, options, confirm_on_terminal);
+    auto result = apply_archive(archive, context.host(), keys, options, confirm_on_terminal);
     for (const auto& forced : result.forced)
         context.out.warn("--force: going on although {}", forced);
     if (context.out.json_mode()) {
@@ -103,12 +125,15 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
                           {"applied", result.applied},
                           {"dry_run", options.dry_run},
                           {"forced", result.forced},
+                          {"not_installed", result.not_installed},
                           {"operations", operations_json(result)}});
         return result.applied || options.dry_run ? ExitCode::ok : ExitCode::findings;
     }
     for (const auto& op : result.operations)
         context.out.say("{}{:<7} {} ({})", options.dry_run ? "would " : "", op.action,
                         escape_name(op.path.string()), escape_name(op.detail));
+    for (const auto& left : result.not_installed)
+        context.out.say("not installed: {}", escape_name(left));
     if (!result.applied && !options.dry_run) {
         context.out.say("nothing changed: not confirmed");
         return ExitCode::findings;
@@ -122,9 +147,9 @@ ExitCode run_apply(cli::Context& context, const Arguments& args) {
     return ExitCode::ok;
 }
 
-ExitCode run_extract(cli::Context& context, const Arguments& args) {
-    auto result = extract_archive(args.archive, args.to, args.paths, args.force_extract,
-                                  context.options.identity);
+ExitCode run_extract(cli::Context& context, const Arguments& args, const fs::path& archive) {
+    auto result =
+        extract_archive(archive, args.to, args.paths, args.force_extract, context.options.identity);
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.restore-extract/1"},
                           {"directory", args.to},
@@ -136,25 +161,39 @@ ExitCode run_extract(cli::Context& context, const Arguments& args) {
     return ExitCode::ok;
 }
 
-ExitCode run_file(cli::Context& context, const Arguments& args) {
+ExitCode run_file(cli::Context& context, const Arguments& args, const fs::path& archive) {
     std::optional<std::string> expected;
     if (!args.expect_digest.empty())
         expected = args.expect_digest;
-    auto result = restore_file(args.archive, context.host(), args.path, expected, args.force_file,
+    auto result = restore_file(archive, context.host(), args.path, expected, args.force_file,
                                context.options.identity);
+    for (const auto& forced : result.forced)
+        context.out.warn("--force: going on although {}", forced);
+    for (const auto& note : result.notes)
+        context.out.warn("{}", note);
     if (context.out.json_mode()) {
         nlohmann::json doc = {{"schema", "pmxsnap.restore-file/1"},
                               {"previous_sha256", result.previous_sha256
                                                       ? nlohmann::json(*result.previous_sha256)
                                                       : nlohmann::json(nullptr)},
-                              {"restored_sha256", result.restored_sha256}};
+                              {"restored_sha256", result.restored_sha256},
+                              {"forced", result.forced},
+                              {"next", result.next}};
         put_name(doc, "path", result.target.string());
+        if (result.kept)
+            put_name(doc, "kept", result.kept->string());
+        else
+            doc["kept"] = nullptr;
         context.out.json(doc);
-    } else {
-        context.out.say("restored {} from {} (SHA-256 {} → {})",
-                        escape_name(result.target.string()), escape_name(result.member),
-                        result.previous_sha256.value_or("absent"), result.restored_sha256);
+        return ExitCode::ok;
     }
+    context.out.say("restored {} from {} (SHA-256 {} → {})", escape_name(result.target.string()),
+                    escape_name(result.member), result.previous_sha256.value_or("absent"),
+                    result.restored_sha256);
+    if (result.kept)
+        context.out.say("kept the previous file as {}", escape_name(result.kept->string()));
+    if (!result.next.empty())
+        context.out.say("next: {}", result.next);
     return ExitCode::ok;
 }
 
@@ -168,7 +207,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
 
     auto* plan = restore->add_subcommand("plan", "The steps for this node's situation");
     cli::add_global_options(*plan, context.options);
-    plan->add_option("ARCHIVE", args->archive, "The archive to restore from")->required();
+    plan->add_option("ARCHIVE", args->archive,
+                     std::string("The archive: ") + repo::selector_grammar)
+        ->required();
     plan->add_option("--scenario", args->scenario,
                      "auto, single-node, rejoin, cluster or file (default: auto)")
         ->type_name("SCENARIO")
@@ -179,7 +220,10 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
 
     auto* apply = restore->add_subcommand("apply", "Install the archived db (and host files)");
     cli::add_global_options(*apply, context.options);
-    apply->add_option("ARCHIVE", args->archive, "The archive to restore from")->required();
+    apply
+        ->add_option("ARCHIVE", args->archive,
+                     std::string("The archive: ") + repo::selector_grammar)
+        ->required();
     apply->add_flag("--dry-run", args->apply.dry_run, "Print every file operation, change nothing");
     apply->add_flag("--yes", args->apply.yes, "Do not ask for confirmation");
     apply->add_flag("--force", args->apply.force,
@@ -192,27 +236,39 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     auto* extract =
         restore->add_subcommand("extract", "Write the archive's files under a directory");
     cli::add_global_options(*extract, context.options);
-    extract->add_option("ARCHIVE", args->archive, "The archive")->required();
+    extract
+        ->add_option("ARCHIVE", args->archive,
+                     std::string("The archive: ") + repo::selector_grammar)
+        ->required();
     extract->add_option("--to", args->to, "Target directory (new or empty)")
         ->type_name("DIR")
         ->required();
     extract->add_option("PATH", args->paths, "Only these paths (/etc/pve/x, pve/x, /etc/hosts)");
     extract->add_flag("--force", args->force_extract, "Allow a non-empty directory");
 
-    auto* file = restore->add_subcommand("file", "Put one /etc/pve file back (mounted, writable)");
+    auto* file = restore->add_subcommand(
+        "file", "Put one file back: an /etc/pve path (mounted, writable) or a node-local file");
     cli::add_global_options(*file, context.options);
-    file->add_option("ARCHIVE", args->archive, "The archive")->required();
-    file->add_option("PATH", args->path, "The /etc/pve path")->required();
+    file->add_option("ARCHIVE", args->archive,
+                     std::string("The archive: ") + repo::selector_grammar)
+        ->required();
+    file->add_option("PATH", args->path,
+                     "An /etc/pve path, or /etc/corosync/corosync.conf, /etc/hostname, /etc/hosts, "
+                     "/etc/resolv.conf, /etc/network/interfaces(.d/*)")
+        ->required();
     file->add_option("--expect-digest", args->expect_digest,
                      "SHA-256 the live file must still have, or absent (printed by diff)")
         ->type_name("DIGEST");
-    file->add_flag("--force", args->force_file, "Replace whatever the live file holds");
+    file->add_flag("--force", args->force_file,
+                   "Replace whatever the live file holds (and go on for another node's archive)");
 
     for (auto* sub : {plan, apply, extract, file})
         sub->fallthrough();
     return {restore, [&context, args, plan, apply, extract, file]() {
-                auto step = [&](ExitCode (*run)(cli::Context&, const Arguments&)) {
-                    return naming_archive(args->archive, [&] { return run(context, *args); });
+                auto step = [&](ExitCode (*run)(cli::Context&, const Arguments&, const fs::path&)) {
+                    auto archive = selected_archive(context, args->archive);
+                    return naming_archive(archive.string(),
+                                          [&] { return run(context, *args, archive); });
                 };
                 if (file->parsed())
                     return step(run_file);
@@ -222,7 +278,7 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     return step(run_apply);
                 if (extract->parsed())
                     return step(run_extract);
-                fail("restore: which step? plan, apply or extract");
+                fail("restore: which step? plan, apply, extract or file");
             }};
 }
 

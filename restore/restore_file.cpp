@@ -1,11 +1,17 @@
 #include "restore_file.hpp"
 
 #include "extract.hpp"
+#include "keep_aside.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
+#include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/capture/capture.hpp"
+#include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/host/mounts.hpp"
+#include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/sha256.hpp"
@@ -19,6 +25,8 @@
 namespace pmxsnap::restore {
 namespace {
 
+constexpr std::string_view corosync_member = "host/etc/corosync/corosync.conf";
+
 class KeepOne : public archive::MemberHandler {
   public:
     explicit KeepOne(std::string path)
@@ -30,6 +38,48 @@ class KeepOne : public archive::MemberHandler {
   private:
     std::string path_;
 };
+
+// The archive, its one member, read in full through the safe reader.
+struct ArchivedFile {
+    archive::Manifest manifest;
+    archive::Member member;
+    std::string content;
+};
+
+ArchivedFile read_archived(const fs::path& archive, const std::string& member,
+                           const std::string& path, const fs::path& identity) {
+    archive::ArchiveInput input(archive, identity);
+    archive::Reader reader(input.source());
+    const auto* found = reader.manifest().find(member);
+    if (!found || found->is_directory)
+        fail("{}: no such file in {}", escape_name(path), archive.string());
+    // The whole archive through the safe reader before anything live is
+    // looked at: a tampered or truncated archive is the finding (exit 1),
+    // whatever the state of the host.
+    ArchivedFile archived{reader.manifest(), *found, {}};
+    KeepOne keep(member);
+    reader.read_members(keep);
+    archived.content = std::move(keep.content);
+    return archived;
+}
+
+// "absent": the file must not exist (diff prints it for a file removed since
+// the archive); a digest is compared as sha256sum prints it, in any case.
+void require_reviewed(const FileRestore& result, const std::string& path,
+                      const std::optional<std::string>& expect_digest) {
+    if (!expect_digest)
+        fail("{}: give --expect-digest SHA256 (the live file's digest, from `pmxsnap diff`) "
+             "or --force",
+             escape_name(path));
+    auto expected = *expect_digest;
+    std::transform(expected.begin(), expected.end(), expected.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    auto now = result.previous_sha256.value_or("absent");
+    if (now != expected)
+        fail("{}: changed since it was reviewed (SHA-256 {}, expected {}); run `pmxsnap diff` "
+             "again",
+             escape_name(result.target.string()), now, *expect_digest);
+}
 
 void require_writable_pve(const host::Host& host) {
     auto mount_point = host.resolve(host::paths::pve_mount).string();
@@ -67,50 +117,162 @@ void write_via_rename(const fs::path& target, const std::string& content) {
     }
 }
 
-} // namespace
-
-FileRestore restore_file(const fs::path& archive, const host::Host& host, const std::string& path,
-                         const std::optional<std::string>& expect_digest, bool force,
-                         const fs::path& identity) {
-    FileRestore result;
-    result.member = member_path_of(path);
-    if (!result.member.starts_with("pve/"))
-        fail("{}: restore file puts back /etc/pve paths; for host files use `pmxsnap restore "
-             "apply --host-files-only`",
-             escape_name(path));
-    archive::ArchiveInput input(archive, identity);
-    archive::Reader reader(input.source());
-    const auto* member = reader.manifest().find(result.member);
-    if (!member || member->is_directory)
-        fail("{}: no such file in {}", escape_name(path), archive.string());
-    // The whole archive through the safe reader before anything live is
-    // looked at: a tampered or truncated archive is the finding (exit 1),
-    // whatever the state of /etc/pve.
-    KeepOne keep(result.member);
-    reader.read_members(keep);
+void restore_pve_file(const host::Host& host, const std::string& path, const ArchivedFile& archived,
+                      const std::optional<std::string>& expect_digest, bool force,
+                      FileRestore& result) {
     result.target =
         host.resolve(std::string(host::paths::pve_mount) + "/" + result.member.substr(4));
     require_writable_pve(host);
     if (auto current = read_file_if_exists(result.target))
         result.previous_sha256 = sha256_hex(*current);
-    if (!force) {
-        if (!expect_digest)
-            fail("{}: give --expect-digest SHA256 (the live file's digest, from `pmxsnap diff`) "
-                 "or --force",
-                 escape_name(path));
-        // "absent": the file must not exist (diff prints it for a file removed
-        // since the archive); a digest is compared as sha256sum prints it.
-        auto expected = *expect_digest;
-        std::transform(expected.begin(), expected.end(), expected.begin(),
-                       [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        auto now = result.previous_sha256.value_or("absent");
-        if (now != expected)
-            fail("{}: changed since it was reviewed (SHA-256 {}, expected {}); run `pmxsnap diff` "
-                 "again",
-                 escape_name(result.target.string()), now, *expect_digest);
+    if (!force)
+        require_reviewed(result, path, expect_digest);
+    write_via_rename(result.target, archived.content);
+}
+
+// An archived corosync.conf that would not run corosync is not installed,
+// --force or not: it is the damage, not the repair.
+void check_archived_content(const ArchivedFile& archived) {
+    if (archived.member.path != corosync_member)
+        return;
+    auto parsed = corosync::parse_config(archived.content);
+    if (!parsed.ok())
+        archive::reject("{}: the archived copy does not parse ({}): not restored; take an older "
+                        "archive (`pmxsnap list`)",
+                        corosync_member, parsed.error->to_string(corosync_member));
+    if (auto evidence = corosync::truncation_evidence(archived.content); !evidence.empty())
+        archive::reject("{}: the archived copy looks truncated ({}): not restored; take an older "
+                        "archive (`pmxsnap list`)",
+                        corosync_member, evidence.front().message);
+}
+
+std::string cluster_of(const host::Host& host) {
+    auto text = host.read_text_if_exists(host::paths::corosync_conf);
+    if (!text)
+        return {};
+    auto parsed = corosync::parse_config(*text);
+    return parsed.ok() ? parsed.config->cluster_name : std::string();
+}
+
+std::string node_of(const host::Host& host) {
+    try {
+        return host.node_name();
+    } catch (const Error&) {
+        return {}; // no /etc/hostname under --root: nothing to compare with
     }
-    result.restored_sha256 = sha256_hex(keep.content);
-    write_via_rename(result.target, keep.content);
+}
+
+// As apply: another cluster's archive is refused; and a node's own files
+// (hostname, hosts, interfaces) come only from that node's archive, while
+// corosync.conf is the same on every node of the cluster.
+std::vector<std::string> refusals(const ArchivedFile& archived, const host::Host& host) {
+    std::vector<std::string> found;
+    auto cluster = cluster_of(host);
+    if (!cluster.empty() && cluster != archived.manifest.cluster)
+        found.push_back(fmt::format("the archive is of cluster {}, this host is in cluster {}",
+                                    archived.manifest.cluster, cluster));
+    auto node = node_of(host);
+    if (archived.member.path != corosync_member && !node.empty() && node != archived.manifest.node)
+        found.push_back(fmt::format("the archive is of node {}, this host is {}",
+                                    archived.manifest.node, node));
+    return found;
+}
+
+std::string next_step(const std::string& member) {
+    if (member == corosync_member)
+        return "systemctl restart corosync (pmxcfs copies /etc/pve/corosync.conf over this file "
+               "whenever its config_version is not lower: check `pmxsnap diff` for that copy too)";
+    if (member.starts_with("host/etc/network/"))
+        return "ifreload -a, then check the ring address with `ip -br addr`";
+    if (member == "host/etc/hostname")
+        return "hostnamectl set-hostname \"$(cat /etc/hostname)\" (pmxcfs finds the node's "
+               "directory by this name)";
+    return {};
+}
+
+void own_as_archived(const AtomicFile& staged, const archive::Member& member, FileRestore& result) {
+    if (::geteuid() == 0) {
+        if (::fchown(staged.fd(), member.uid, member.gid) != 0)
+            fail_errno(staged.temp_path().string());
+        return;
+    }
+    if (member.uid != ::geteuid() || member.gid != ::getegid())
+        result.notes.push_back(fmt::format("not root: {} keeps owner {}:{} instead of the "
+                                           "archived {}:{}",
+                                           result.target.string(), ::geteuid(), ::getegid(),
+                                           member.uid, member.gid));
+}
+
+void restore_node_file(const host::Host& host, const std::string& path,
+                       const ArchivedFile& archived,
+                       const std::optional<std::string>& expect_digest, bool force,
+                       FileRestore& result) {
+    check_archived_content(archived);
+    auto host_path = archive::host_path_of_member(result.member);
+    result.target = host.resolve(host_path);
+    for (const auto& refusal : refusals(archived, host)) {
+        if (!force)
+            fail("{}: refusing: {}; --force if that is meant", escape_name(path), refusal);
+        result.forced.push_back(refusal);
+    }
+    auto facts = host.facts(host_path);
+    if (facts && facts->is_directory)
+        fail("{}: is a directory", result.target.string());
+    if (facts && facts->is_symlink && !force)
+        fail("{}: is a symbolic link; restore file replaces the link by the archived file only "
+             "with --force (the link is kept aside)",
+             result.target.string());
+    if (facts && facts->is_regular)
+        if (auto current = read_file_if_exists(result.target))
+            result.previous_sha256 = sha256_hex(*current);
+    if (!force)
+        require_reviewed(result, path, expect_digest);
+
+    create_directories(result.target.parent_path(), 0755);
+    remove_leftovers(result.target);
+    AtomicFile staged(result.target, archived.member.mode & 07777);
+    staged.write(archived.content);
+    own_as_archived(staged, archived.member, result);
+    staged.sync();
+    // Kept first, replaced second: killed in between, both names hold the
+    // previous file; never is there no file at all.
+    if (facts)
+        result.kept = keep_aside(result.target, compact_utc_stamp(host.now()));
+    staged.rename_into_place();
+    fsync_directory(result.target.parent_path());
+    result.next = next_step(result.member);
+}
+
+} // namespace
+
+std::string restore_file_refusal(const std::string& path) {
+    auto member = member_path_of(path);
+    if (member.starts_with(archive::pve_prefix))
+        return {};
+    if (member.starts_with(archive::host_prefix) &&
+        capture::is_node_local_config(archive::host_path_of_member(member)))
+        return {};
+    return fmt::format("{}: restore file puts back /etc/pve paths and the node-local files "
+                       "snapshots record (/etc/corosync/corosync.conf, /etc/hostname, /etc/hosts, "
+                       "/etc/resolv.conf, /etc/network/interfaces, /etc/network/interfaces.d/*); "
+                       "for others, `pmxsnap restore extract ARCHIVE --to DIR PATH` and copy by "
+                       "hand",
+                       escape_name(path));
+}
+
+FileRestore restore_file(const fs::path& archive, const host::Host& host, const std::string& path,
+                         const std::optional<std::string>& expect_digest, bool force,
+                         const fs::path& identity) {
+    if (auto refusal = restore_file_refusal(path); !refusal.empty())
+        throw Error(refusal);
+    FileRestore result;
+    result.member = member_path_of(path);
+    auto archived = read_archived(archive, result.member, path, identity);
+    result.restored_sha256 = sha256_hex(archived.content);
+    if (result.member.starts_with(archive::pve_prefix))
+        restore_pve_file(host, path, archived, expect_digest, force, result);
+    else
+        restore_node_file(host, path, archived, expect_digest, force, result);
     return result;
 }
 

@@ -304,6 +304,18 @@ std::vector<std::string> node_local_files(const host::Host& host) {
     return files;
 }
 
+bool is_node_local_config(std::string_view host_path) {
+    for (std::string_view fixed : {"/etc/corosync/corosync.conf", "/etc/hostname", "/etc/hosts",
+                                   "/etc/resolv.conf", "/etc/network/interfaces"})
+        if (host_path == fixed)
+            return true;
+    constexpr std::string_view interfaces_d = "/etc/network/interfaces.d/";
+    if (!host_path.starts_with(interfaces_d))
+        return false;
+    auto name = host_path.substr(interfaces_d.size());
+    return !name.empty() && !name.starts_with(".") && name.find('/') == std::string_view::npos;
+}
+
 static void add_runtime_view(Capture& c) {
     auto view = corosync::probe_live_cluster();
     if (view.reachable)

@@ -79,7 +79,7 @@ token_sha=$(live_sha priv/token.cfg)
   fail "token.cfg (secret) digest line: '$(digest_in_text /etc/pve/priv/token.cfg)'"
 [ "$(digest_in_text /etc/pve/firewall/101.fw)" = "    live: absent (restore file --expect-digest absent)" ] ||
   fail "removed 101.fw: '$(digest_in_text /etc/pve/firewall/101.fw)'"
-[ "$(digest_in_text /etc/corosync/corosync.conf)" = "    live SHA-256: $(sha256sum <"$conf" | cut -d' ' -f1)" ] ||
+[ "$(digest_in_text /etc/corosync/corosync.conf)" = "    live SHA-256 (restore file --expect-digest): $(sha256sum <"$conf" | cut -d' ' -f1)" ] ||
   fail "a host file's digest: '$(digest_in_text /etc/corosync/corosync.conf)'"
 for output in "$text" "$json"; do
   ! grep -q PMXSNAP-SECRET <<<"$output" || fail "a secret shows: $(grep -m1 PMXSNAP-SECRET <<<"$output")"

@@ -323,6 +323,12 @@ grep -qxF -- "$archive" <<<"$(complete_line pmxsnap --repo = "$repo" verify '')"
 printf 'repo = %s # comment\n[snapshot]\nrepo = /elsewhere\n' "$repo" >"$scratch/completion.conf"
 grep -qxF -- "$archive" <<<"$(complete_line pmxsnap --config "$scratch/completion.conf" restore plan '')" ||
   fail "repo= of --config not used"
+restore_words=$(complete_line pmxsnap --repo "$repo" restore file '')
+for word in latest latest~1 latest@pve1 "$archive"; do
+  grep -qxF -- "$word" <<<"$restore_words" || fail "pmxsnap restore file <TAB> lacks $word: $restore_words"
+done
+grep -qxF /etc/corosync/corosync.conf <<<"$(complete_line pmxsnap --repo "$repo" restore file latest '')" ||
+  fail "pmxsnap restore file latest <TAB>: $(complete_line pmxsnap --repo "$repo" restore file latest '')"
 [ "$(complete_line pmxsnap restore '' | sort | tr '\n' ' ')" = "apply extract file plan " ] ||
   fail "pmxsnap restore <TAB>: $(complete_line pmxsnap restore '')"
 [ "$(complete_line pmxsnap restore plan --scenario '' | tr '\n' ' ')" = "auto single-node rejoin cluster file " ] ||

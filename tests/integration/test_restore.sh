@@ -119,8 +119,8 @@ if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] &&
   run 0 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/root" --expect-digest "$live_sha"
   cmp -s "$pve/storage.cfg" <(zstd -dc "$archive" | tar -xO pve/storage.cfg) || fail "restored storage.cfg differs from the archive's"
   [ -z "$(find "$scratch/pvedata" -name '.pmxsnap-tmp.*')" ] || fail "restore file left a temporary file"
-  run 2 "$PMXSNAP" restore file "$archive" /etc/hosts --root "$scratch/root" --force
-  one_line "$err"
+  run 2 "$PMXSNAP" restore file "$archive" /etc/fstab --root "$scratch/root" --force
+  one_line "$err"; contains "$err" "node-local files"
   umount "$pve"
   pass "restore file: refused unmounted, without a digest, on a changed file; with the reviewed digest the archive's content is in place"
 else
@@ -134,9 +134,10 @@ for scenario in single-node rejoin cluster file; do
   diff -u "$golden/restore-plan-$scenario.txt" <(printf '%s\n' "$got") >"$scratch/plan.diff" ||
     fail "plan $scenario differs from tests/golden/restore-plan-$scenario.txt: $(cat "$scratch/plan.diff")"
 done
-run 0 "$PMXSNAP" restore plan "$archive" --root "$scratch/root" --offline --json
-[ "$(jq -r '.schema, .scenario' <<<"$out" | tr '\n' ' ')" = "pmxsnap.restore-plan/1 cluster " ] || fail "plan json: $out"
-pass "plans for single-node, rejoin, cluster and file equal the golden files; --json"
+# Auto mode with the peers not probed (--offline): no scenario is guessed (exit 1).
+run 1 "$PMXSNAP" restore plan "$archive" --root "$scratch/root" --offline --json
+[ "$(jq -r '.schema, .decided, .scenario' <<<"$out" | tr '\n' ' ')" = "pmxsnap.restore-plan/1 false null " ] || fail "plan json: $out"
+pass "plans for single-node, rejoin, cluster and file equal the golden files; --json; auto mode offline undecided"
 
 # SIGKILL at 20 random points of an apply: always a db in place, the kept copy there once it moved.
 new_sha=$(archived_db_sha "$archive")

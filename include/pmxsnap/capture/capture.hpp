@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pmxsnap::capture {
@@ -68,5 +69,12 @@ Capture capture(const host::Host& host, const CaptureOptions& options);
 // The host files every snapshot records (node-local state that is not in
 // /etc/pve). Globs are expanded under --root.
 std::vector<std::string> node_local_files(const host::Host& host);
+
+// Whether a host path is one of the node-local configuration files
+// node_local_files records and `restore file` may put back: corosync.conf,
+// hostname, hosts, resolv.conf, network/interfaces and the files directly in
+// interfaces.d. Not the SSH host public keys: their private halves are not
+// archived, and a mismatched pair breaks sshd. Pure.
+bool is_node_local_config(std::string_view host_path);
 
 } // namespace pmxsnap::capture

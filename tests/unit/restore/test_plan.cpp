@@ -1,6 +1,8 @@
 #include "catch.hpp"
 #include "plan.hpp"
 
+#include "pmxsnap/util/error.hpp"
+
 using namespace pmxsnap;
 using namespace pmxsnap::restore;
 
@@ -12,8 +14,10 @@ ArchiveFacts archive_of(std::size_t nodes, std::int64_t version = 100) {
     a.manifest.cluster = "demo";
     a.manifest.node = "pve1";
     a.manifest.db.root_version = version;
-    for (std::size_t i = 1; i <= nodes; ++i)
-        a.nodelist.push_back({"pve" + std::to_string(i), "198.18.0." + std::to_string(10 + i)});
+    for (std::size_t i = 1; i <= nodes; ++i) {
+        auto address = "198.18.0." + std::to_string(10 + i);
+        a.nodelist.push_back({"pve" + std::to_string(i), address, {address}});
+    }
     return a;
 }
 
@@ -36,7 +40,105 @@ HostFacts quorate_cluster(bool with_this_node) {
     return h;
 }
 
+// A live node whose corosync is down, the archive's peers answering so.
+HostFacts probed_alone(corosync::PortProbe::Answer pve2, corosync::PortProbe::Answer pve3) {
+    HostFacts h;
+    h.node = "pve1";
+    h.cluster = "demo";
+    h.probed = true;
+    h.runtime = corosync::LiveView{};
+    h.peers = {{"pve2", {"198.18.0.12", corosync::knet_default_port, pve2, "test"}},
+               {"pve3", {"198.18.0.13", corosync::knet_default_port, pve3, "test"}}};
+    return h;
+}
+
+bool prints(const Plan& plan, const std::string& text) {
+    for (const auto& line : plan.text())
+        if (line.find(text) != std::string::npos)
+            return true;
+    return false;
+}
+
 } // namespace
+
+TEST_CASE("auto mode chooses the cluster scenario only when the peers are shown gone") {
+    using Answer = corosync::PortProbe::Answer;
+    std::string because;
+    auto gone = probed_alone(Answer::unreachable, Answer::unreachable);
+    CHECK(choose_scenario(archive_of(3), gone, because) == Scenario::cluster);
+    CHECK(make_plan(archive_of(3), gone, {}).decided);
+
+    for (auto answer : {Answer::silent, Answer::refused, Answer::not_probed}) {
+        auto one_unclear = probed_alone(Answer::unreachable, answer);
+        CHECK_FALSE(choose_scenario(archive_of(3), one_unclear, because));
+        CHECK_THAT(because, Catch::Matchers::ContainsSubstring("not shown gone"));
+    }
+
+    auto unasked = gone;
+    unasked.peers.pop_back(); // pve3 has no address asked
+    CHECK_FALSE(choose_scenario(archive_of(3), unasked, because));
+
+    auto members = gone; // corosync here sees two members, no quorum
+    members.runtime->reachable = true;
+    members.runtime->quorate = false;
+    members.runtime->members = {{1, "", "joined"}, {2, "", "joined"}};
+    CHECK_FALSE(choose_scenario(archive_of(3), members, because));
+    CHECK_THAT(because, Catch::Matchers::ContainsSubstring("without quorum"));
+
+    auto offline = gone;
+    offline.probed = false;
+    CHECK_FALSE(choose_scenario(archive_of(3), offline, because));
+}
+
+TEST_CASE("an undecided plan proposes no step and names the scenarios to choose from") {
+    HostFacts lone;
+    lone.node = "pve1";
+    lone.cluster = "demo";
+    auto plan = make_plan(archive_of(3), lone, {});
+    CHECK_FALSE(plan.decided);
+    CHECK(plan.steps.empty());
+    CHECK_FALSE(prints(plan, "pvecm create"));
+    CHECK(prints(plan, "--scenario cluster"));
+    CHECK(prints(plan, "--scenario rejoin"));
+    CHECK(prints(plan, "restore plan: undecided"));
+    CHECK(plan.to_json()["scenario"].is_null());
+    CHECK_FALSE(plan.to_json()["decided"].get<bool>());
+}
+
+TEST_CASE("another cluster's archive is a failed precondition of every plan") {
+    HostFacts other;
+    other.node = "pve1";
+    other.cluster = "othercl";
+    for (auto scenario : {std::optional<Scenario>(), std::optional(Scenario::single_node),
+                          std::optional(Scenario::rejoin), std::optional(Scenario::cluster),
+                          std::optional(Scenario::file)}) {
+        PlanOptions options;
+        options.scenario = scenario;
+        auto plan = make_plan(archive_of(3), other, options);
+        CHECK_FALSE(plan.preconditions_hold());
+        CHECK(prints(plan, "failed  the archive is of cluster demo, this host is in cluster "
+                           "othercl"));
+    }
+}
+
+TEST_CASE("a file plan for corosync.conf restores it and restarts corosync, no /etc/pve needed") {
+    HostFacts h;
+    h.node = "pve1";
+    h.cluster = "demo";
+    PlanOptions options;
+    options.scenario = Scenario::file;
+    options.file = "/etc/corosync/corosync.conf";
+    options.archive_argument = "/repo/a.pmxsnap";
+    auto plan = make_plan(archive_of(3), h, options);
+    CHECK(plan.preconditions_hold());
+    CHECK(prints(plan, "pmxsnap restore file /repo/a.pmxsnap /etc/corosync/corosync.conf "
+                       "--expect-digest"));
+    CHECK(prints(plan, "systemctl restart corosync"));
+    CHECK_FALSE(prints(plan, "/etc/pve is mounted"));
+
+    options.file = "/etc/ssh/ssh_host_ed25519_key.pub";
+    CHECK_THROWS_AS(make_plan(archive_of(3), h, options), Error);
+}
 
 TEST_CASE("the scenario follows the live facts") {
     std::string because;
@@ -45,8 +147,8 @@ TEST_CASE("the scenario follows the live facts") {
     lone.cluster = "demo";
     CHECK(choose_scenario(archive_of(1), lone, because) == Scenario::single_node);
     CHECK(choose_scenario(archive_of(0), lone, because) == Scenario::single_node);
-    CHECK(choose_scenario(archive_of(3), lone, because) == Scenario::cluster);
-    CHECK_THAT(because, Catch::Matchers::ContainsSubstring("--scenario rejoin"));
+    CHECK_FALSE(choose_scenario(archive_of(3), lone, because));
+    CHECK_THAT(because, Catch::Matchers::ContainsSubstring("not probed"));
 
     auto rebuilt = quorate_cluster(false);
     CHECK(choose_scenario(archive_of(3), rebuilt, because) == Scenario::rejoin);

@@ -1,0 +1,147 @@
+#include "pmxsnap/corosync/peer_probe.hpp"
+
+#include "pmxsnap/util/error.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace pmxsnap::corosync {
+namespace {
+
+using Answer = PortProbe::Answer;
+
+struct Socket {
+    int fd = -1;
+    Socket() = default;
+    Socket(const Socket&) = delete;
+    Socket& operator=(const Socket&) = delete;
+    ~Socket() {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+// The answer an errno gives, from send() or from the queued ICMP error.
+Answer answer_of(int err) {
+    switch (err) {
+    case ECONNREFUSED:
+        return Answer::refused;
+    case EHOSTUNREACH:
+    case ENETUNREACH:
+    case EHOSTDOWN:
+        return Answer::unreachable;
+    default:
+        return Answer::not_probed;
+    }
+}
+
+// Connects a non-blocking UDP socket to the target and sends one empty
+// datagram; false (answer filled) when that already tells.
+bool send_probe(PortProbe& target, Socket& socket) {
+    sockaddr_storage address{};
+    socklen_t length = 0;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
+    if (::inet_pton(AF_INET, target.address.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(target.port);
+        length = sizeof *v4;
+    } else if (::inet_pton(AF_INET6, target.address.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(target.port);
+        length = sizeof *v6;
+    } else {
+        target.answer = Answer::not_probed;
+        target.detail = "not a numeric address (names are not resolved here)";
+        return false;
+    }
+    socket.fd = ::socket(address.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    // Host and network unreachable are "soft" ICMP errors: a UDP socket
+    // reports them only with IP_RECVERR (port unreachable it reports anyway).
+    int on = 1;
+    bool sent = socket.fd >= 0 &&
+                (address.ss_family == AF_INET
+                     ? ::setsockopt(socket.fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on)
+                     : ::setsockopt(socket.fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on)) == 0 &&
+                ::connect(socket.fd, reinterpret_cast<sockaddr*>(&address), length) == 0 &&
+                ::send(socket.fd, "", 0, 0) == 0;
+    if (sent)
+        return true;
+    target.answer = answer_of(errno);
+    target.detail = errno_text(errno);
+    return false;
+}
+
+// The ICMP error queued on the socket, read by recv(); a datagram back is
+// something listening, which is as good as silence for "gone or not".
+void read_answer(PortProbe& target, const Socket& socket) {
+    char byte = 0;
+    if (::recv(socket.fd, &byte, 1, 0) >= 0) {
+        target.answer = Answer::silent;
+        target.detail = "a datagram came back";
+        return;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return;
+    target.answer = answer_of(errno);
+    target.detail = errno_text(errno);
+}
+
+} // namespace
+
+std::string to_string(Answer answer) {
+    switch (answer) {
+    case Answer::silent:
+        return "silent";
+    case Answer::refused:
+        return "refused";
+    case Answer::unreachable:
+        return "unreachable";
+    case Answer::not_probed:
+        return "not probed";
+    }
+    return "?";
+}
+
+std::vector<PortProbe> probe_udp_ports(std::vector<PortProbe> targets,
+                                       std::chrono::milliseconds timeout) {
+    std::vector<Socket> sockets(targets.size());
+    std::vector<std::size_t> pending;
+    for (std::size_t i = 0; i < targets.size(); ++i)
+        if (send_probe(targets[i], sockets[i])) {
+            targets[i].answer = Answer::silent;
+            targets[i].detail = "no reply";
+            pending.push_back(i);
+        }
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!pending.empty()) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            break;
+        std::vector<pollfd> polled;
+        for (auto i : pending)
+            polled.push_back({sockets[i].fd, POLLIN, 0});
+        int ready = ::poll(polled.data(), polled.size(), static_cast<int>(left.count()));
+        if (ready < 0 && errno != EINTR)
+            break;
+        std::vector<std::size_t> still;
+        for (std::size_t k = 0; k < pending.size(); ++k) {
+            auto i = pending[k];
+            if (polled[k].revents != 0)
+                read_answer(targets[i], sockets[i]);
+            else
+                still.push_back(i);
+        }
+        pending = std::move(still);
+    }
+    return targets;
+}
+
+} // namespace pmxsnap::corosync

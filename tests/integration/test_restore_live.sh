@@ -1,0 +1,67 @@
+# restore plan's auto mode on a real 3-node corosync cluster (network
+# namespaces, corosync_cluster.sh), run on node 1 as a live host: it never
+# proposes `pvecm create` while the peers are alive or merely silent, and
+# chooses the cluster scenario only once they are shown gone.
+# - all up: the quorate membership is seen — a file or rejoin plan;
+# - nodes 2 and 3 stopped, their hosts up: their ring addresses refuse UDP
+#   5405 (a host whose corosync is down is not a lost node) — undecided, exit 1;
+# - nodes 2 and 3 gone (their namespaces deleted): unreachable — cluster.
+source "$TESTLIB"
+source "$(dirname "$TESTLIB")/corosync_cluster.sh"
+need_cluster_tools
+need jq sqlite3
+cluster_up 3
+
+# Node 1 as a Proxmox node: a fixture's db and host files in its mount
+# namespace, the running cluster's corosync.conf in both places.
+make_node --preset typical --cluster testclu --node pve1
+make_key
+echo node1 >"$scratch/hostname"
+{ echo "127.0.0.1 localhost"; echo "$(node_address 1) node1"; } >"$scratch/hosts"
+sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
+  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf'"
+as_pve_node() {
+  ip netns exec "$(node_ns 1)" unshare -m sh -c '
+    mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
+    mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
+    mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
+    mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
+    mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
+    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "$cluster_dir/corosync.conf" "$@"
+}
+run 0 as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key"
+# plan: the auto plan on node 1, as JSON in $out, its exit in $status
+# (0 or 1 by its preconditions; never 2).
+plan() {
+  set +e
+  as_pve_node "$PMXSNAP" restore plan latest --repo "$repo" --json >"$scratch/plan.json" 2>"$scratch/plan.err"
+  status=$?
+  set -e
+  out=$(cat "$scratch/plan.json")
+  [ "$status" -le 1 ] || fail "restore plan exit $status: $(cat "$scratch/plan.err") $out"
+  ! grep -q "pvecm create" <<<"$out" || [ "$(jq -r .scenario <<<"$out")" = cluster ] ||
+    fail "pvecm create in a plan that is not the cluster scenario: $out"
+}
+field() { jq -r "$1" <<<"$out"; }
+
+plan
+case "$(field .scenario)" in file | rejoin) ;; *) fail "all up: scenario $(field .scenario): $out";; esac
+grep -q "pvecm create" <<<"$out" && fail "all up: pvecm create in $out"
+pass "all up: the quorate membership is seen, scenario $(field .scenario), no pvecm create"
+
+stop_node 2; stop_node 3
+wait_for_members 1 1
+plan
+[ "$status" = 1 ] && [ "$(field .decided)" = false ] || fail "peers stopped, hosts up: decided $(field .scenario): $out"
+contains "$(field .chosen_because)" "refused"
+pass "nodes 2 and 3 stopped, hosts up: their ring addresses refuse UDP 5405; undecided, exit 1, no pvecm create"
+
+ip netns del "$(node_ns 2)"; ip netns del "$(node_ns 3)"
+# As for a node gone a while: no neighbour entry left from when it was up
+# (a fresh stale entry takes the kernel ~8 s to give up on, and until then
+# the peer is silent, which never counts as gone).
+ip -n "$(node_ns 1)" neigh flush all
+plan
+[ "$(field .scenario)" = cluster ] || fail "peers gone: $(field .scenario) because $(field .chosen_because)"
+contains "$(field .chosen_because)" "unreachable"
+pass "nodes 2 and 3 gone: their ring addresses are unreachable; the cluster scenario, saying why"
