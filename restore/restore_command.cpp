@@ -1,6 +1,7 @@
 #include "restore_command.hpp"
 
 #include "apply.hpp"
+#include "before_option.hpp"
 #include "extract.hpp"
 #include "plan.hpp"
 #include "restore_file.hpp"
@@ -31,6 +32,7 @@ struct Arguments {
     std::string path;
     std::string expect_digest;
     bool force_file = false;
+    std::string before;
 };
 
 // The reader's rejection names the member; the operator also needs the
@@ -49,9 +51,10 @@ ExitCode naming_archive(const std::string& path, Run&& run) {
 // The one selector grammar of every command that reads archives
 // (lib/repo/selector): a `latest` form means this host's snapshots in
 // --repo — its cluster from corosync.conf under --root, its node name.
-fs::path selected_archive(cli::Context& context, const std::string& selector) {
-    return repo::select_archive(selector, repo::Repository(context.options.repo),
-                                capture::selector_scope(context.host()))
+fs::path selected_archive(cli::Context& context, const Arguments& args) {
+    auto host = context.host();
+    return repo::select_archive(args.archive, repo::Repository(context.options.repo),
+                                capture::selector_scope(host), cli::before_time(args.before, host))
         .archive;
 }
 
@@ -262,11 +265,13 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     file->add_flag("--force", args->force_file,
                    "Replace whatever the live file holds (and go on for another node's archive)");
 
-    for (auto* sub : {plan, apply, extract, file})
+    for (auto* sub : {plan, apply, extract, file}) {
+        cli::add_before_option(*sub, args->before);
         sub->fallthrough();
+    }
     return {restore, [&context, args, plan, apply, extract, file]() {
                 auto step = [&](ExitCode (*run)(cli::Context&, const Arguments&, const fs::path&)) {
-                    auto archive = selected_archive(context, args->archive);
+                    auto archive = selected_archive(context, *args);
                     return naming_archive(archive.string(),
                                           [&] { return run(context, *args, archive); });
                 };

@@ -225,7 +225,10 @@ void restore_node_file(const host::Host& host, const std::string& path,
     if (facts && facts->is_regular)
         if (auto current = read_file_if_exists(result.target))
             result.previous_sha256 = sha256_hex(*current);
-    if (!force)
+    // The file in place is always kept aside, so no review is demanded (the
+    // commonest repair, doctor's `restore file latest-good
+    // /etc/corosync/corosync.conf`, takes no digest); one given is checked.
+    if (!force && expect_digest)
         require_reviewed(result, path, expect_digest);
 
     create_directories(result.target.parent_path(), 0755);

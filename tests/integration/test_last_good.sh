@@ -68,9 +68,20 @@ run 2 p diff "$good_archive" live --before 1h
 one_line "$err"; contains "$err" "--before applies to latest and latest-good"
 pass "cat latest-good gives the good bytes; --before picks the snapshot before the damage, bad TIME exit 2"
 
+# The commonest repair, as doctor prints it: no digest needed, the cut file
+# is kept aside byte for byte.
+cp "$conf" "$scratch/corosync.conf.cut"
+run 0 p restore file latest-good /etc/corosync/corosync.conf
+cmp -s "$conf" "$scratch/corosync.conf.good" || fail "restore file latest-good: not the good bytes"
+kept=$(ls "$conf".pmxsnap-*)
+cmp -s "$kept" "$scratch/corosync.conf.cut" || fail "the truncated file was not kept aside as it was"
+run 0 p diff latest-good live --path /etc/corosync/corosync.conf
+contains "$out" "identical"
+rm "$kept"
+pass "restore file latest-good /etc/corosync/corosync.conf: the good bytes back, the truncated file kept aside"
+
 # 2. The db's copy (/etc/pve/corosync.conf) cut short, and a node directory
 #    deleted: each its own bad snapshot.
-cp "$scratch/corosync.conf.good" "$conf"
 run 0 snap --if-changed
 sqlite3 "$db" "UPDATE tree SET data = CAST(substr(data, 1, 200) AS BLOB) WHERE parent = 0 AND name = 'corosync.conf';"
 bump_db

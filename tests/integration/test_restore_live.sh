@@ -19,7 +19,9 @@ make_key
 echo node1 >"$scratch/hostname"
 { echo "127.0.0.1 localhost"; echo "$(node_address 1) node1"; } >"$scratch/hosts"
 sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
-  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf'"
+  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf';
+   update tree set name = 'node' || substr(name, 4)
+     where parent = (select inode from tree where parent = 0 and name = 'nodes') and name like 'pve_'"
 as_pve_node() {
   ip netns exec "$(node_ns 1)" unshare -m sh -c '
     mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
