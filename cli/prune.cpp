@@ -73,7 +73,8 @@ NodeResult plan_node(std::vector<repo::Snapshot> snapshots, const repo::Retentio
         // archives about to be removed are checked in full below.
         auto index = repo::authenticate_index(s, keys);
         if (index.ok())
-            authentic.push_back({*index.captured, s.archive.filename().string()});
+            authentic.push_back({*index.captured, s.archive.filename().string(),
+                                 index.comment && index.comment->is_good()});
         result.entries.push_back({std::move(s), Action::leave, index.captured, {}, index.problem});
     }
     if (authentic.empty())

@@ -262,9 +262,11 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                 }
                 if (!metrics->empty())
                     write_metrics(*metrics, &result, started);
+                // Text first: under --json its warnings are already in the
+                // document ("warnings", "problems"), and stderr stays silent.
+                render_text(context.out, result);
                 if (context.out.json_mode())
                     context.out.json(to_json(result));
-                render_text(context.out, result);
                 return exit_code(result);
             }};
 }

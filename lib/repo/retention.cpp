@@ -42,6 +42,8 @@ std::int64_t period_of(RetentionRule rule, UnixSeconds time, std::size_t positio
         return iso_week(floor<days>(at));
     case RetentionRule::monthly:
         return month_number(floor<days>(at));
+    case RetentionRule::last_good:
+        break;
     }
     return 0;
 }
@@ -84,6 +86,8 @@ std::string_view rule_name(RetentionRule rule) {
         return "weekly";
     case RetentionRule::monthly:
         return "monthly";
+    case RetentionRule::last_good:
+        return "last-good";
     }
     return "?";
 }
@@ -108,9 +112,14 @@ std::vector<RetentionDecision> apply_retention(std::vector<DatedSnapshot> snapsh
     });
     std::vector<RetentionDecision> decisions;
     decisions.reserve(snapshots.size());
+    bool good_kept = false;
     for (std::size_t position = 0; position < snapshots.size(); ++position) {
         auto& snapshot = snapshots[position];
         RetentionDecision decision{snapshot.time, std::move(snapshot.id), {}};
+        if (snapshot.good && !good_kept) {
+            decision.kept_by.push_back(RetentionRule::last_good);
+            good_kept = true;
+        }
         for (auto& state : states) {
             auto period = period_of(state.rule, decision.time, position);
             if (state.remaining > 0 && period != state.last_period) {

@@ -41,7 +41,7 @@ void write_snapshot(const crypto::SecretKey& key, const fs::path& directory, Uni
                                  std::string(64, 'a'),
                                  iso8601_utc(time),
                                  name,
-                                 "good",
+                                 {}, // no health: a history as pmxsnap wrote it before health
                                  {}};
     write(directory / name, bytes);
     write(repo::signature_path_for(directory / name),

@@ -130,3 +130,12 @@ run 0 p inspect latest --json
 run 0 p verify latest-good
 contains "$out" "$(basename "$(p list --json | jq -r '[.snapshots[] | select(.health == "good")] | last | .archive')"): ok"
 pass "inspect and verify take selectors: inspect latest shows its health, verify latest-good checks out"
+
+# The nightly prune never takes the reference: keep-last 1 keeps the
+# newest (bad) and the newest good one too, by the last-good rule.
+run 0 p prune --keep-last 1 --dry-run --json
+newest_good=$(p list --json | jq -r '[.snapshots[] | select(.health == "good")] | last | .file // (.archive | split("/") | last)')
+[ "$(jq -r --arg f "$newest_good" '.nodes[0].kept[] | select(.file == $f) | .reasons | join(",")' <<<"$out")" = last-good ] ||
+  fail "prune --keep-last 1 does not keep the newest good snapshot $newest_good: $(jq -c '.nodes[0].kept' <<<"$out")"
+[ "$(jq '.nodes[0].kept | length' <<<"$out")" = 2 ] || fail "prune kept: $(jq -c '.nodes[0].kept' <<<"$out")"
+pass "prune --keep-last 1 with a bad newest snapshot keeps the newest good one too (last-good)"

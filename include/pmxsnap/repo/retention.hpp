@@ -11,9 +11,13 @@
 
 namespace pmxsnap::repo {
 
-enum class RetentionRule { last, hourly, daily, weekly, monthly };
+// last_good is not a policy's choice: the newest snapshot whose state is
+// good is always kept, whatever the counts (after an incident the newest
+// ones are the damage; the reference must survive the nightly prune).
+enum class RetentionRule { last, hourly, daily, weekly, monthly, last_good };
 
-// "last", "hourly", "daily", "weekly", "monthly": the names reports use.
+// "last", "hourly", "daily", "weekly", "monthly", "last-good": the names
+// reports use.
 std::string_view rule_name(RetentionRule rule);
 
 // A count of 0 leaves the rule out, so a command line can switch off a
@@ -30,7 +34,8 @@ struct RetentionPolicy {
 
 struct DatedSnapshot {
     UnixSeconds time = 0;
-    std::string id; // names the snapshot in the decision; unique per input
+    std::string id;    // names the snapshot in the decision; unique per input
+    bool good = false; // its signed index says its state is good
 };
 
 struct RetentionDecision {
@@ -44,7 +49,7 @@ struct RetentionDecision {
 // One decision per snapshot, newest first; the input may come in any order.
 // Each rule keeps the newest snapshot of each of its N most recent periods
 // that have one (keep-last: the N newest); a snapshot is kept if any rule
-// keeps it, so the newest is always kept.
+// keeps it, so the newest is always kept; and so is the newest good one.
 std::vector<RetentionDecision> apply_retention(std::vector<DatedSnapshot> snapshots,
                                                const RetentionPolicy& policy);
 

@@ -22,7 +22,7 @@ UnixSeconds at(const std::string& iso) {
 std::vector<DatedSnapshot> dated(const std::vector<UnixSeconds>& times) {
     std::vector<DatedSnapshot> out;
     for (auto t : times)
-        out.push_back({t, compact_utc_stamp(t)});
+        out.push_back({t, compact_utc_stamp(t), false});
     return out;
 }
 
@@ -232,4 +232,27 @@ TEST_CASE("random histories: the newest is always kept, each rule keeps min(N, p
         REQUIRE(decisions.front().kept());
         CHECK(reasons_by_id(decisions) == reference_reasons(times, policy));
     }
+}
+
+TEST_CASE("retention: the newest good snapshot is always kept, whatever the counts") {
+    // After an incident the automation's newest snapshots are the damage
+    // (bad); keep-last 1 alone would remove the reference.
+    auto snapshots = dated({at("2026-11-25T01:00:00Z"), at("2026-11-25T02:00:00Z"),
+                            at("2026-11-25T03:00:00Z"), at("2026-11-25T04:00:00Z")});
+    snapshots[0].good = true;
+    snapshots[1].good = true;
+    RetentionPolicy last_one;
+    last_one.keep_last = 1;
+    auto reasons = reasons_by_id(apply_retention(snapshots, last_one));
+    CHECK(reasons == std::map<std::string, std::string>{{"20261125T040000Z", "last"},
+                                                        {"20261125T020000Z", "last-good"}});
+    // When the newest is good, it is kept by both and nothing else is added.
+    snapshots[3].good = true;
+    reasons = reasons_by_id(apply_retention(snapshots, last_one));
+    CHECK(reasons == std::map<std::string, std::string>{{"20261125T040000Z", "last-good,last"}});
+    // No good snapshot at all: the policy alone decides.
+    for (auto& s : snapshots)
+        s.good = false;
+    CHECK(kept_ids(apply_retention(snapshots, last_one)) ==
+          std::set<std::string>{"20261125T040000Z"});
 }
