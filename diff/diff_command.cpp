@@ -5,6 +5,7 @@
 #include "reference_health.hpp"
 #include "report.hpp"
 
+#include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
 
@@ -21,8 +22,15 @@ struct Arguments {
     std::string before;
 };
 
+bool names_latest(const std::string& spec) {
+    auto parsed = repo::parse_selector(spec);
+    return parsed.selector && parsed.selector->kind == repo::Selector::Kind::latest;
+}
+
 ExitCode run(cli::Context& context, const Arguments& args) {
     auto host = context.host();
+    if (!args.before.empty() && !names_latest(args.a) && !names_latest(args.b))
+        fail("--before applies to latest and latest-good, not to an archive path or live");
     SourceOptions sources{context.options.repo, context.options.offline, context.options.identity,
                           cli::before_time(args.before, host)};
     auto a = open_side(args.a, host, sources);

@@ -139,8 +139,12 @@ Side open_side(const std::string& spec, const host::Host& host, const SourceOpti
         return open_live(host, options);
     // The one selector grammar (lib/repo/selector).
     repo::Repository repository(options.repo);
-    auto selected =
-        repo::select_archive(spec, repository, capture::selector_scope(host), options.before);
+    // --before speaks of latest and latest-good; an archive path beside one
+    // (`diff ARCHIVE latest-good --before T`) is taken as it is.
+    auto parsed = repo::parse_selector(spec);
+    bool is_path = parsed.selector && parsed.selector->kind == repo::Selector::Kind::path;
+    auto selected = repo::select_archive(spec, repository, capture::selector_scope(host),
+                                         is_path ? std::nullopt : options.before);
     return open_archive(spec, selected.archive, options.identity, reference);
 }
 

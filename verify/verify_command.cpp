@@ -7,6 +7,7 @@
 #include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
+#include "pmxsnap/util/time.hpp"
 
 #include <unistd.h>
 
@@ -43,6 +44,11 @@ std::vector<fs::path> select_archives(const cli::Context& context, const Selecti
     if (!selection.latest && !selection.all)
         return chosen;
     auto snapshots = repository.list();
+    if (before) // --latest and --all too count only what was captured before it
+        std::erase_if(snapshots, [&](const repo::Snapshot& s) {
+            auto t = parse_compact_utc_stamp(s.stamp);
+            return !t || *t >= *before;
+        });
     std::map<std::pair<std::string, std::string>, fs::path> newest;
     for (const auto& s : snapshots) {
         if (selection.all)

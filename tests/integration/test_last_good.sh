@@ -139,3 +139,9 @@ newest_good=$(p list --json | jq -r '[.snapshots[] | select(.health == "good")] 
   fail "prune --keep-last 1 does not keep the newest good snapshot $newest_good: $(jq -c '.nodes[0].kept' <<<"$out")"
 [ "$(jq '.nodes[0].kept | length' <<<"$out")" = 2 ] || fail "prune kept: $(jq -c '.nodes[0].kept' <<<"$out")"
 pass "prune --keep-last 1 with a bad newest snapshot keeps the newest good one too (last-good)"
+
+run 0 p verify --latest --before "$before"
+contains "$out" "$(basename "$good_archive"): ok"
+run 0 p diff "$good_archive" latest --before "$before" --stat
+contains "$out" "identical"
+pass "--before with verify --latest; diff ARCHIVE latest --before takes the path as it is"
