@@ -63,3 +63,44 @@ repo=$scratch/repo
 make_key() { "$PMXSNAP" keygen --out "$key" >/dev/null; }
 snap() { "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key" "$@"; }
 archives() { find "$repo" \( -name '*.pmxsnap' -o -name '*.pmxsnap.age' \) 2>/dev/null | sort; }
+
+# accept_printed_commands FILE ROOT REPO: every `pmxsnap ...` line of FILE
+# (what doctor and restore plan printed) is accepted by pmxsnap, run against
+# ROOT and REPO with $pub, --offline, placeholders filled, apply as a dry
+# run. Accepted: exit 0 or 1, or exit 2 for a reason of the situation (a
+# precondition), never for the command itself (usage, selector, unknown
+# archive, internal error). Sets $checked to the number of distinct lines.
+accept_printed_commands() {
+  local file=$1 root=$2 repository=$3 line command status why
+  local -a extra
+  checked=0
+  while IFS= read -r line; do
+    command=${line%% && *}
+    command=${command//<sha256 of the live file>/0000000000000000000000000000000000000000000000000000000000000000}
+    command=${command//\/etc\/pve\/<path>//etc/pve/storage.cfg}
+    command=${command//<vmid>/100}
+    eval "set -- ${command#pmxsnap }"
+    extra=(--root "$root" --pubkey "$pub" --offline)
+    case "$1 ${2:-}" in
+      "restore apply") case " $* " in *" --dry-run "*) ;; *) extra+=(--dry-run);; esac;;
+    esac
+    case "$1" in restore | diff | verify | ls | cat | inspect) extra+=(--repo "$repository");; esac
+    set +e
+    "$PMXSNAP" "$@" "${extra[@]}" >"$scratch/cmd.out" 2>"$scratch/cmd.err"
+    status=$?
+    set -e
+    why=$(cat "$scratch/cmd.err")
+    case "$status" in
+      0 | 1) ;;
+      2) case "$why" in
+           *"see pmxsnap help"* | *"no such archive"* | *"not a selector"* | *"node-local files"* | \
+           *"internal error"* | *"none of the"* | *"only "*" snapshot"* | *"not available"*)
+             fail "pmxsnap rejects a command it printed: $line
+$why";;
+         esac;;
+      *) fail "exit $status from a command pmxsnap printed: $line
+$why";;
+    esac
+    checked=$((checked + 1))
+  done < <(sort -u "$file")
+}

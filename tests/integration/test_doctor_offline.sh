@@ -6,7 +6,11 @@ need jq sqlite3
 make_node --preset typical
 make_key
 run 0 snap
-doctor() { "$PMXSNAP" doctor --root "$scratch/root" --repo "$repo" --offline --json "$@"; }
+# Every document is kept: the commands its decisions print are run at the end.
+doctor() {
+  "$PMXSNAP" doctor --root "$scratch/root" --repo "$repo" --offline --json "$@" | tee -a "$scratch/doctor.all"
+  return "${PIPESTATUS[0]}"
+}
 status_of() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .status] | first' <<<"$out"; }
 
 run 0 doctor
@@ -132,3 +136,10 @@ cp "$scratch/newest.good" "$newest"
 run 0 doctor
 [ "$(status_of conf.copies)" = ok ] || fail "conf.copies after the snapshot is whole again: $out"
 pass "a damaged newest good snapshot: conf.copies warns that it could not compare, naming the archive"
+
+# Every command doctor printed in these scenarios is one pmxsnap accepts.
+jq -r '.findings[].decision // empty' "$scratch/doctor.all" | grep -o '`pmxsnap [^`]*`' | tr -d '`' >"$scratch/commands" || true
+[ "$(sort -u "$scratch/commands" | wc -l)" -ge 3 ] || fail "too few commands in doctor's decisions: $(sort -u "$scratch/commands")"
+grep -qx 'pmxsnap restore file latest-good /etc/corosync/corosync.conf' "$scratch/commands" || fail "doctor never printed the corosync.conf repair"
+accept_printed_commands "$scratch/commands" "$scratch/root" "$repo"
+pass "every pmxsnap command doctor's decisions printed ($checked distinct) is accepted"

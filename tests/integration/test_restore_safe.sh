@@ -151,33 +151,5 @@ grep -o '`pmxsnap restore file [^`]*`' <<<"$out" | tr -d '`' >>"$scratch/command
 grep -q "^pmxsnap restore file $newer /etc/corosync/corosync.conf$" "$scratch/commands" ||
   fail "apply --host-files-only does not name the restore file command: $out"
 [ "$(wc -l <"$scratch/commands")" -ge 10 ] || fail "too few commands collected: $(cat "$scratch/commands")"
-checked=0
-while IFS= read -r line; do
-  command=${line%% && *}
-  command=${command//<sha256 of the live file>/0000000000000000000000000000000000000000000000000000000000000000}
-  command=${command//\/etc\/pve\/<path>//etc/pve/storage.cfg}
-  command=${command//<vmid>/100}
-  eval "set -- ${command#pmxsnap }"
-  extra=(--root "$scratch/root" --pubkey "$pub" --offline)
-  case "$1 ${2:-}" in
-    "restore apply") case " $* " in *" --dry-run "*) ;; *) extra+=(--dry-run);; esac;;
-  esac
-  case "$1" in restore | diff) extra+=(--repo "$repo");; esac
-  set +e
-  "$PMXSNAP" "$@" "${extra[@]}" >"$scratch/cmd.out" 2>"$scratch/cmd.err"
-  status=$?
-  set -e
-  why=$(cat "$scratch/cmd.err")
-  case "$status" in
-    0 | 1) ;;
-    2) case "$why" in
-         *"see pmxsnap help"* | *"no such archive"* | *"not a selector"* | *"node-local files"* | *"internal error"*)
-           fail "pmxsnap rejects a command a plan printed: $line
-$why";;
-       esac;;
-    *) fail "exit $status from a command a plan printed: $line
-$why";;
-  esac
-  checked=$((checked + 1))
-done < <(sort -u "$scratch/commands")
+accept_printed_commands "$scratch/commands" "$scratch/root" "$repo"
 pass "every pmxsnap command the plans (and apply --host-files-only) print ($checked distinct) is accepted"
