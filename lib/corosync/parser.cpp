@@ -157,7 +157,6 @@ class Parser {
         }
         if (!sections_.empty())
             return {std::nullopt, ParseError{line_number_, "Missing closing brace"}};
-        config_.lines = line_number_;
         return {std::move(config_), std::nullopt};
     }
 

@@ -3,7 +3,7 @@
 // checkpoints now and then), until STOPFILE exists (or COUNT commits are done). Every commit writes
 // the same value to two files, so a torn copy shows; every committed root version is appended to
 // LOG. Test-only.
-#include "pmxsnap/configdb/writer.hpp"
+#include "db_writer.hpp"
 #include "pmxsnap/util/error.hpp"
 
 #include <cstdio>

@@ -79,8 +79,6 @@ struct Config {
     std::vector<Node> nodes;
     Quorum quorum;
     std::vector<Item> items; // every key in file order, unknown ones included
-    int lines = 0;
-    int open_sections_at_end = 0; // always 0 for a parsed file
     Rules rules;                  // the corosync release it was read as
 
     const Node* find_node_by_name(std::string_view name) const;

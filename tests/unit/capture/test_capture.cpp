@@ -5,7 +5,7 @@
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/state_digest.hpp"
 #include "pmxsnap/capture/capture.hpp"
-#include "pmxsnap/configdb/writer.hpp"
+#include "db_writer.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>

@@ -5,7 +5,7 @@
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "pmxsnap/configdb/writer.hpp"
+#include "db_writer.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"

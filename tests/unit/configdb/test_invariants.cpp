@@ -6,7 +6,7 @@
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "pmxsnap/configdb/writer.hpp"
+#include "db_writer.hpp"
 
 using namespace pmxsnap;
 using namespace pmxsnap::configdb;

@@ -3,7 +3,7 @@
 
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "pmxsnap/configdb/writer.hpp"
+#include "db_writer.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>

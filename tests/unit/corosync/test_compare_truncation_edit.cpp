@@ -2,7 +2,7 @@
 #include "sample_configs.hpp"
 
 #include "pmxsnap/corosync/compare.hpp"
-#include "pmxsnap/corosync/edit.hpp"
+#include "config_version_edit.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 
 #include <regex>

@@ -1,6 +1,7 @@
-// Edits of corosync.conf text that change only the lines they must, so the
-// operator's layout and comments survive (RECOVERY.md: bump config_version
-// above every copy before installing a fixed cluster-wide copy).
+// Test-only: corosync.conf text with config_version changed and every other
+// byte kept, for tests that make one copy newer than another (RECOVERY.md's
+// "bump config_version above every copy" is the operator's edit, not
+// something pmxsnap writes).
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "pmxsnap/corosync/edit.hpp"
+#include "config_version_edit.hpp"
 
 #include "pmxsnap/corosync/parser.hpp"
 
