@@ -2,6 +2,7 @@
 
 #include "corosync_copies.hpp"
 #include "report.hpp"
+#include "trusted_keys.hpp"
 
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
@@ -15,11 +16,36 @@ struct Arguments {
     std::string a, b;
     bool stat = false;
     bool show_secrets = false;
+    bool no_verify = false;
     std::vector<std::string> paths;
 };
 
+bool is_archive(const std::string& spec) {
+    return spec != "live";
+}
+
+// The archive sides to be named on --no-verify's first line.
+std::vector<std::string> unverified_sides(const Arguments& args) {
+    std::vector<std::string> sides;
+    if (!args.no_verify)
+        return sides;
+    for (const auto* spec : {&args.a, &args.b})
+        if (is_archive(*spec))
+            sides.push_back(*spec);
+    return sides;
+}
+
 ExitCode run(cli::Context& context, const Arguments& args) {
-    SourceOptions sources{context.options.repo, context.options.offline, context.options.identity};
+    SourceOptions sources{context.options.repo, context.options.offline, context.options.identity,
+                          std::nullopt};
+    // Keys are asked for (and their absence is an error) only when an
+    // archive is to be read and checked.
+    if (!args.no_verify && (is_archive(args.a) || is_archive(args.b)))
+        sources.trusted_keys = cli::required_trusted_keys(context.options);
+    auto unverified = unverified_sides(args);
+    if (!unverified.empty() && context.out.json_mode())
+        context.out.warn("--no-verify: the signature of {} was not checked",
+                         fmt::join(unverified, " and "));
     auto host = context.host();
     auto a = open_side(args.a, host, sources);
     // b is read against a: of a pmxcfs-maximum archive's 262,144 members it
@@ -53,6 +79,7 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     report.subtrees = subtrees_of(report.changes, a, b);
     describe_changes(report.changes, a, b, options, report.reads);
     report.corosync = corosync_copies(a, b);
+    report.unverified = std::move(unverified);
 
     if (context.out.json_mode())
         context.out.json(report.to_json());
@@ -79,6 +106,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
         ->type_name("GLOB");
     sub->add_flag("--show-secrets", args->show_secrets,
                   "Show secret files and values instead of masking them");
+    sub->add_flag("--no-verify", args->no_verify,
+                  "Compare archives without checking their signatures (said on the first line)");
     return {sub, [&context, args]() { return run(context, *args); }};
 }
 

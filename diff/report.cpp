@@ -5,6 +5,7 @@
 #include "pmxsnap/util/json_name.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sstream>
 
@@ -22,7 +23,8 @@ nlohmann::json side_json(const Side& side) {
         {"node", m.node},
         {"captured_at", side.is_live ? nlohmann::json(nullptr) : nlohmann::json(m.captured_at)},
         {"db_version", m.db.root_version},
-        {"notes", side.notes}};
+        {"notes", side.notes},
+        {"signed_by", side.signer.empty() ? nlohmann::json(nullptr) : nlohmann::json(side.signer)}};
 }
 
 // A SHA-256 says nothing of the content, so secrets carry theirs too: it is
@@ -232,6 +234,14 @@ void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& coros
 
 } // namespace
 
+std::string Report::unverified_warning() const {
+    if (unverified.empty())
+        return {};
+    return fmt::format("UNVERIFIED (--no-verify): the signature of {} was not checked; what "
+                       "follows may not be what was captured",
+                       fmt::join(unverified, " and "));
+}
+
 std::string Report::summary() const {
     auto sides = fmt::format("{} and {}", a->spec, b->spec);
     if (identical())
@@ -285,6 +295,8 @@ nlohmann::json Report::to_json() const {
     return {
         {"schema", "pmxsnap.diff/1"},
         {"identical", identical()},
+        {"verified", unverified.empty()},
+        {"unverified", unverified},
         {"a", side_json(*a)},
         {"b", side_json(*b)},
         {"cross_node", cross_node},
@@ -299,8 +311,12 @@ nlohmann::json Report::to_json() const {
 
 std::vector<std::string> Report::text(bool stat) const {
     std::vector<std::string> out;
-    if (identical())
-        return {summary()};
+    if (!unverified.empty())
+        out.push_back(unverified_warning());
+    if (identical()) {
+        out.push_back(summary());
+        return out;
+    }
     out.push_back(fmt::format("a: {} = {} (db version {})", a->spec, a->label,
                               a->manifest().db.root_version));
     out.push_back(fmt::format("b: {} = {} (db version {})", b->spec, b->label,

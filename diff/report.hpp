@@ -1,7 +1,9 @@
 // The diff as data (pmxsnap.diff/1) and as text an operator reads top-down:
 // TRUNCATED files first, then each path with what changed in it (a subtree
 // added or removed whole in one line), then the corosync.conf copies side by
-// side, then a one-line summary. Paths as the operator knows them (paths.hpp).
+// side, then a one-line summary. Paths as the operator knows them
+// (paths.hpp). Archives read without checking their signature (--no-verify)
+// are named on the first line.
 #pragma once
 
 #include "changes.hpp"
@@ -17,12 +19,17 @@ struct Report {
     const Side* b = nullptr;
     std::vector<Change> changes;
     std::vector<Subtree> subtrees; // over changes
+    // The archive sides read without checking their signature (--no-verify):
+    // said on the first line, and "verified": false in the JSON.
+    std::vector<std::string> unverified;
     nlohmann::json corosync;
     ReadCounts reads;
     std::size_t paths_compared = 0;
     bool cross_node = false;
 
     bool identical() const { return changes.empty(); }
+    // The first line of the text when archives were read unchecked, else "".
+    std::string unverified_warning() const;
     std::string summary() const;
     nlohmann::json to_json() const;
     // stat: one line per path, no content.

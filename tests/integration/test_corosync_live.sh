@@ -66,7 +66,7 @@ as_pve_node "$PMXSNAP" snapshot --repo "$scratch/repo-offline" --key "$key" --of
 pass "a live snapshot records the runtime view (quorate, 3 members); --offline does not probe"
 
 # diff latest live on the node: identical files, and the running column as corosync-cmapctl says.
-as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --json >"$scratch/diff.json" || fail "diff latest live: $(cat "$scratch/diff.json")"
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --json >"$scratch/diff.json" || fail "diff latest live: $(cat "$scratch/diff.json")"
 running() { jq -r "[.corosync.running[] | select(.when == \"now\")][0] | $1" "$scratch/diff.json"; }
 [ "$(running .config_version)" = "$(cmap totem.config_version)" ] || fail "diff running config_version: $(jq -c .corosync "$scratch/diff.json")"
 [ "$(running '[.nodelist[] | "\(.nodeid)=\(.name)=\(.ring0_addr)"] | join(" ")')" = \
@@ -74,7 +74,7 @@ running() { jq -r "[.corosync.running[] | select(.when == \"now\")][0] | $1" "$s
   fail "diff running nodelist: $(jq -c .corosync.running "$scratch/diff.json")"
 [ "$(running .members)" = 3 ] && [ "$(jq -r .corosync.running_uses "$scratch/diff.json")" = /etc/corosync/corosync.conf ] ||
   fail "diff running: $(jq -c .corosync "$scratch/diff.json")"
-as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --path '/etc/corosync/*' >"$scratch/diff.txt" 2>&1 || true
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --path '/etc/corosync/*' >"$scratch/diff.txt" 2>&1 || true
 pass "diff latest live: the running column (config_version, nodelist, 3 members) agrees with corosync-cmapctl; corosync uses /etc/corosync/corosync.conf"
 
 doctor_live() { as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true; }
@@ -134,7 +134,7 @@ start=$(date +%s%N)
 doctor_live
 doctor_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 start=$(date +%s%N)
-as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --json >"$scratch/diff-hung.json" 2>"$scratch/diff-hung.err" || true
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --json >"$scratch/diff-hung.json" 2>"$scratch/diff-hung.err" || true
 diff_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 kill -CONT "${cluster_pids[1]}"
 [ "$diff_ms" -lt 10000 ] || fail "diff live took ${diff_ms} ms against a hung corosync"
