@@ -79,6 +79,10 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     report.subtrees = subtrees_of(report.changes, a, b);
     describe_changes(report.changes, a, b, options, report.reads);
     report.corosync = corosync_copies(a, b);
+    // A --path question is about files; the authkey and the running cluster
+    // answer the whole-node one.
+    if (args.paths.empty())
+        report.state = compare_state(a, b);
     report.unverified = std::move(unverified);
 
     if (context.out.json_mode())

@@ -155,7 +155,9 @@ void add_digest_line(std::vector<std::string>& out, const Change& c, const Side&
     auto live = live_member(c, a, b);
     if (!live || is_directory(c))
         return;
-    if (!is_pve_member(c.path)) // restore file puts back /etc/pve paths only
+    if (!is_pve_member(c.path) && c.secret) // /etc/corosync/authkey: not even its digest
+        out.push_back(*live ? "    live: present (secret: digest not shown)" : "    live: absent");
+    else if (!is_pve_member(c.path)) // restore file puts back /etc/pve paths only
         out.push_back(*live ? fmt::format("    live SHA-256: {}", (*live)->sha256.hex())
                             : std::string("    live: absent"));
     else if (*live)
@@ -255,11 +257,16 @@ std::string Report::summary() const {
         modified += c.status == Status::modified || c.status == Status::metadata;
         truncated += c.truncated;
     }
-    return fmt::format("{} differ: {} path{} ({} added, {} removed, {} modified){}; {} paths "
-                       "compared, {} contents read",
-                       sides, changes.size(), changes.size() == 1 ? "" : "s", added, removed,
-                       modified, truncated ? fmt::format(", {} TRUNCATED", truncated) : "",
-                       paths_compared, reads.a + reads.b);
+    std::vector<std::string> subjects;
+    for (const auto& s : state)
+        subjects.push_back(s.subject);
+    return fmt::format(
+        "{} differ: {} path{} ({} added, {} removed, {} modified){}{}; {} paths "
+        "compared, {} contents read",
+        sides, changes.size(), changes.size() == 1 ? "" : "s", added, removed, modified,
+        truncated ? fmt::format(", {} TRUNCATED", truncated) : "",
+        subjects.empty() ? "" : fmt::format(", and changed: {}", fmt::join(subjects, ", ")),
+        paths_compared, reads.a + reads.b);
 }
 
 nlohmann::json Report::to_json() const {
@@ -292,11 +299,15 @@ nlohmann::json Report::to_json() const {
         put_name(tree, "path", shown_path(t.path));
         trees.push_back(std::move(tree));
     }
+    nlohmann::json state_changes = nlohmann::json::array();
+    for (const auto& change : state)
+        state_changes.push_back(change.to_json());
     return {
         {"schema", "pmxsnap.diff/1"},
         {"identical", identical()},
         {"verified", unverified.empty()},
         {"unverified", unverified},
+        {"state_changes", state_changes},
         {"a", side_json(*a)},
         {"b", side_json(*b)},
         {"cross_node", cross_node},
@@ -351,6 +362,8 @@ std::vector<std::string> Report::text(bool stat) const {
     }
     if (!stat)
         add_copies_lines(out, corosync);
+    for (const auto& change : state)
+        out.push_back(change.text());
     out.push_back(summary());
     return out;
 }

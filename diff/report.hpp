@@ -1,12 +1,14 @@
 // The diff as data (pmxsnap.diff/1) and as text an operator reads top-down:
 // TRUNCATED files first, then each path with what changed in it (a subtree
 // added or removed whole in one line), then the corosync.conf copies side by
-// side, then a one-line summary. Paths as the operator knows them
+// side, then what differs that is not a file (the authkey, the running
+// cluster), then a one-line summary. Paths as the operator knows them
 // (paths.hpp). Archives read without checking their signature (--no-verify)
 // are named on the first line.
 #pragma once
 
 #include "changes.hpp"
+#include "cluster_state.hpp"
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -18,7 +20,8 @@ struct Report {
     const Side* a = nullptr;
     const Side* b = nullptr;
     std::vector<Change> changes;
-    std::vector<Subtree> subtrees; // over changes
+    std::vector<Subtree> subtrees;  // over changes
+    std::vector<StateChange> state; // what differs that is not a file
     // The archive sides read without checking their signature (--no-verify):
     // said on the first line, and "verified": false in the JSON.
     std::vector<std::string> unverified;
@@ -27,7 +30,7 @@ struct Report {
     std::size_t paths_compared = 0;
     bool cross_node = false;
 
-    bool identical() const { return changes.empty(); }
+    bool identical() const { return changes.empty() && state.empty(); }
     // The first line of the text when archives were read unchecked, else "".
     std::string unverified_warning() const;
     std::string summary() const;

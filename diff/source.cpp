@@ -119,10 +119,12 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     }
     if (host.is_live() && !options.offline) {
         auto view = corosync::probe_live_cluster();
-        if (view.reachable)
+        if (view.reachable) {
             side.runtime = std::move(view);
-        else
+        } else {
+            side.runtime_error = view.error;
             side.notes.push_back(view.error + ": comparing the files only");
+        }
     }
     return side;
 }

@@ -32,7 +32,8 @@ struct Side {
     archive::Manifest archived; // an archive side's manifest; the live side's, from its capture
     Sha256Digest archived_json_digest;         // of its MANIFEST.json, for the second pass
     std::optional<corosync::LiveView> runtime; // live: probed now; archive: recorded at capture
-    std::string signer;             // archive sides: the trusted key id that vouched for it, hex
+    std::string runtime_error; // live: why the probe got no answer; "" when not probed or answered
+    std::string signer;        // archive sides: the trusted key id that vouched for it, hex
     std::vector<std::string> notes; // "corosync is not running: ...", ...
     // Every member of this side by path. For a side read against a reference
     // side, it points into both: the reference's members this side lists

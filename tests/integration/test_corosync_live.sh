@@ -29,26 +29,8 @@ pass "all up: quorate, 3 members, versions and addresses as corosync-cmapctl say
 # A live-host snapshot on node 1 records this runtime view in its manifest:
 # the node's mount namespace gets a fixture's db and host files in place,
 # with the running cluster's own corosync.conf as /etc/corosync/corosync.conf.
-make_node --preset typical --cluster testclu --node pve1
+make_cluster_pve_node
 make_key
-# Make the fixture one of this cluster's nodes: its name and its /etc/pve copy.
-echo node1 >"$scratch/hostname"
-sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
-  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf'"
-as_pve_node() {
-  ip netns exec "$(node_ns 1)" unshare -m sh -c '
-    mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
-    mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
-    mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
-    mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
-    mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
-    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "${NODE_CONF:-$cluster_dir/corosync.conf}" "$@"
-}
-write_hosts() { # the address node1 resolves to
-  { echo "127.0.0.1 localhost"; echo "$1 node1.test node1"
-    echo "$(node_address 2) node2"; echo "$(node_address 3) node3"; } >"$scratch/hosts"
-}
-write_hosts "$(node_address 1)"
 # Both copies of corosync.conf (the file and the db's /etc/pve copy) become FILE.
 use_conf() {
   NODE_CONF=$1
