@@ -43,7 +43,9 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     if (!args.no_verify && (is_archive(args.a) || is_archive(args.b)))
         sources.trusted_keys = cli::required_trusted_keys(context.options);
     auto unverified = unverified_sides(args);
-    if (!unverified.empty() && context.out.json_mode())
+    // The text says it on its first line; where that line is not shown
+    // (--json, -q) it is a warning.
+    if (!unverified.empty() && (context.out.json_mode() || context.options.quiet))
         context.out.warn("--no-verify: the signature of {} was not checked",
                          fmt::join(unverified, " and "));
     auto host = context.host();

@@ -59,6 +59,9 @@ run 0 diff_ --no-verify latest live --json
   fail "--no-verify JSON: $(jq -c '{verified, unverified}' <<<"$out")"
 contains "$(jq -r '.warnings[]' <<<"$out")" "--no-verify: the signature of latest was not checked"
 [ -z "$err" ] || fail "--json wrote to stderr: $err"
+run 0 diff_ --no-verify latest live -q
+[ -z "$out" ] && [ "$err" = "pmxsnap: warning: --no-verify: the signature of latest was not checked" ] ||
+  fail "--no-verify -q: stdout: $out stderr: $err"
 # --no-verify needs no key at all.
 run 0 diff_ --no-verify --key "$scratch/nokey/signing.key" latest live
 pass "--no-verify: compared (the db is not read: identical), the first line says it; --json verified false with a warning"
