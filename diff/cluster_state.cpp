@@ -100,7 +100,8 @@ void compare_running(const Side& a, const Side& b, std::vector<StateChange>& out
 }
 
 std::string reachable_text(const corosync::LiveView& view) {
-    return fmt::format("running, {} members, {}", joined_ids(view).size(),
+    auto members = joined_ids(view).size();
+    return fmt::format("running, {} member{}, {}", members, members == 1 ? "" : "s",
                        view.quorate == true ? "quorate" : "not quorate");
 }
 

@@ -173,9 +173,17 @@ no_key_bytes "$out"
   fail "cluster JSON: $(jq -c .state_changes <<<"$out")"
 pass "authkey replaced and membership 3 → 1: exit 1, lines naming the key change, the members gone and the lost quorum; no key bytes"
 
-cp -p "$scratch/authkey.original" "$authkey"
+# Two archives, each with the running cluster it saw: the same lines.
+as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key" >/dev/null || fail "second live snapshot"
+run 1 as_pve_node "$PMXSNAP" diff latest~1 latest --repo "$repo" --pubkey "$pub"
+no_key_bytes "$out$err"
+grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
+  fail "two archives: members line: $out"
+grep -qF "changed   authkey /etc/corosync/authkey: a key → another key" <<<"$out" || fail "two archives: authkey line: $out"
+pass "two archives (3 members, then 1): the same authkey and membership lines"
+
 stop_node 1
 run 1 live_diff
-grep -qxF "changed   running cluster: running, 3 members, quorate → not reachable (corosync is not running or its IPC is unreachable (cannot initialize CMAP service))" <<<"$out" ||
+grep -qxF "changed   running cluster: running, 1 member, not quorate → not reachable (corosync is not running or its IPC is unreachable (cannot initialize CMAP service))" <<<"$out" ||
   fail "corosync stopped: $out"
 pass "corosync stopped on node 1: exit 1, the running cluster recorded at capture is not reachable now"
