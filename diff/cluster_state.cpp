@@ -4,11 +4,20 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <map>
+#include <iterator>
+#include <optional>
 #include <set>
 
 namespace pmxsnap::diff {
 namespace {
+
+// What one side holds, said without a byte of it.
+std::string key_text(const std::optional<std::string>& digest,
+                     const std::optional<std::string>& other) {
+    if (!digest)
+        return "absent";
+    return other ? "another key" : "a key";
+}
 
 // Only the corosync key: /etc/pve/priv/authkey.key is a member of every
 // side (compared as a file, masked as a secret), its digest adds nothing.
@@ -17,11 +26,8 @@ void compare_corosync_authkey(const Side& a, const Side& b, std::vector<StateCha
     const auto& after = b.manifest().authkeys.corosync;
     if (before == after)
         return;
-    StateChange change{"authkey /etc/corosync/authkey", before ? "a key" : "absent",
-                       !after   ? "absent"
-                       : before ? "another key"
-                                : "a key",
-                       "secret: neither bytes nor digest shown"};
+    StateChange change{"authkey /etc/corosync/authkey", key_text(before, std::nullopt),
+                       key_text(after, before), "secret: neither bytes nor digest shown"};
     if (before && after)
         change.note =
             "corosync on nodes with different keys cannot talk to each other; " + change.note;
