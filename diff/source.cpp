@@ -123,7 +123,7 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
             side.runtime = std::move(view);
         } else {
             side.runtime_error = view.error;
-            side.notes.push_back(view.error + ": comparing the files only");
+            side.notes.push_back(view.error + ": the running cluster cannot be read now");
         }
     }
     return side;
