@@ -4,6 +4,7 @@
 #include "corosync_copies.hpp"
 #include "reference_health.hpp"
 #include "report.hpp"
+#include "trusted_keys.hpp"
 
 #include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
@@ -18,6 +19,7 @@ struct Arguments {
     std::string a, b;
     bool stat = false;
     bool show_secrets = false;
+    bool no_verify = false;
     std::vector<std::string> paths;
     std::string before;
 };
@@ -27,12 +29,37 @@ bool names_latest(const std::string& spec) {
     return parsed.selector && parsed.selector->kind == repo::Selector::Kind::latest;
 }
 
+bool is_archive(const std::string& spec) {
+    return spec != "live";
+}
+
+// The archive sides to be named on --no-verify's first line.
+std::vector<std::string> unverified_sides(const Arguments& args) {
+    std::vector<std::string> sides;
+    if (!args.no_verify)
+        return sides;
+    for (const auto* spec : {&args.a, &args.b})
+        if (is_archive(*spec))
+            sides.push_back(*spec);
+    return sides;
+}
+
 ExitCode run(cli::Context& context, const Arguments& args) {
     auto host = context.host();
     if (!args.before.empty() && !names_latest(args.a) && !names_latest(args.b))
         fail("--before applies to latest and latest-good, not to an archive path or live");
     SourceOptions sources{context.options.repo, context.options.offline, context.options.identity,
-                          cli::before_time(args.before, host)};
+                          cli::before_time(args.before, host), std::nullopt};
+    // Keys are asked for (and their absence is an error) only when an
+    // archive is to be read and checked.
+    if (!args.no_verify && (is_archive(args.a) || is_archive(args.b)))
+        sources.trusted_keys = cli::required_trusted_keys(context.options);
+    auto unverified = unverified_sides(args);
+    // The text says it on its first line; where that line is not shown
+    // (--json, -q) it is a warning.
+    if (!unverified.empty() && (context.out.json_mode() || context.options.quiet))
+        context.out.warn("--no-verify: the signature of {} was not checked",
+                         fmt::join(unverified, " and "));
     auto a = open_side(args.a, host, sources);
     // b is read against a: of a pmxcfs-maximum archive's 262,144 members it
     // keeps those that differ, not a second list of all.
@@ -66,6 +93,11 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     describe_changes(report.changes, a, b, options, report.reads);
     report.corosync = corosync_copies(a, b);
     report.cautions = reference_cautions(a, b, host, context.options.repo);
+    // A --path question is about files; the authkey and the running cluster
+    // answer the whole-node one.
+    if (args.paths.empty())
+        report.state = compare_state(a, b);
+    report.unverified = std::move(unverified);
 
     if (context.out.json_mode())
         context.out.json(report.to_json());
@@ -95,6 +127,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     sub->add_flag("--show-secrets", args->show_secrets,
                   "Show secret files and values instead of masking them");
     cli::add_before_option(*sub, args->before);
+    sub->add_flag("--no-verify", args->no_verify,
+                  "Compare archives without checking their signatures (said on the first line)");
     return {sub, [&context, args]() { return run(context, *args); }};
 }
 

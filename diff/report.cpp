@@ -5,6 +5,7 @@
 #include "pmxsnap/util/json_name.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sstream>
 
@@ -32,7 +33,8 @@ nlohmann::json side_json(const Side& side) {
         {"db_version", m.db.root_version},
         {"health", m.health ? m.health->verdict : "unknown"},
         {"problems", problems_json(m.health)},
-        {"notes", side.notes}};
+        {"notes", side.notes},
+        {"signed_by", side.signer.empty() ? nlohmann::json(nullptr) : nlohmann::json(side.signer)}};
 }
 
 // A SHA-256 says nothing of the content, so secrets carry theirs too: it is
@@ -163,7 +165,9 @@ void add_digest_line(std::vector<std::string>& out, const Change& c, const Side&
     auto live = live_member(c, a, b);
     if (!live || is_directory(c))
         return;
-    if (!is_restorable_by_file(c.path)) // SSH host public keys, ...
+    if (!is_pve_member(c.path) && c.secret) // /etc/corosync/authkey: not even its digest
+        out.push_back(*live ? "    live: present (secret: digest not shown)" : "    live: absent");
+    else if (!is_restorable_by_file(c.path)) // SSH host public keys, ...
         out.push_back(*live ? fmt::format("    live SHA-256: {}", (*live)->sha256.hex())
                             : std::string("    live: absent"));
     else if (*live)
@@ -242,6 +246,14 @@ void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& coros
 
 } // namespace
 
+std::string Report::unverified_warning() const {
+    if (unverified.empty())
+        return {};
+    return fmt::format("UNVERIFIED (--no-verify): the signature of {} was not checked; what "
+                       "follows may not be what was captured",
+                       fmt::join(unverified, " and "));
+}
+
 std::string Report::summary() const {
     auto sides = fmt::format("{} and {}", a->spec, b->spec);
     if (identical())
@@ -255,11 +267,16 @@ std::string Report::summary() const {
         modified += c.status == Status::modified || c.status == Status::metadata;
         truncated += c.truncated;
     }
-    return fmt::format("{} differ: {} path{} ({} added, {} removed, {} modified){}; {} paths "
-                       "compared, {} contents read",
-                       sides, changes.size(), changes.size() == 1 ? "" : "s", added, removed,
-                       modified, truncated ? fmt::format(", {} TRUNCATED", truncated) : "",
-                       paths_compared, reads.a + reads.b);
+    std::vector<std::string> subjects;
+    for (const auto& s : state)
+        subjects.push_back(s.subject);
+    return fmt::format(
+        "{} differ: {} path{} ({} added, {} removed, {} modified){}{}; {} paths "
+        "compared, {} contents read",
+        sides, changes.size(), changes.size() == 1 ? "" : "s", added, removed, modified,
+        truncated ? fmt::format(", {} TRUNCATED", truncated) : "",
+        subjects.empty() ? "" : fmt::format(", and changed: {}", fmt::join(subjects, ", ")),
+        paths_compared, reads.a + reads.b);
 }
 
 nlohmann::json Report::to_json() const {
@@ -292,10 +309,16 @@ nlohmann::json Report::to_json() const {
         put_name(tree, "path", shown_path(t.path));
         trees.push_back(std::move(tree));
     }
+    nlohmann::json state_changes = nlohmann::json::array();
+    for (const auto& change : state)
+        state_changes.push_back(change.to_json());
     return {
         {"schema", "pmxsnap.diff/1"},
         {"identical", identical()},
         {"cautions", cautions},
+        {"verified", unverified.empty()},
+        {"unverified", unverified},
+        {"state_changes", state_changes},
         {"a", side_json(*a)},
         {"b", side_json(*b)},
         {"cross_node", cross_node},
@@ -317,6 +340,8 @@ bool Report::has_bad_side() const {
 
 std::vector<std::string> Report::text(bool stat) const {
     std::vector<std::string> out = cautions;
+    if (!unverified.empty())
+        out.insert(out.begin(), unverified_warning());
     if (identical()) {
         out.push_back(summary());
         return out;
@@ -355,6 +380,8 @@ std::vector<std::string> Report::text(bool stat) const {
     }
     if (!stat)
         add_copies_lines(out, corosync);
+    for (const auto& change : state)
+        out.push_back(change.text());
     out.push_back(summary());
     return out;
 }

@@ -5,6 +5,7 @@
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/host/mounts.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
@@ -48,9 +49,25 @@ ByPath merge_with_reference(const ByPath& reference, const std::vector<bool>& sa
     return merged;
 }
 
-Side open_archive(const std::string& spec, const fs::path& path, const fs::path& identity,
+// Before anything in the archive is believed: an archive whose signature
+// fails could say "identical" about anything (diff reads only the members
+// that differ, so a corrupt member elsewhere would go unseen).
+std::string authenticated_signer(const fs::path& archive,
+                                 const std::vector<crypto::PublicKey>& keys) {
+    auto checked = repo::authenticate_archive(archive, keys);
+    if (!checked.ok())
+        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify compares "
+                        "it unchecked",
+                        archive.string(), checked.problem, archive.string());
+    return checked.index.signer->key_id_hex();
+}
+
+Side open_archive(const std::string& spec, const fs::path& path, const SourceOptions& options,
                   const Side* reference) {
+    const auto& identity = options.identity;
     Side side;
+    if (options.trusted_keys)
+        side.signer = authenticated_signer(path, *options.trusted_keys);
     side.spec = spec;
     side.archive = path;
     side.identity = identity;
@@ -77,9 +94,12 @@ Side open_archive(const std::string& spec, const fs::path& path, const fs::path&
         side.by_path = merge_with_reference(reference->by_path, same, side.by_path);
     side.label = fmt::format("{} {} {}", path.filename().string(), side.archived.node,
                              side.archived.captured_at);
-    if (!side.archived.runtime_json.empty())
-        side.runtime = corosync::LiveView::from_json(
+    if (!side.archived.runtime_json.empty()) {
+        auto view = corosync::LiveView::from_json(
             nlohmann::json::parse(side.archived.runtime_json, nullptr, false));
+        if (view.reachable)
+            side.runtime = std::move(view);
+    }
     return side;
 }
 
@@ -99,10 +119,12 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     }
     if (host.is_live() && !options.offline) {
         auto view = corosync::probe_live_cluster();
-        if (view.reachable)
+        if (view.reachable) {
             side.runtime = std::move(view);
-        else
-            side.notes.push_back(view.error + ": comparing the files only");
+        } else {
+            side.runtime_error = view.error;
+            side.notes.push_back(view.error + ": the running cluster cannot be read now");
+        }
     }
     return side;
 }
@@ -145,7 +167,7 @@ Side open_side(const std::string& spec, const host::Host& host, const SourceOpti
     bool is_path = parsed.selector && parsed.selector->kind == repo::Selector::Kind::path;
     auto selected = repo::select_archive(spec, repository, capture::selector_scope(host),
                                          is_path ? std::nullopt : options.before);
-    return open_archive(spec, selected.archive, options.identity, reference);
+    return open_archive(spec, selected.archive, options, reference);
 }
 
 std::map<std::string, std::string>

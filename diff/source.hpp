@@ -11,6 +11,7 @@
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/capture/capture.hpp"
 #include "pmxsnap/corosync/live_cluster.hpp"
+#include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/host/host.hpp"
 
 #include <map>
@@ -31,7 +32,9 @@ struct Side {
     archive::Manifest archived; // an archive side's manifest; the live side's, from its capture
     Sha256Digest archived_json_digest;         // of its MANIFEST.json, for the second pass
     std::optional<corosync::LiveView> runtime; // live: probed now; archive: recorded at capture
-    std::vector<std::string> notes;            // "corosync is not running: ...", ...
+    std::string runtime_error; // live: why the probe got no answer; "" when not probed or answered
+    std::string signer;        // archive sides: the trusted key id that vouched for it, hex
+    std::vector<std::string> notes; // "corosync is not running: ...", ...
     // Every member of this side by path. For a side read against a reference
     // side, it points into both: the reference's members this side lists
     // identically, and the rest from `archived`.
@@ -52,10 +55,14 @@ struct SourceOptions {
     bool offline = false;
     fs::path identity;                  // age identity file for encrypted archives
     std::optional<std::int64_t> before; // --before: for latest and latest-good
+    // The trusted keys every archive side is authenticated against before
+    // it is read (repo::authenticate_archive); none: not checked (--no-verify).
+    std::optional<std::vector<crypto::PublicKey>> trusted_keys;
 };
 
 // Throws pmxsnap::Error (exit 2) naming the source when it cannot be found;
-// archive::Rejected when the archive itself is bad.
+// archive::Rejected (exit 1) when the archive itself is bad or, with trusted
+// keys, its signature, signed index or bytes do not hold.
 // With a reference (the other side, opened first and outliving this one), an
 // archive side keeps in memory only the members that differ from it.
 Side open_side(const std::string& spec, const host::Host& host, const SourceOptions& options,

@@ -23,22 +23,17 @@
 namespace pmxsnap::verify {
 namespace {
 
-// The signed index first (repo::authenticate_index: the check list, prune
-// and snapshot share), then every byte of the file against the signature.
+// The signed index first, then every byte of the file against the signature
+// (repo::authenticate_archive: the check diff shares; list, prune and
+// snapshot share its first half).
 LevelResult check_signature(const fs::path& archive, const std::vector<crypto::PublicKey>& keys) {
     LevelResult level{"signature", Status::failed, ""};
-    auto signature_path = repo::signature_path_for(archive);
-    auto text = read_file_if_exists(signature_path, 4096);
-    auto index = repo::authenticate_index(archive, text.value_or(""), keys);
-    if (!index.ok()) {
-        level.detail = fmt::format("{}: {}", repo::to_string(index.status), index.problem);
+    auto checked = repo::authenticate_archive(archive, keys);
+    if (!checked.ok()) {
+        level.detail = checked.problem;
         return level;
     }
-    auto result = crypto::verify_file(archive, *index.signature, keys);
-    if (!result.ok) {
-        level.detail = result.reason;
-        return level;
-    }
+    const auto& index = checked.index;
     const auto& comment = *index.comment;
     level.status = Status::ok;
     level.detail =

@@ -1,6 +1,7 @@
 #include "pmxsnap/repo/authenticate.hpp"
 
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/file.hpp"
 
 #include <algorithm>
 
@@ -78,6 +79,22 @@ IndexCheck authenticate_index(const fs::path& archive, std::string_view signatur
 IndexCheck authenticate_index(const Snapshot& snapshot,
                               const std::vector<crypto::PublicKey>& keys) {
     return authenticate_index(snapshot.archive, snapshot.signature_text, keys);
+}
+
+ArchiveCheck authenticate_archive(const fs::path& archive,
+                                  const std::vector<crypto::PublicKey>& keys) {
+    ArchiveCheck check;
+    auto text = read_file_if_exists(signature_path_for(archive), 4096);
+    check.index = authenticate_index(archive, text.value_or(""), keys);
+    if (!check.index.ok()) {
+        check.problem = fmt::format("{}: {}", to_string(check.index.status), check.index.problem);
+        return check;
+    }
+    // The index is authentic; the file must be the one it was made for.
+    auto result = crypto::verify_file(archive, *check.index.signature, keys);
+    check.content_signed = result.ok;
+    check.problem = result.reason;
+    return check;
 }
 
 } // namespace pmxsnap::repo

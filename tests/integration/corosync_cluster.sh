@@ -100,3 +100,32 @@ wait_for_members() {
   done
   fail "node $i never saw $want members (last: $got); log: $(tail -5 "$cluster_dir/n$i/corosync.log")"
 }
+
+# A pmxsnap node on cluster node 1: a fixture (cluster testclu, node pve1)
+# under $scratch/root made one of this cluster's nodes — its name (node1)
+# and its /etc/pve copy of corosync.conf — and as_pve_node CMD... running
+# CMD in node 1's namespaces with the fixture's db and host files at their
+# real paths, the running cluster's corosync.conf (or $NODE_CONF) as
+# /etc/corosync/corosync.conf, and $scratch/hosts as /etc/hosts.
+make_cluster_pve_node() {
+  make_node --preset typical --cluster testclu --node pve1
+  echo node1 >"$scratch/hostname"
+  sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
+    "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf';
+     update tree set name = 'node' || substr(name, 4)
+       where parent = (select inode from tree where parent = 0 and name = 'nodes') and name like 'pve_'"
+  write_hosts "$(node_address 1)"
+}
+as_pve_node() {
+  ip netns exec "$(node_ns 1)" unshare -m sh -c '
+    mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
+    mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
+    mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
+    mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
+    mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
+    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "${NODE_CONF:-$cluster_dir/corosync.conf}" "$@"
+}
+write_hosts() { # the address node1 resolves to
+  { echo "127.0.0.1 localhost"; echo "$1 node1.test node1"
+    echo "$(node_address 2) node2"; echo "$(node_address 3) node3"; } >"$scratch/hosts"
+}

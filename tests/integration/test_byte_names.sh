@@ -72,7 +72,7 @@ sqlite3 "$db" "
   delete from tree where name = '$lookalike';
   update tree set version = (select max(version) from tree) where inode = 0;"
 # diff exits 1 when the sources differ.
-diff_() { "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" "$@"; }
+diff_() { "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" "$@"; }
 run 1 diff_ latest live
 has_raw_byte "$out$err" && fail "diff printed the raw byte to the terminal: $out"
 contains "$out" "pve/$shown"        # the byte name, escaped

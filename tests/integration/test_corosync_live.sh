@@ -29,28 +29,8 @@ pass "all up: quorate, 3 members, versions and addresses as corosync-cmapctl say
 # A live-host snapshot on node 1 records this runtime view in its manifest:
 # the node's mount namespace gets a fixture's db and host files in place,
 # with the running cluster's own corosync.conf as /etc/corosync/corosync.conf.
-make_node --preset typical --cluster testclu --node pve1
+make_cluster_pve_node
 make_key
-# Make the fixture one of this cluster's nodes: its name and its /etc/pve copy.
-echo node1 >"$scratch/hostname"
-sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
-  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf';
-   update tree set name = 'node' || substr(name, 4)
-     where parent = (select inode from tree where parent = 0 and name = 'nodes') and name like 'pve_'"
-as_pve_node() {
-  ip netns exec "$(node_ns 1)" unshare -m sh -c '
-    mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
-    mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
-    mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
-    mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
-    mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
-    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "${NODE_CONF:-$cluster_dir/corosync.conf}" "$@"
-}
-write_hosts() { # the address node1 resolves to
-  { echo "127.0.0.1 localhost"; echo "$1 node1.test node1"
-    echo "$(node_address 2) node2"; echo "$(node_address 3) node3"; } >"$scratch/hosts"
-}
-write_hosts "$(node_address 1)"
 # Both copies of corosync.conf (the file and the db's /etc/pve copy) become FILE.
 use_conf() {
   NODE_CONF=$1
@@ -68,7 +48,7 @@ as_pve_node "$PMXSNAP" snapshot --repo "$scratch/repo-offline" --key "$key" --of
 pass "a live snapshot records the runtime view (quorate, 3 members); --offline does not probe"
 
 # diff latest live on the node: identical files, and the running column as corosync-cmapctl says.
-as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --json >"$scratch/diff.json" || fail "diff latest live: $(cat "$scratch/diff.json")"
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --json >"$scratch/diff.json" || fail "diff latest live: $(cat "$scratch/diff.json")"
 running() { jq -r "[.corosync.running[] | select(.when == \"now\")][0] | $1" "$scratch/diff.json"; }
 [ "$(running .config_version)" = "$(cmap totem.config_version)" ] || fail "diff running config_version: $(jq -c .corosync "$scratch/diff.json")"
 [ "$(running '[.nodelist[] | "\(.nodeid)=\(.name)=\(.ring0_addr)"] | join(" ")')" = \
@@ -76,7 +56,7 @@ running() { jq -r "[.corosync.running[] | select(.when == \"now\")][0] | $1" "$s
   fail "diff running nodelist: $(jq -c .corosync.running "$scratch/diff.json")"
 [ "$(running .members)" = 3 ] && [ "$(jq -r .corosync.running_uses "$scratch/diff.json")" = /etc/corosync/corosync.conf ] ||
   fail "diff running: $(jq -c .corosync "$scratch/diff.json")"
-as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --path '/etc/corosync/*' >"$scratch/diff.txt" 2>&1 || true
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --path '/etc/corosync/*' >"$scratch/diff.txt" 2>&1 || true
 pass "diff latest live: the running column (config_version, nodelist, 3 members) agrees with corosync-cmapctl; corosync uses /etc/corosync/corosync.conf"
 
 doctor_live() { as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true; }
@@ -136,7 +116,7 @@ start=$(date +%s%N)
 doctor_live
 doctor_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 start=$(date +%s%N)
-as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --json >"$scratch/diff-hung.json" 2>"$scratch/diff-hung.err" || true
+as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --json >"$scratch/diff-hung.json" 2>"$scratch/diff-hung.err" || true
 diff_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 kill -CONT "${cluster_pids[1]}"
 [ "$diff_ms" -lt 10000 ] || fail "diff live took ${diff_ms} ms against a hung corosync"

@@ -11,7 +11,7 @@ make_node --preset typical
 make_key
 run 0 snap
 db=$scratch/root/var/lib/pve-cluster/config.db
-diff_() { "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" "$@"; }
+diff_() { "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" "$@"; }
 
 run 0 diff_ latest live
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "identical: more than one line: $out"
@@ -116,7 +116,7 @@ run 2 diff_ latest@pve9 live
 one_line "$err"; contains "$err" "no snapshots of node pve9"; contains "$err" "pve1, pve2"
 run 2 diff_ latest~9 latest
 one_line "$err"; contains "$err" "only 2 snapshots of node pve1"
-run 2 "$PMXSNAP" diff --root "$scratch/root" --repo "$scratch/empty-repo" latest live
+run 2 "$PMXSNAP" diff --root "$scratch/root" --repo "$scratch/empty-repo" --pubkey "$pub" latest live
 one_line "$err"; contains "$err" "empty-repo"
 run 2 diff_ "$scratch/no-such.pmxsnap" live
 one_line "$err"; contains "$err" "no-such.pmxsnap"
@@ -126,8 +126,11 @@ cp "$(archives | head -1)" "$scratch/damaged.pmxsnap"
 python3 -c "
 import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=0xff; open(p,'wb').write(b)" "$scratch/damaged.pmxsnap"
 run 1 diff_ "$scratch/damaged.pmxsnap" latest
+one_line "$err"; contains "$err" "damaged.pmxsnap: signature: missing: "
+run 1 diff_ "$scratch/damaged.pmxsnap" latest --no-verify
 one_line "$err"; contains "$err" "damaged.pmxsnap: "
-pass "bad sources: unknown node, latest~K past the oldest, empty repo, missing file, missing operand: exit 2, one line; a damaged archive (the safe reader's message): exit 1, one line"
+case "$err" in *signature*) fail "--no-verify checked the signature: $err";; esac
+pass "bad sources: unknown node, latest~K past the oldest, empty repo, missing file, missing operand: exit 2, one line; a damaged archive: exit 1, one line (its signature; with --no-verify the safe reader's message)"
 
 # 10,000 guests, 10 guest configs changed: only those 10 are read on each side.
 rm -rf "$scratch/root" "$repo"

@@ -16,7 +16,7 @@ make_key
 run 0 snap
 archive=$(archives | tail -1)
 db=$scratch/root/var/lib/pve-cluster/config.db
-diff_() { "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" "$@"; }
+diff_() { "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" "$@"; }
 archived_sha() { zstd -dc "$archive" | tar -xO "$1" | sha256sum | cut -d' ' -f1; }
 zstd -dc "$archive" | tar -xO MANIFEST.json >"$scratch/manifest.json"
 under_pve3() { jq --arg t "$1" '[.members[] | select((.path | startswith("pve/nodes/pve3/")) and .type == $t)] | length' "$scratch/manifest.json"; }

@@ -36,7 +36,7 @@ db.commit()
 PY
 run 0 snap
 
-run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest --json
+run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest~1 latest --json
 json=$out
 [ "$(jq -r '[.changes[].path] | join(" ")' <<<"$json")" = "/etc/pve/ha/rules.cfg /etc/pve/mapping/directory.cfg /etc/pve/notifications.cfg /etc/pve/priv/wg-keys.cfg /etc/pve/sdn/fabrics.cfg" ] ||
   fail "changed paths: $(jq -c '[.changes[].path]' <<<"$json")"
@@ -55,7 +55,7 @@ section_change() { # PATH -> "section|key|before|after" per changed key
   fail "wg-keys.cfg is not flagged secret"
 pass "PVE 9 files: an HA rule, a fabric, a directory mapping and a notification target changed per section and key"
 
-run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest
+run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest~1 latest
 text=$out
 contains "$text" "/etc/pve/ha/rules.cfg"
 contains "$text" "node-affinity: ha-group-prefer-pve1"
@@ -63,7 +63,7 @@ contains "$text" "/etc/pve/priv/wg-keys.cfg"
 for shown in "$json" "$text"; do
   case "$shown" in *PMXSNAP-SECRET-* | *"$old_key"*) fail "a secret shows: $shown" ;; esac
 done
-run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest --show-secrets
+run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest~1 latest --show-secrets
 contains "$out" "PMXSNAP-SECRET-wg-key-1-rotated-"
 pass "priv/wg-keys.cfg: flagged secret, its keys in neither text nor JSON; --show-secrets shows the rotated key"
 

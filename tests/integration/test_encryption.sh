@@ -74,7 +74,7 @@ run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" --identity "$scratch/age.key
   fail "verify with identity: $out"
 run 0 "$PMXSNAP" inspect --identity "$scratch/age.key" "$encrypted" --json
 [ "$(jq -r '.valid, .encrypted' <<<"$out" | tr '\n' ' ')" = "true true " ] || fail "inspect: $out"
-run 1 "$PMXSNAP" diff --repo "$repo" --identity "$scratch/age.key" "$plain" "$encrypted" --stat
+run 1 "$PMXSNAP" diff --repo "$repo" --pubkey "$pub" --identity "$scratch/age.key" "$plain" "$encrypted" --stat
 contains "$out" "/etc/corosync/authkey"
 run 0 "$PMXSNAP" restore extract --identity "$scratch/age.key" "$encrypted" --to "$scratch/out"
 cmp "$scratch/out/db/config.db" <(age -d -i "$scratch/age.key" "$encrypted" | zstd -dc | tar -xO db/config.db) ||
@@ -83,7 +83,7 @@ cmp "$scratch/out/db/config.db" <(age -d -i "$scratch/age.key" "$encrypted" | zs
 authkey_hex=$(od -An -tx1 "$scratch/root/etc/corosync/authkey" | tr -d ' \n' | head -c 32)
 authkey_b64=$(head -c 24 "$scratch/root/etc/corosync/authkey" | base64 | head -c 32)
 for format in --stat "" --json; do
-  run 1 "$PMXSNAP" diff --repo "$repo" --identity "$scratch/age.key" "$plain" "$encrypted" $format
+  run 1 "$PMXSNAP" diff --repo "$repo" --pubkey "$pub" --identity "$scratch/age.key" "$plain" "$encrypted" $format
   contains "$out" "/etc/corosync/authkey"
   case "$out" in *"$authkey_hex"* | *"$authkey_b64"*) fail "diff $format shows the authkey's bytes" ;; esac
 done

@@ -46,4 +46,19 @@ IndexCheck authenticate_index(const fs::path& archive, std::string_view signatur
                               const std::vector<crypto::PublicKey>& keys);
 IndexCheck authenticate_index(const Snapshot& snapshot, const std::vector<crypto::PublicKey>& keys);
 
+// The whole archive vouched for: its signed index (authenticate_index), then
+// every byte of the file against that signature (Ed25519 over the file's
+// BLAKE2b-512 prehash, crypto::verify_file). What verify's signature level
+// and every command that believes an archive's content share. Reads the
+// .minisig beside the archive, streams the archive; a finding is a value.
+struct ArchiveCheck {
+    IndexCheck index;
+    bool content_signed = false; // the file's bytes are the ones the signature covers
+    std::string problem;         // why not ok, one phrase; "" when ok
+
+    bool ok() const { return index.ok() && content_signed; }
+};
+ArchiveCheck authenticate_archive(const fs::path& archive,
+                                  const std::vector<crypto::PublicKey>& keys);
+
 } // namespace pmxsnap::repo

@@ -1,9 +1,11 @@
 // repo::authenticate_index: the one signed-index check of list, prune,
 // verify and snapshot --if-changed, over real Ed25519 signatures of indexes
-// placed right and wrong.
+// placed right and wrong; repo::authenticate_archive, which verify and diff
+// share: that index, then the file's bytes against the signature.
 #include "catch.hpp"
 #include "scratch.hpp"
 
+#include "pmxsnap/crypto/blake2b.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/authenticate.hpp"
@@ -74,4 +76,41 @@ TEST_CASE("each way an index fails has its own status and names what differs") {
     REQUIRE(at != std::string::npos);
     text[at + 11] = '8';
     CHECK(status(text).status == IndexStatus::altered);
+}
+
+TEST_CASE("authenticate_archive: the index, then every byte of the file") {
+    REQUIRE(sodium_init() >= 0);
+    test::Scratch scratch;
+    auto key = crypto::generate_secret_key();
+    const std::vector<crypto::PublicKey> trusted{key.public_key()};
+    auto file = scratch / "demo/pve1/20261125T103000Z.pmxsnap";
+    const std::string content = "the archive's bytes";
+    test::put_file(file, content);
+    crypto::Blake2b512 digest;
+    digest.update(content);
+    TrustedComment comment{
+        "demo",          "pve1", 7, 1, std::string(64, 'f'), "2026-11-25T10:30:00Z",
+        file.filename(), {},     {}};
+    auto signature = crypto::sign_prehashed(key, digest.finish(), comment.format(), "test");
+
+    test::put_file(signature_path_for(file), signature);
+    auto intact = authenticate_archive(file, trusted);
+    CHECK(intact.ok());
+    CHECK(intact.problem.empty());
+    REQUIRE(intact.index.signer);
+
+    // The index still vouches for the name; the bytes are no longer the signed ones.
+    test::put_file(file, "the archive's bytez");
+    auto altered = authenticate_archive(file, trusted);
+    CHECK_FALSE(altered.ok());
+    CHECK(altered.index.ok());
+    CHECK_FALSE(altered.content_signed);
+    CHECK(altered.problem == "signature does not match the file (altered or corrupt)");
+
+    fs::remove(signature_path_for(file));
+    auto unsigned_file = authenticate_archive(file, trusted);
+    CHECK_FALSE(unsigned_file.ok());
+    CHECK(unsigned_file.index.status == IndexStatus::missing);
+    CHECK_THAT(unsigned_file.problem,
+               Catch::Matchers::StartsWith("missing: no signature beside it"));
 }
