@@ -104,7 +104,10 @@ ExitCode run(cli::Context& context, const Arguments& args) {
     else
         for (const auto& line : report.text(args.stat))
             context.out.say("{}", line);
-    return report.identical() && !report.has_bad_side() ? ExitCode::ok : ExitCode::findings;
+    // A side marked bad is a finding of the whole-node question; a --path
+    // question is answered by its files (the caution still says it first).
+    bool bad_side = args.paths.empty() && report.has_bad_side();
+    return report.identical() && !bad_side ? ExitCode::ok : ExitCode::findings;
 }
 
 } // namespace

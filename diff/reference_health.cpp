@@ -42,6 +42,8 @@ std::string caution_for(const Side& side, const Side& other, const host::Host& h
         return fmt::format("{} is marked bad, not a state to go back to: {}", side.spec, why);
     auto good = good_selector_for(*parsed.selector);
     auto found = newest_good(good, host, repository);
+    if (!other.is_live && !found.empty() && other.archive.filename() == found)
+        return fmt::format("{} is marked bad ({})", side.spec, why); // compared with it already
     if (found.empty())
         return fmt::format("{} is marked bad ({}), and no snapshot of its node is marked good",
                            side.spec, why);

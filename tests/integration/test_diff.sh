@@ -75,6 +75,10 @@ pass "known changes: exactly those five paths, truncation flagged, node 3 remove
 
 run 1 diff_ latest~1 latest
 text=$out
+# latest is the damaged state, marked bad: said first, before the sides.
+[ "$(sed -n 1p <<<"$text")" = "latest is marked bad (/etc/corosync/corosync.conf: 2 more '{' than '}')" ] ||
+  fail "the bad side is not said first: $text"
+text=$(sed 1d <<<"$text")
 [ "$(sed -n 3p <<<"$text" | cut -c1-9)" = TRUNCATED ] || fail "TRUNCATED should come right after the two side lines: $text"
 contains "$text" "secret: content not shown"
 contains "$text" "password: <secret masked>"
