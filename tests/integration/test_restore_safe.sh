@@ -60,7 +60,7 @@ one_line "$err"; contains "$err" "changed since it was reviewed"; unchanged
 run 2 "$PMXSNAP" restore file latest /etc/corosync/corosync.conf "${g[@]}" --expect-digest absent
 one_line "$err"; unchanged
 # The digest to give is the one diff prints for the live file.
-run 1 "$PMXSNAP" diff latest live "${g[@]}" --offline --path /etc/corosync/corosync.conf --json
+run 1 "$PMXSNAP" diff latest live "${g[@]}" --pubkey "$pub" --offline --path /etc/corosync/corosync.conf --json
 digest=$(jq -r '.changes[] | select(.path == "/etc/corosync/corosync.conf") | .expect_digest' <<<"$out")
 [ "$digest" = "$cut_sha" ] || fail "diff's expect_digest for corosync.conf: $digest, live $cut_sha"
 run 0 "$PMXSNAP" restore file latest /etc/corosync/corosync.conf "${g[@]}" --expect-digest "$digest"
@@ -71,7 +71,7 @@ contains "$out" "kept the previous file as $kept"
 contains "$out" "systemctl restart corosync"
 [ "$(stat -c %A "$conf")" = "$archived_mode" ] || fail "mode $(stat -c %A "$conf"), archived $archived_mode"
 [ -z "$(find "$(dirname "$conf")" -name '.pmxsnap-tmp.*')" ] || fail "a temporary file was left"
-run 0 "$PMXSNAP" diff latest live "${g[@]}" --offline --path /etc/corosync/corosync.conf
+run 0 "$PMXSNAP" diff latest live "${g[@]}" --pubkey "$pub" --offline --path /etc/corosync/corosync.conf
 pass "restore file latest /etc/corosync/corosync.conf: refused (exit 2, nothing changed) with a stale digest; with diff's digest the archived bytes and mode are back, the truncated file kept byte for byte"
 
 # A missing node-local file: --expect-digest absent; --json names what happened.
