@@ -2,7 +2,6 @@
 
 #include "keep_aside.hpp"
 #include "plan.hpp"
-#include "verify.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/member_path.hpp"
@@ -11,6 +10,7 @@
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
+#include "pmxsnap/trust/verify_archive.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 
@@ -28,11 +28,11 @@ using archive::host_prefix;
 
 void verify_first(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
                   const fs::path& identity) {
-    auto verdict = verify::verify_archive(archive, keys, {identity});
+    auto verdict = trust::verify_archive(archive, keys, {identity});
     for (const auto& level : verdict.levels)
-        if (level.status != verify::Status::ok)
+        if (level.status != trust::Status::ok)
             archive::reject("{}: not restorable: {} {}: {}", archive.string(), level.level,
-                            verify::to_string(level.status), level.detail);
+                            trust::to_string(level.status), level.detail);
 }
 
 void check_refusals(const ArchiveFacts& archive, const HostFacts& facts, bool force,

@@ -2,11 +2,11 @@
 
 #include "before_option.hpp"
 #include "trusted_keys.hpp"
-#include "verify.hpp"
 
 #include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
+#include "pmxsnap/trust/verify_archive.hpp"
 #include "pmxsnap/util/time.hpp"
 
 #include <unistd.h>
@@ -17,6 +17,10 @@
 #include <memory>
 
 namespace pmxsnap::verify {
+// The levels of trust live in lib/trust (restore uses them too); this
+// folder is the command.
+using namespace pmxsnap::trust;
+
 namespace {
 
 struct Selection {

@@ -3,10 +3,8 @@
 // naming the rule, foreign signatures fail level 1.
 #include "catch.hpp"
 #include "fixture.hpp"
-#include "restorable.hpp"
 #include "scratch.hpp"
 #include "snapshot.hpp"
-#include "verify.hpp"
 #include "write_archive.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
@@ -16,6 +14,8 @@
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/repository.hpp"
+#include "pmxsnap/trust/restorable.hpp"
+#include "pmxsnap/trust/verify_archive.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -54,10 +54,10 @@ Made make_archive(const test::Scratch& scratch, const std::string& name,
     return {result.archive, key.public_key()};
 }
 
-std::string level_status(const verify::Verdict& v, const std::string& level) {
+std::string level_status(const trust::Verdict& v, const std::string& level) {
     for (const auto& l : v.levels)
         if (l.level == level)
-            return verify::to_string(l.status);
+            return trust::to_string(l.status);
     return "absent";
 }
 
@@ -66,7 +66,7 @@ std::string level_status(const verify::Verdict& v, const std::string& level) {
 TEST_CASE("a good archive passes all three levels") {
     test::Scratch scratch;
     auto made = make_archive(scratch, "good");
-    auto verdict = verify::verify_archive(made.archive, {made.key});
+    auto verdict = trust::verify_archive(made.archive, {made.key});
     CHECK(verdict.ok());
     CHECK(level_status(verdict, "signature") == "ok");
     CHECK(level_status(verdict, "content") == "ok");
@@ -131,7 +131,7 @@ TEST_CASE("one flipped byte at any of 200 positions is detected") {
         auto flipped = bytes;
         flipped[at] = static_cast<char>(flipped[at] ^ 0x01);
         test::put_file(path, flipped);
-        detected += verify::verify_archive(made.archive, {made.key}).ok() ? 0 : 1;
+        detected += trust::verify_archive(made.archive, {made.key}).ok() ? 0 : 1;
         if (!in_signature) {
             bool rejected = content_rejects(made.archive);
             detected_by_content += rejected ? 1 : 0;
@@ -145,7 +145,7 @@ TEST_CASE("one flipped byte at any of 200 positions is detected") {
     CHECK(detected == 200);
     CHECK(detected_by_content + harmless == 180);
     CHECK(harmless < 5);
-    CHECK(verify::verify_archive(made.archive, {made.key}).ok());
+    CHECK(trust::verify_archive(made.archive, {made.key}).ok());
 }
 
 TEST_CASE("a db breaking each pmxcfs rule fails level 3, naming the rule and the inode") {
@@ -186,7 +186,7 @@ TEST_CASE("a db breaking each pmxcfs rule fails level 3, naming the rule and the
                                     SQLite::OPEN_READWRITE);
                 db.exec(c.sql);
             });
-            auto verdict = verify::verify_archive(made.archive, {made.key});
+            auto verdict = trust::verify_archive(made.archive, {made.key});
             CHECK_FALSE(verdict.ok());
             CHECK(level_status(verdict, "content") == "ok");
             REQUIRE(level_status(verdict, "restorable") == "FAILED");
@@ -206,7 +206,7 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
     auto first = make_archive(scratch, "a");
     auto second = make_archive(scratch, "b", {}, 2);
     SECTION("another key") {
-        auto verdict = verify::verify_archive(first.archive, {second.key});
+        auto verdict = trust::verify_archive(first.archive, {second.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
         CHECK_THAT(verdict.levels[0].detail, Catch::Matchers::ContainsSubstring("not trusted"));
         CHECK(level_status(verdict, "content") == "skipped");
@@ -215,7 +215,7 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
         fs::copy_file(repo::signature_path_for(second.archive),
                       repo::signature_path_for(first.archive),
                       fs::copy_options::overwrite_existing);
-        auto verdict = verify::verify_archive(first.archive, {first.key, second.key});
+        auto verdict = trust::verify_archive(first.archive, {first.key, second.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
         // Captured in another second, its signed index names another file
         // (misplaced); in the same one, the bytes do not match.
@@ -227,13 +227,13 @@ TEST_CASE("a signature by another key, or of another archive, fails level 1") {
         auto renamed = first.archive.parent_path() / "20200101T000000Z.pmxsnap";
         fs::rename(first.archive, renamed);
         fs::rename(repo::signature_path_for(first.archive), repo::signature_path_for(renamed));
-        auto verdict = verify::verify_archive(renamed, {first.key});
+        auto verdict = trust::verify_archive(renamed, {first.key});
         CHECK(level_status(verdict, "signature") == "FAILED");
         CHECK_THAT(verdict.levels[0].detail, Catch::Matchers::ContainsSubstring("renamed"));
     }
     SECTION("a missing signature") {
         fs::remove(repo::signature_path_for(first.archive));
-        auto verdict = verify::verify_archive(first.archive, {first.key});
+        auto verdict = trust::verify_archive(first.archive, {first.key});
         CHECK_THAT(verdict.levels[0].detail, Catch::Matchers::ContainsSubstring("missing"));
     }
 }
@@ -248,9 +248,9 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     spec.guests = 12;
     fixture::generate(root, spec);
     auto captured = capture::capture(host::Host(root), {});
-    verify::ExtractedForCheck extracted{captured.db_copy, {}};
+    trust::ExtractedForCheck extracted{captured.db_copy, {}};
     const auto good = captured.full_manifest();
-    REQUIRE(verify::restorability_problems(good, extracted).empty());
+    REQUIRE(trust::restorability_problems(good, extracted).empty());
 
     // Alike by fingerprint: the member list is not asked for again.
     int rereads = 0;
@@ -258,13 +258,13 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
         ++rereads;
         return good;
     };
-    CHECK(verify::restorability_problems(verify::condense(good), extracted, count_rereads).empty());
+    CHECK(trust::restorability_problems(trust::condense(good), extracted, count_rereads).empty());
     CHECK(rereads == 0);
     auto edited = good;
     for (auto& m : edited.members)
         if (m.path == "pve/storage.cfg")
             m.pmxcfs->writer += 1;
-    auto named = verify::restorability_problems(verify::condense(edited), extracted, [&] {
+    auto named = trust::restorability_problems(trust::condense(edited), extracted, [&] {
         ++rereads;
         return edited;
     });
@@ -275,7 +275,7 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     auto problems_after = [&](const std::function<void(archive::Manifest&)>& edit) {
         auto manifest = good;
         edit(manifest);
-        return verify::restorability_problems(manifest, extracted);
+        return trust::restorability_problems(manifest, extracted);
     };
     auto member = [](archive::Manifest& m, const std::string& path) -> archive::Member& {
         for (auto& each : m.members)
@@ -323,19 +323,19 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     auto twice = good;
     twice.members.push_back(member(twice, file));
     int compared_by_name = 0;
-    problems = verify::restorability_problems(verify::condense(twice), extracted, [&] {
+    problems = trust::restorability_problems(trust::condense(twice), extracted, [&] {
         ++compared_by_name;
         return twice;
     });
     CHECK(compared_by_name == 1);
     CHECK(problems == std::vector<std::string>{file + ": in pve/ but not in the db"});
-    CHECK(verify::condense(twice).pve.empty());
+    CHECK(trust::condense(twice).pve.empty());
 
     // The names cannot be had: the difference is still the finding.
     auto differing = good;
     member(differing, file).pmxcfs->version += 1;
-    problems = verify::restorability_problems(
-        verify::condense(differing), extracted, []() -> archive::Manifest {
+    problems = trust::restorability_problems(
+        trust::condense(differing), extracted, []() -> archive::Manifest {
             throw archive::Rejected("MANIFEST.json: differs from the one read "
                                     "before");
         });
@@ -360,10 +360,10 @@ TEST_CASE("level 3 reads the manifest again only as it was, and only when needed
     auto digest = reader.manifest_digest();
     auto first = reader.take_manifest();
 
-    auto again = verify::reread_manifest(made.archive, {}, {}, digest);
+    auto again = trust::reread_manifest(made.archive, {}, {}, digest);
     CHECK(again.members == first.members);
     CHECK(again.state == first.state);
-    CHECK_THROWS_AS(verify::reread_manifest(made.archive, {}, {}, sha256_of("other")),
+    CHECK_THROWS_AS(trust::reread_manifest(made.archive, {}, {}, sha256_of("other")),
                     archive::Rejected);
 
     // Parsed back from the archive as verify reads it, with its own db: alike
@@ -383,20 +383,20 @@ TEST_CASE("level 3 reads the manifest again only as it was, and only when needed
     archive::ArchiveInput body_input(made.archive, {});
     archive::Reader body(body_input.source());
     body.read_members(keep_db);
-    verify::ExtractedForCheck with_db{keep_db.path, {}};
+    trust::ExtractedForCheck with_db{keep_db.path, {}};
     int rereads = 0;
-    CHECK(verify::restorability_problems(verify::condense(first), with_db, [&] {
+    CHECK(trust::restorability_problems(trust::condense(first), with_db, [&] {
               ++rereads;
               return first;
           }).empty());
     CHECK(rereads == 0);
 
-    auto condensed = verify::condense(first);
+    auto condensed = trust::condense(first);
     CHECK(condensed.header.members.empty());
     CHECK(condensed.header.state == first.state);
-    verify::ExtractedForCheck none;
+    trust::ExtractedForCheck none;
     bool reread = false;
-    auto problems = verify::restorability_problems(condensed, none, [&] {
+    auto problems = trust::restorability_problems(condensed, none, [&] {
         reread = true;
         return first;
     });
@@ -433,7 +433,7 @@ TEST_CASE("verify names how a signed archive's pve/ and db disagree, reading the
     test::put_file(signature_path,
                    crypto::sign_prehashed(key, written.blake2b, old.trusted_comment, "rewritten"));
 
-    auto verdict = verify::verify_archive(made.archive, {made.key});
+    auto verdict = trust::verify_archive(made.archive, {made.key});
     CHECK(level_status(verdict, "signature") == "ok");
     CHECK(level_status(verdict, "content") == "ok");
     REQUIRE(level_status(verdict, "restorable") == "FAILED");

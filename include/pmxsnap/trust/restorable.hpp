@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace pmxsnap::verify {
+namespace pmxsnap::trust {
 
 struct ExtractedForCheck {
     fs::path db;                                        // db/config.db, extracted
@@ -44,4 +44,4 @@ std::vector<std::string> restorability_problems(const CondensedManifest& manifes
 std::vector<std::string> restorability_problems(const archive::Manifest& manifest,
                                                 const ExtractedForCheck& extracted);
 
-} // namespace pmxsnap::verify
+} // namespace pmxsnap::trust

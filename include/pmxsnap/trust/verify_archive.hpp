@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace pmxsnap::verify {
+namespace pmxsnap::trust {
 
 enum class Status { ok, failed, skipped };
 std::string to_string(Status status);
@@ -67,4 +67,4 @@ archive::Manifest reread_manifest(const fs::path& archive, const fs::path& ident
                                   const archive::ReaderLimits& limits,
                                   const Sha256Digest& expected);
 
-} // namespace pmxsnap::verify
+} // namespace pmxsnap::trust

@@ -1,4 +1,4 @@
-#include "restorable.hpp"
+#include "pmxsnap/trust/restorable.hpp"
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/configdb/database.hpp"
@@ -13,7 +13,7 @@
 
 #include <algorithm>
 
-namespace pmxsnap::verify {
+namespace pmxsnap::trust {
 namespace {
 
 // One entry of the pve/ fingerprint. Paths hold no NUL (the reader and
@@ -204,4 +204,4 @@ std::vector<std::string> restorability_problems(const archive::Manifest& manifes
     return restorability_problems(condense(manifest), extracted, [&] { return manifest; });
 }
 
-} // namespace pmxsnap::verify
+} // namespace pmxsnap::trust

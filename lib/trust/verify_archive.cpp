@@ -1,6 +1,4 @@
-#include "verify.hpp"
-
-#include "restorable.hpp"
+#include "pmxsnap/trust/verify_archive.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/member_path.hpp"
@@ -10,6 +8,7 @@
 #include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/trusted_comment.hpp"
+#include "pmxsnap/trust/restorable.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
@@ -20,7 +19,7 @@
 #include <memory>
 #include <optional>
 
-namespace pmxsnap::verify {
+namespace pmxsnap::trust {
 namespace {
 
 // The signed index first, then every byte of the file against the signature
@@ -213,4 +212,4 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
     return verdict;
 }
 
-} // namespace pmxsnap::verify
+} // namespace pmxsnap::trust
