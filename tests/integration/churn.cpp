@@ -4,6 +4,7 @@
 // the same value to two files, so a torn copy shows; every committed root version is appended to
 // LOG. Test-only.
 #include "db_writer.hpp"
+
 #include "pmxsnap/util/error.hpp"
 
 #include <cstdio>

@@ -79,7 +79,7 @@ struct Config {
     std::vector<Node> nodes;
     Quorum quorum;
     std::vector<Item> items; // every key in file order, unknown ones included
-    Rules rules;                  // the corosync release it was read as
+    Rules rules;             // the corosync release it was read as
 
     const Node* find_node_by_name(std::string_view name) const;
     const Node* find_node_by_id(std::uint32_t nodeid) const;

@@ -1,11 +1,11 @@
 #include "catch.hpp"
+#include "db_writer.hpp"
 #include "fixture.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/state_digest.hpp"
 #include "pmxsnap/capture/capture.hpp"
-#include "db_writer.hpp"
 #include "pmxsnap/util/sha256.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>

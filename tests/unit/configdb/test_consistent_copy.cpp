@@ -1,11 +1,11 @@
 #include "catch.hpp"
+#include "db_writer.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "db_writer.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"

@@ -1,12 +1,12 @@
 // One db per pmxcfs load rule, each breaking exactly that rule: the checker
 // must name the rule and the inode.
 #include "catch.hpp"
+#include "db_writer.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "db_writer.hpp"
 
 using namespace pmxsnap;
 using namespace pmxsnap::configdb;

@@ -2,6 +2,7 @@
 // per change, __version__ raised each time, checkpoints now and then) while
 // copies are taken: each copy must be one committed state, whole.
 #include "catch.hpp"
+#include "db_writer.hpp"
 #include "process.hpp"
 #include "scratch.hpp"
 
@@ -9,7 +10,6 @@
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "db_writer.hpp"
 #include "pmxsnap/util/file.hpp"
 
 #include <fcntl.h>

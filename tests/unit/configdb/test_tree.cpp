@@ -1,9 +1,9 @@
 #include "catch.hpp"
+#include "db_writer.hpp"
 #include "scratch.hpp"
 
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/tree.hpp"
-#include "db_writer.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>

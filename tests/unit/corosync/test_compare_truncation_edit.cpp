@@ -1,8 +1,8 @@
 #include "catch.hpp"
+#include "config_version_edit.hpp"
 #include "sample_configs.hpp"
 
 #include "pmxsnap/corosync/compare.hpp"
-#include "config_version_edit.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 
 #include <regex>
