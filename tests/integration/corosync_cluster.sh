@@ -60,6 +60,21 @@ stop_node() {
   cluster_pids[$i]=
 }
 
+# remove_node_host I: node I's host disappears — corosync stopped, its
+# namespace deleted. The kernel tears a namespace down asynchronously (slow
+# on a loaded machine), and until then its end of the veth may still answer
+# ARP; so this waits until its bridge port is gone (bounded).
+remove_node_host() {
+  local i=$1 tries
+  stop_node "$i"
+  ip netns del "$(node_ns "$i")"
+  for tries in $(seq 1 150); do
+    ip -n "$(bridge_ns)" link show "pxt${cluster_id}v$i" >/dev/null 2>&1 || return 0
+    sleep 0.2
+  done
+  fail "node $i's namespace was deleted but its bridge port pxt${cluster_id}v$i is still there after 30 s"
+}
+
 cluster_down() {
   local i
   for i in "${!cluster_pids[@]}"; do stop_node "$i"; done

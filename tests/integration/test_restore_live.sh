@@ -14,23 +14,8 @@ cluster_up 3
 
 # Node 1 as a Proxmox node: a fixture's db and host files in its mount
 # namespace, the running cluster's corosync.conf in both places.
-make_node --preset typical --cluster testclu --node pve1
+make_cluster_pve_node
 make_key
-echo node1 >"$scratch/hostname"
-{ echo "127.0.0.1 localhost"; echo "$(node_address 1) node1"; } >"$scratch/hosts"
-sqlite3 "$scratch/root/var/lib/pve-cluster/config.db" \
-  "update tree set data = readfile('$cluster_dir/corosync.conf') where parent = 0 and name = 'corosync.conf';
-   update tree set name = 'node' || substr(name, 4)
-     where parent = (select inode from tree where parent = 0 and name = 'nodes') and name like 'pve_'"
-as_pve_node() {
-  ip netns exec "$(node_ns 1)" unshare -m sh -c '
-    mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
-    mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
-    mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
-    mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
-    mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
-    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "$cluster_dir/corosync.conf" "$@"
-}
 run 0 as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key"
 # plan: the auto plan on node 1, as JSON in $out, its exit in $status
 # (0 or 1 by its preconditions; never 2).
@@ -58,7 +43,7 @@ plan
 contains "$(field .chosen_because)" "refused"
 pass "nodes 2 and 3 stopped, hosts up: their ring addresses refuse UDP 5405; undecided, exit 1, no pvecm create"
 
-ip netns del "$(node_ns 2)"; ip netns del "$(node_ns 3)"
+remove_node_host 2; remove_node_host 3
 # As for a node gone a while: no neighbour entry left from when it was up
 # (a fresh stale entry takes the kernel ~8 s to give up on, and until then
 # the peer is silent, which never counts as gone).
