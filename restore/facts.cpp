@@ -1,5 +1,7 @@
 #include "facts.hpp"
 
+#include "host_identity.hpp"
+
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
@@ -48,14 +50,6 @@ LiveDb read_live_db(const host::Host& host) {
         db.problem = e.what();
     }
     return db;
-}
-
-std::string cluster_of(const host::Host& host) {
-    auto text = host.read_text_if_exists(host::paths::corosync_conf);
-    if (!text)
-        return {};
-    auto parsed = corosync::parse_config(*text);
-    return parsed.ok() ? parsed.config->cluster_name : std::string();
 }
 
 } // namespace
@@ -146,11 +140,9 @@ ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identit
 
 HostFacts read_host_facts(const host::Host& host, bool offline) {
     HostFacts facts;
-    try {
-        facts.node = host.node_name();
-    } catch (const Error&) {
-    }
-    facts.cluster = cluster_of(host);
+    auto identity = read_host_identity(host);
+    facts.node = identity.node;
+    facts.cluster = identity.cluster;
     facts.db = read_live_db(host);
     facts.holders = host::processes_holding(host.resolve("/var/lib/pve-cluster"));
     if (host.is_live()) {

@@ -1,6 +1,7 @@
 #include "restore_file.hpp"
 
 #include "extract.hpp"
+#include "host_identity.hpp"
 #include "keep_aside.hpp"
 
 #include "pmxsnap/archive/archive_input.hpp"
@@ -146,32 +147,15 @@ void check_archived_content(const ArchivedFile& archived) {
                         corosync_member, evidence.front().message);
 }
 
-std::string cluster_of(const host::Host& host) {
-    auto text = host.read_text_if_exists(host::paths::corosync_conf);
-    if (!text)
-        return {};
-    auto parsed = corosync::parse_config(*text);
-    return parsed.ok() ? parsed.config->cluster_name : std::string();
-}
-
-std::string node_of(const host::Host& host) {
-    try {
-        return host.node_name();
-    } catch (const Error&) {
-        return {}; // no /etc/hostname under --root: nothing to compare with
-    }
-}
-
 // As apply: another cluster's archive is refused; and a node's own files
 // (hostname, hosts, interfaces) come only from that node's archive, while
 // corosync.conf is the same on every node of the cluster.
 std::vector<std::string> refusals(const ArchivedFile& archived, const host::Host& host) {
     std::vector<std::string> found;
-    auto cluster = cluster_of(host);
+    auto [cluster, node] = read_host_identity(host);
     if (!cluster.empty() && cluster != archived.manifest.cluster)
         found.push_back(fmt::format("the archive is of cluster {}, this host is in cluster {}",
                                     archived.manifest.cluster, cluster));
-    auto node = node_of(host);
     if (archived.member.path != corosync_member && !node.empty() && node != archived.manifest.node)
         found.push_back(fmt::format("the archive is of node {}, this host is {}",
                                     archived.manifest.node, node));
