@@ -96,18 +96,24 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
     configdb::copy_consistent(path, scratch / "config.db");
     auto db = configdb::Database::open_readonly(scratch / "config.db", path.string());
     auto tree = configdb::Tree::load(db);
-    auto violations = configdb::check_invariants(tree);
+    auto [violations, write_limits] = configdb::check_rules(tree);
     auto integrity = db.integrity_problems();
     std::size_t files = 0, directories = 0;
     for (const auto& row : tree.rows())
         (row.is_directory() ? directories : files) += 1;
     auto version = tree.root_version() ? tree.root_version()->version : 0;
-    nlohmann::json problems = nlohmann::json::array();
-    for (const auto& v : violations) {
-        nlohmann::json item = {{"rule", v.rule}, {"inode", v.inode}, {"message", v.message}};
-        put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
-        problems.push_back(std::move(item));
-    }
+    auto to_json = [](const std::vector<configdb::Violation>& list) {
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& v : list) {
+            nlohmann::json item = {{"rule", v.rule},
+                                   {"effect", to_string(v.effect)},
+                                   {"inode", v.inode},
+                                   {"message", v.message}};
+            put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
+            items.push_back(std::move(item));
+        }
+        return items;
+    };
     bool valid = violations.empty() && integrity.empty();
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.inspect/1"},
@@ -119,15 +125,19 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
                           {"directories", directories},
                           {"bytes", tree.total_data_size()},
                           {"integrity", integrity},
-                          {"violations", problems}});
+                          {"violations", to_json(violations)},
+                          {"write_limits", to_json(write_limits)}});
     context.out.say("{}: pmxcfs database, root version {}, {} files, {} directories, {} bytes",
                     path.string(), version, files, directories, tree.total_data_size());
     for (const auto& line : integrity)
         context.out.say("  integrity_check: {}", line);
     for (const auto& v : violations)
-        context.out.say("  {}: {}", v.rule, v.message);
+        context.out.say("  {} (pmxcfs {}): {}", v.rule, to_string(v.effect), v.message);
+    for (const auto& v : write_limits)
+        context.out.say("  warning: {} (pmxcfs serves it, would refuse writes): {}", v.rule,
+                        v.message);
     if (valid)
-        context.out.say("  integrity ok, every pmxcfs load rule holds");
+        context.out.say("  integrity ok, pmxcfs loads it and serves every entry");
     return valid ? ExitCode::ok : ExitCode::findings;
 }
 

@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace pmxsnap::doctor {
 namespace {
 
@@ -38,18 +40,34 @@ Finding check_db(const Inputs& in) {
             "restore the db from the last good snapshot: `pmxsnap restore plan latest-good`";
         return f;
     }
-    auto violations = configdb::check_invariants(*in.tree);
+    auto [violations, write_limits] = configdb::check_rules(*in.tree);
     for (const auto& v : violations)
-        f.evidence["violations"].push_back(fmt::format("{}: {}", v.rule, v.message));
+        f.evidence["violations"].push_back(
+            fmt::format("{} (pmxcfs {}): {}", v.rule, to_string(v.effect), v.message));
+    for (const auto& v : write_limits)
+        f.evidence["write_limits"].push_back(fmt::format("{}: {}", v.rule, v.message));
     for (const auto& problem : in.db_integrity_problems)
         f.evidence["integrity_check"].push_back(problem);
     f.evidence["root_version"] = in.tree->root_version() ? in.tree->root_version()->version : 0;
     if (violations.empty() && in.db_integrity_problems.empty()) {
-        f.meaning = "integrity_check ok and every pmxcfs load rule holds";
+        if (write_limits.empty()) {
+            f.meaning = "integrity_check ok; pmxcfs loads this db and serves every entry";
+            return f;
+        }
+        f.status = Status::warn;
+        f.meaning = "pmxcfs loads this db and serves every entry, but refuses writes past its "
+                    "limits (see write_limits): make the named files smaller or fewer";
         return f;
     }
     f.status = Status::fail;
-    f.meaning = "pmxcfs refuses to load this db (\"DB load failed\", \"memdb_open failed\")";
+    bool refuses = !in.db_integrity_problems.empty() ||
+                   std::any_of(violations.begin(), violations.end(), [](const auto& v) {
+                       return v.effect == configdb::Effect::refuses_start;
+                   });
+    f.meaning = refuses ? "pmxcfs refuses to load this db (\"DB load failed\", \"memdb_open "
+                          "failed\")"
+                        : "pmxcfs starts with this db but entries are missing from /etc/pve "
+                          "(see violations)";
     f.decision = "stop pve-cluster, keep the broken db aside, restore the last good snapshot: "
                  "`pmxsnap restore plan latest-good`";
     return f;

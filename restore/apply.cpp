@@ -26,13 +26,19 @@ namespace {
 using archive::db_member;
 using archive::host_prefix;
 
-void verify_first(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
-                  const fs::path& identity) {
+// Returns what the verification warns of (pmxcfs's write limits).
+std::vector<std::string> verify_first(const fs::path& archive,
+                                      const std::vector<crypto::PublicKey>& keys,
+                                      const fs::path& identity) {
     auto verdict = trust::verify_archive(archive, keys, {identity});
-    for (const auto& level : verdict.levels)
+    std::vector<std::string> warnings;
+    for (const auto& level : verdict.levels) {
         if (level.status != trust::Status::ok)
             archive::reject("{}: not restorable: {} {}: {}", archive.string(), level.level,
                             trust::to_string(level.status), level.detail);
+        warnings.insert(warnings.end(), level.warnings.begin(), level.warnings.end());
+    }
+    return warnings;
 }
 
 void check_refusals(const ArchiveFacts& archive, const HostFacts& facts, bool force,
@@ -141,7 +147,8 @@ void check_staged_db(const AtomicFile& staged) {
         archive::reject("db/config.db: integrity_check: {}", problems.front());
     auto violations = configdb::check_invariants(configdb::Tree::load(db));
     if (!violations.empty())
-        archive::reject("db/config.db breaks a pmxcfs rule: {}", violations.front().message);
+        archive::reject("db/config.db: pmxcfs {}: {}", to_string(violations.front().effect),
+                        violations.front().message);
 }
 
 // The order that keeps a db in place at every instant: hard links keep the
@@ -169,10 +176,10 @@ void carry_out(const std::vector<Operation>& ops, StageFiles& stage,
 ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
                           const std::vector<crypto::PublicKey>& keys, const ApplyOptions& options,
                           const std::function<bool(const std::vector<Operation>&)>& ask) {
-    verify_first(archive, keys, options.identity);
+    ApplyResult result;
+    result.warnings = verify_first(archive, keys, options.identity);
     auto archive_facts = read_archive_facts(archive, options.identity);
     auto host_facts = read_host_facts(host, options.offline);
-    ApplyResult result;
     if (!options.host_files_only)
         check_refusals(archive_facts, host_facts, options.force, result);
     auto to_install = targets(archive_facts.manifest, host, options);

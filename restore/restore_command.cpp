@@ -123,11 +123,14 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
     auto result = apply_archive(archive, context.host(), keys, options, confirm_on_terminal);
     for (const auto& forced : result.forced)
         context.out.warn("--force: going on although {}", forced);
+    for (const auto& warning : result.warnings)
+        context.out.warn("{}", warning);
     if (context.out.json_mode()) {
         context.out.json({{"schema", "pmxsnap.restore-apply/1"},
                           {"applied", result.applied},
                           {"dry_run", options.dry_run},
                           {"forced", result.forced},
+                          {"warnings", result.warnings},
                           {"not_installed", result.not_installed},
                           {"operations", operations_json(result)}});
         return result.applied || options.dry_run ? ExitCode::ok : ExitCode::findings;

@@ -16,7 +16,10 @@
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/interruption.hpp"
+#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
@@ -245,6 +248,10 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.violations = captured.violations;
     result.health = header.health;
     result.warnings = captured.warnings;
+    for (const auto& v : captured.write_limits)
+        result.warnings.push_back(fmt::format("captured db: pmxcfs write limit: {} ({}{})",
+                                              v.message, v.rule,
+                                              v.path.empty() ? "" : ", " + escape_name(v.path)));
     if (options.dry_run)
         return plan_dry_run(host, repository, captured, key.public_key(), encrypting,
                             options.if_changed, result);

@@ -31,7 +31,10 @@ nlohmann::json dry_run_json(const SnapshotResult& r, bool if_changed) {
 nlohmann::json to_json(const SnapshotResult& r) {
     nlohmann::json violations = nlohmann::json::array();
     for (const auto& v : r.violations) {
-        nlohmann::json item = {{"rule", v.rule}, {"inode", v.inode}, {"message", v.message}};
+        nlohmann::json item = {{"rule", v.rule},
+                               {"effect", to_string(v.effect)},
+                               {"inode", v.inode},
+                               {"message", v.message}};
         put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
         violations.push_back(std::move(item));
     }
@@ -95,7 +98,7 @@ void render_dry_run(cli::Output& out, const SnapshotResult& r, bool if_changed, 
     for (const auto& warning : r.warnings)
         out.warn("{}", warning);
     for (const auto& v : r.violations)
-        out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
+        out.warn("captured db: pmxcfs {}: {} ({}{})", to_string(v.effect), v.message, v.rule,
                  v.path.empty() ? "" : ", " + v.path);
     render_health(out, r);
     bool skip = if_changed && !r.unchanged_since.empty();
@@ -138,7 +141,7 @@ void render_text(cli::Output& out, const SnapshotResult& r) {
     for (const auto& warning : r.warnings)
         out.warn("{}", warning);
     for (const auto& v : r.violations)
-        out.warn("captured db breaks a pmxcfs rule: {} ({}{})", v.message, v.rule,
+        out.warn("captured db: pmxcfs {}: {} ({}{})", to_string(v.effect), v.message, v.rule,
                  v.path.empty() ? "" : ", " + escape_name(v.path));
     render_health(out, r);
     if (!r.written)

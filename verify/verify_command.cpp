@@ -78,7 +78,8 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
                  {"status",
                   to_string(level.status) == "FAILED" ? "failed" : to_string(level.status)},
                  {"detail", level.detail},
-                 {"problems", level.problems}});
+                 {"problems", level.problems},
+                 {"warnings", level.warnings}});
         archives.push_back({{"archive", v.archive.string()},
                             {"ok", v.ok()},
                             {"result", to_string(v.outcome())},
@@ -114,8 +115,11 @@ std::string headline(const Verdict& v) {
 
 void render(cli::Output& out, const Verdict& v) {
     out.say("{}: {}", v.archive.string(), headline(v));
-    for (const auto& level : v.levels)
+    for (const auto& level : v.levels) {
         out.say("  {:<10} {:<7} {}", level.level, to_string(level.status), level.detail);
+        for (const auto& warning : level.warnings)
+            out.warn("{}: {}", v.archive.filename().string(), warning);
+    }
 }
 
 // "[12/340] name" on a terminal's stderr while --all walks the repository;

@@ -242,6 +242,7 @@ archive::Health assess_health(const host::Host& host, const Capture& c,
     facts.pve_corosync = c.file_data(archive::pve_member_path("corosync.conf"));
     facts.db_integrity = std::move(integrity);
     facts.db_violations = c.violations;
+    facts.db_write_limits = c.write_limits;
     facts.node_directories = std::move(node_directories);
     facts.corosync_authkey = host.facts(host::paths::corosync_authkey).has_value();
     facts.pve_authkey = c.header.authkeys.pve.has_value();
@@ -340,7 +341,9 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     // (23 MB on a pmxcfs-maximum db) would only sit beside the compressor's
     // buffers. The table keeps the paths' text.
     auto tree = configdb::Tree::load(*c.db);
-    c.violations = configdb::check_invariants(tree);
+    auto rules = configdb::check_rules(tree);
+    c.violations = std::move(rules.breaking);
+    c.write_limits = std::move(rules.write_limits);
     auto node_directories = node_directory_names(tree);
 
     auto& m = c.header;

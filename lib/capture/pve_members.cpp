@@ -18,18 +18,46 @@ std::uint32_t narrow(std::uint64_t value, const char* what) {
     return static_cast<std::uint32_t>(value);
 }
 
-// pmxcfs shows priv/ (and each node's priv/ and SSL key) as root-only.
+// cfs-utils.c's path_is_private: priv/ and each node's priv/, nothing else
+// (a node's pve-ssl.key is served 0640 root:www-data like any other file).
 bool is_private_pve_path(std::string_view path) {
-    if (path == "priv" || path.starts_with("priv/"))
+    auto private_dir = [](std::string_view p) { return p == "priv" || p.starts_with("priv/"); };
+    if (private_dir(path))
         return true;
     if (!path.starts_with("nodes/"))
         return false;
     auto rest = path.substr(6);
     auto slash = rest.find('/');
-    if (slash == std::string_view::npos)
+    return slash != std::string_view::npos && private_dir(rest.substr(slash + 1));
+}
+
+// cfs-plug-memdb.c's name_is_openvz_script: "<vmid>.start", "vps.mount" and
+// the like are served with the owner's execute bit.
+bool is_openvz_script(std::string_view name) {
+    std::size_t end = 0;
+    if (name.starts_with("vps"))
+        end = 3;
+    else if (!name.empty() && name[0] >= '1' && name[0] <= '9')
+        end = name.find_first_not_of("0123456789");
+    if (end == 0 || end == std::string_view::npos || name[end] != '.')
         return false;
-    auto inside = rest.substr(slash + 1);
-    return inside == "priv" || inside.starts_with("priv/") || inside == "pve-ssl.key";
+    auto suffix = name.substr(end + 1);
+    for (auto script : {"mount", "umount", "start", "stop", "premount", "postumount"})
+        if (suffix == script)
+            return true;
+    return false;
+}
+
+// The mode pmxcfs serves (pmxcfs.c's getattr on a quorate node): the entry's
+// 0777/0666 masked to root-only for private paths, else to 0755 for
+// directories and 0750 for files.
+std::uint32_t served_mode(std::string_view path, bool is_directory) {
+    bool secret = is_private_pve_path(path);
+    if (is_directory)
+        return secret ? 0700 : 0755;
+    auto name = path.substr(path.rfind('/') + 1); // npos + 1 == 0: the whole path
+    std::uint32_t mode = (secret ? 0600 : 0640) | (is_openvz_script(name) ? 0100 : 0);
+    return mode;
 }
 
 } // namespace
@@ -72,11 +100,10 @@ void PveMembers::set_digest(std::size_t row, std::uint32_t size,
 void PveMembers::fill(std::size_t i, archive::Member& member) const {
     const auto& row = rows_[i];
     auto path = relative_path(i);
-    bool secret = is_private_pve_path(path);
     member.path.assign(archive::pve_prefix);
     member.path.append(path);
     member.is_directory = row.is_directory;
-    member.mode = row.is_directory ? (secret ? 0700 : 0755) : (secret ? 0600 : 0640);
+    member.mode = served_mode(path, row.is_directory);
     member.uid = 0;
     member.gid = www_data_gid;
     member.size = row.is_directory ? 0 : row.size;

@@ -147,9 +147,13 @@ void check_db(const StateFacts& facts, Assessment& a) {
                   fmt::format("config.db: integrity_check: {}", facts.db_integrity.front()));
     if (!facts.db_violations.empty()) {
         const auto& v = facts.db_violations.front();
-        a.problem("db-rules", fmt::format("config.db: pmxcfs rule {}: {}{}", v.rule, v.message,
-                                          v.path.empty() ? "" : " (" + escape_name(v.path) + ")"));
+        a.problem("db-rules",
+                  fmt::format("config.db: pmxcfs {}: {}: {}{}", to_string(v.effect), v.rule,
+                              v.message, v.path.empty() ? "" : " (" + escape_name(v.path) + ")"));
     }
+    for (const auto& v : facts.db_write_limits)
+        a.note(fmt::format("config.db: pmxcfs write limit {}: {}{}", v.rule, v.message,
+                           v.path.empty() ? "" : " (" + escape_name(v.path) + ")"));
 }
 
 } // namespace

@@ -101,15 +101,23 @@ void compare_pve_members(const archive::Manifest& manifest, const configdb::Tree
 }
 
 void check_db(const CondensedManifest& manifest, const fs::path& db_path,
-              const ManifestReread& reread, std::vector<std::string>& problems) {
+              const ManifestReread& reread, std::vector<std::string>& problems,
+              std::vector<std::string>& warnings) {
     auto db = configdb::Database::open_readonly(db_path, std::string(archive::db_member));
     for (const auto& line : db.integrity_problems())
         problems.push_back("db/config.db: integrity_check: " + line);
     auto tree = configdb::Tree::load(db);
-    for (const auto& v : configdb::check_invariants(tree))
-        problems.push_back(fmt::format("db/config.db: pmxcfs rule {}: {}{}", v.rule, v.message,
+    auto rules = configdb::check_rules(tree);
+    for (const auto& v : rules.breaking)
+        problems.push_back(fmt::format("db/config.db: pmxcfs {}: {}: {}{}", to_string(v.effect),
+                                       v.rule, v.message,
                                        v.path.empty() ? "" : " (" + escape_name(v.path) + ")"));
-    auto root = tree.root_version() ? tree.root_version()->version : -1;
+    for (const auto& v : rules.write_limits)
+        warnings.push_back(fmt::format("db/config.db: pmxcfs write limit {}: {}{}", v.rule,
+                                       v.message,
+                                       v.path.empty() ? "" : " (" + escape_name(v.path) + ")"));
+    // No __version__ row: version 0, as pmxcfs starts with and capture records.
+    auto root = tree.root_version() ? tree.root_version()->version : 0;
     if (root != manifest.header.db.root_version)
         problems.push_back(fmt::format("db/config.db: root version {} but the manifest says {}",
                                        root, manifest.header.db.root_version));
@@ -178,15 +186,15 @@ CondensedManifest condense(archive::Manifest manifest) {
     return condensed;
 }
 
-std::vector<std::string> restorability_problems(const CondensedManifest& manifest,
-                                                const ExtractedForCheck& extracted,
-                                                const ManifestReread& reread) {
+Restorability check_restorable(const CondensedManifest& manifest,
+                               const ExtractedForCheck& extracted, const ManifestReread& reread) {
     const auto& header = manifest.header;
-    std::vector<std::string> problems;
+    Restorability found;
+    auto& problems = found.problems;
     if (extracted.db.empty())
         problems.push_back("db/config.db: missing from the archive");
     else
-        check_db(manifest, extracted.db, reread, problems);
+        check_db(manifest, extracted.db, reread, problems, found.warnings);
     const std::pair<std::string, std::optional<std::uint64_t>> copies[] = {
         {archive::host_member_path("/etc/corosync/corosync.conf"),
          header.corosync.host_config_version},
@@ -196,12 +204,12 @@ std::vector<std::string> restorability_problems(const CondensedManifest& manifes
         if (it != extracted.corosync_copies.end())
             check_corosync(header, member, it->second, recorded, problems);
     }
-    return problems;
+    return found;
 }
 
-std::vector<std::string> restorability_problems(const archive::Manifest& manifest,
-                                                const ExtractedForCheck& extracted) {
-    return restorability_problems(condense(manifest), extracted, [&] { return manifest; });
+Restorability check_restorable(const archive::Manifest& manifest,
+                               const ExtractedForCheck& extracted) {
+    return check_restorable(condense(manifest), extracted, [&] { return manifest; });
 }
 
 } // namespace pmxsnap::trust

@@ -123,10 +123,11 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
     auto reread = [&] {
         return reread_manifest(archive, options.identity, limits, manifest_digest);
     };
-    auto problems = restorability_problems(*manifest, keep.extracted, reread);
+    auto [problems, warnings] = check_restorable(*manifest, keep.extracted, reread);
     restorable.status = problems.empty() ? Status::ok : Status::failed;
     restorable.detail = summarize(problems, manifest->header.node);
     restorable.problems = problems;
+    restorable.warnings = warnings;
     return {content, restorable};
 }
 

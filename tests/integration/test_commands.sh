@@ -23,10 +23,10 @@ jq -e '(keys == ["archives","ok","schema"]) and all(.archives[];
          (keys == ["archive","levels","ok","result","skipped"])
          and (.result | IN("ok","partial","failed")) and (.skipped | type == "array")
          and (.levels | length == 3) and all(.levels[];
-           (keys == ["detail","level","problems","status"])
+           (keys == ["detail","level","problems","status","warnings"])
            and (.level | IN("signature","content","restorable"))
            and (.status | IN("ok","failed","skipped"))
-           and (.problems | type == "array")))' <<<"$out" >/dev/null || fail "verify --json breaks its schema: $out"
+           and (.problems | type == "array") and (.warnings | type == "array")))' <<<"$out" >/dev/null || fail "verify --json breaks its schema: $out"
 pass "verify --latest --json: three levels ok, schema as documented"
 
 run 1 "$PMXSNAP" verify --repo "$repo" --key "$key" --latest --max-decompressed 100K

@@ -1,7 +1,8 @@
-// The rules pmxcfs checks when it loads config.db (database.c,
-// bdb_backend_load_index) plus the limits of memdb, in one checker that
-// snapshot, verify, inspect, restore and doctor all use. Each violation names
-// its rule, the inode and (when it has one) the path; messages use pmxcfs's
+// The rules pmxcfs follows when it loads config.db (database.c,
+// bdb_backend_load_index; memdb.c, memdb_recreate_vmlist) and the limits
+// memdb enforces on writes, in one checker that snapshot, verify, inspect,
+// restore and doctor all use. Each violation names its rule, what pmxcfs does
+// about it, the inode and (when it has one) the path; messages use pmxcfs's
 // words so they can be matched against its log.
 #pragma once
 
@@ -13,8 +14,17 @@
 
 namespace pmxsnap::configdb {
 
+// What pmxcfs does with a db that breaks the rule.
+enum class Effect {
+    refuses_start,  // "DB load failed" or "memdb_open failed": pmxcfs exits
+    drops_entries,  // pmxcfs starts, and the entry (and all under it) is missing from /etc/pve
+    refuses_writes, // pmxcfs starts and serves it all; it refuses writes past the limit
+};
+std::string to_string(Effect effect); // "refuses to start", "drops entries", "refuses writes"
+
 struct Violation {
-    std::string rule;    // stable id, e.g. "duplicate-name"
+    std::string rule; // stable id, e.g. "duplicate-name"
+    Effect effect = Effect::refuses_start;
     std::int64_t inode;  // the offending row
     std::string path;    // its path when reachable, else ""
     std::string message; // pmxcfs's wording where pmxcfs has one
@@ -35,8 +45,22 @@ inline constexpr const char* unreachable = "unreachable";
 inline constexpr const char* file_too_large = "file-too-large";
 inline constexpr const char* total_too_large = "total-too-large";
 inline constexpr const char* too_many_inodes = "too-many-inodes";
+inline constexpr const char* duplicate_vmid = "duplicate-vmid";
+inline constexpr const char* guest_dir_not_directory = "guest-dir-not-directory";
 } // namespace rule
 
+struct RuleCheck {
+    // What changes what pmxcfs serves: it refuses to start, or it drops
+    // entries. Empty: pmxcfs boots this db and serves every entry.
+    std::vector<Violation> breaking;
+    // What pmxcfs boots and serves but would refuse to write (a file over
+    // 1 MiB, more than 128 MiB or 262,144 inodes in all) and the __version__
+    // row it writes itself when missing: warnings, never a reason to refuse.
+    std::vector<Violation> write_limits;
+};
+RuleCheck check_rules(const Tree& tree);
+
+// check_rules(tree).breaking
 std::vector<Violation> check_invariants(const Tree& tree);
 
 } // namespace pmxsnap::configdb

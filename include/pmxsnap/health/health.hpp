@@ -18,14 +18,15 @@ namespace pmxsnap::health {
 
 // What assess() looks at; the capture fills it (and a test by hand).
 struct StateFacts {
-    std::string node;                         // this node's name
-    std::optional<std::string> host_corosync; // /etc/corosync/corosync.conf
-    std::optional<std::string> pve_corosync;  // /etc/pve/corosync.conf
-    std::vector<std::string> db_integrity;    // PRAGMA integrity_check complaints
-    std::vector<configdb::Violation> db_violations;
-    std::vector<std::string> node_directories; // the names under /etc/pve/nodes
-    bool corosync_authkey = false;             // /etc/corosync/authkey is there
-    bool pve_authkey = false;                  // /etc/pve/priv/authkey.key is there
+    std::string node;                                 // this node's name
+    std::optional<std::string> host_corosync;         // /etc/corosync/corosync.conf
+    std::optional<std::string> pve_corosync;          // /etc/pve/corosync.conf
+    std::vector<std::string> db_integrity;            // PRAGMA integrity_check complaints
+    std::vector<configdb::Violation> db_violations;   // bad: pmxcfs would not serve it all
+    std::vector<configdb::Violation> db_write_limits; // notes: served, but not writable so
+    std::vector<std::string> node_directories;        // the names under /etc/pve/nodes
+    bool corosync_authkey = false;                    // /etc/corosync/authkey is there
+    bool pve_authkey = false;                         // /etc/pve/priv/authkey.key is there
 };
 
 archive::Health assess(const StateFacts& facts);

@@ -37,11 +37,15 @@ CondensedManifest condense(archive::Manifest manifest);
 // Brings the full manifest back (verify reads the archive's again).
 using ManifestReread = std::function<archive::Manifest()>;
 
-std::vector<std::string> restorability_problems(const CondensedManifest& manifest,
-                                                const ExtractedForCheck& extracted,
-                                                const ManifestReread& reread);
+struct Restorability {
+    std::vector<std::string> problems; // a restore would refuse it, or pmxcfs would not serve it
+    std::vector<std::string> warnings; // restorable; pmxcfs would refuse some writes (its limits)
+};
+
+Restorability check_restorable(const CondensedManifest& manifest,
+                               const ExtractedForCheck& extracted, const ManifestReread& reread);
 // The same for a manifest at hand.
-std::vector<std::string> restorability_problems(const archive::Manifest& manifest,
-                                                const ExtractedForCheck& extracted);
+Restorability check_restorable(const archive::Manifest& manifest,
+                               const ExtractedForCheck& extracted);
 
 } // namespace pmxsnap::trust

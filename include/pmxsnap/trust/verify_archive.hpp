@@ -28,6 +28,7 @@ struct LevelResult {
     Status status = Status::skipped;
     std::string detail;
     std::vector<std::string> problems; // every problem found, detail names the first
+    std::vector<std::string> warnings; // what holds but is worth knowing (pmxcfs write limits)
 };
 
 // What one archive's verification comes to. Never ok for what was not

@@ -8,6 +8,8 @@
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
 
+#include <optional>
+
 using namespace pmxsnap;
 using namespace pmxsnap::configdb;
 
@@ -41,7 +43,16 @@ std::vector<Violation> violations_after(const std::function<void(Writer&)>& dama
         raw.exec(sql);
     }
     auto db = Database::open_readonly(path);
-    return check_invariants(Tree::load(db));
+    auto [breaking, write_limits] = check_rules(Tree::load(db));
+    breaking.insert(breaking.end(), write_limits.begin(), write_limits.end());
+    return breaking;
+}
+
+std::optional<Violation> find(const std::vector<Violation>& violations, const std::string& rule) {
+    for (const auto& v : violations)
+        if (v.rule == rule)
+            return v;
+    return std::nullopt;
 }
 
 bool has(const std::vector<Violation>& violations, const std::string& rule, std::int64_t inode) {
@@ -62,38 +73,107 @@ TEST_CASE("each pmxcfs load rule is reported with its rule id and inode") {
     struct Case {
         const char* rule;
         std::int64_t inode;
+        Effect effect;
         Damage damage;
     };
+    using enum Effect;
     std::vector<Case> cases = {
-        {rule::no_name, 500, [](Writer& w) { w.insert_raw_row(row(500, 0, 8, ""), "x"); }},
-        {rule::unknown_type, 501,
+        {rule::no_name, 500, refuses_start,
+         [](Writer& w) { w.insert_raw_row(row(500, 0, 8, ""), "x"); }},
+        {rule::unknown_type, 501, refuses_start,
          [](Writer& w) { w.insert_raw_row(row(501, 0, 10, "link"), "x"); }},
-        {rule::directory_with_data, 502,
+        {rule::directory_with_data, 502, refuses_start,
          [](Writer& w) { w.insert_raw_row(row(502, 0, 4, "dir"), "data"); }},
-        {rule::parent_not_directory, 504,
+        // storage.cfg, inode 1, is loaded before it: the load stops there.
+        {rule::parent_not_directory, 504, refuses_start,
          [](Writer& w) { w.insert_raw_row(row(504, 1, 8, "child.cfg"), "x"); }},
-        {rule::missing_parent, 505,
+        // A file loaded after its child replaces the child's placeholder parent.
+        {rule::parent_not_directory, 512, drops_entries,
+         [](Writer& w) {
+             w.insert_raw_row(row(512, 513, 8, "child.cfg"), "x");
+             w.insert_raw_row(row(513, 0, 8, "late.cfg"), "y");
+         }},
+        {rule::missing_parent, 505, refuses_start,
          [](Writer& w) { w.insert_raw_row(row(505, 9999, 8, "orphan.cfg"), "x"); }},
-        {rule::duplicate_name, 506,
+        {rule::duplicate_name, 506, refuses_start,
          [](Writer& w) { w.insert_raw_row(row(506, 0, 8, "storage.cfg"), "x"); }},
-        {rule::unsafe_name, 507, [](Writer& w) { w.insert_raw_row(row(507, 0, 8, ".."), "x"); }},
-        {rule::file_too_large, 508,
+        {rule::unsafe_name, 507, drops_entries,
+         [](Writer& w) { w.insert_raw_row(row(507, 0, 8, ".."), "x"); }},
+        {rule::file_too_large, 508, refuses_writes,
          [](Writer& w) {
              w.insert_raw_row(row(508, 0, 8, "huge.cfg"), std::string(max_file_size + 1, 'x'));
          }},
-        {rule::unreachable, 510,
+        {rule::unreachable, 510, drops_entries,
          [](Writer& w) {
              w.insert_raw_row(row(510, 511, 4, "loop-a"), std::nullopt);
              w.insert_raw_row(row(511, 510, 4, "loop-b"), std::nullopt);
          }},
     };
     for (const auto& c : cases) {
-        DYNAMIC_SECTION(c.rule) {
+        DYNAMIC_SECTION(c.rule << " " << c.inode) {
             auto violations = violations_after(c.damage);
             INFO("rule " << c.rule);
-            CHECK(has(violations, c.rule, c.inode));
+            REQUIRE(has(violations, c.rule, c.inode));
+            for (const auto& v : violations)
+                if (v.inode == c.inode && v.rule == c.rule)
+                    CHECK(to_string(v.effect) == to_string(c.effect));
         }
     }
+}
+
+TEST_CASE("a guest id twice, under any nodes and guest types, and pmxcfs refuses to start") {
+    auto twice = [](std::string first, std::string second) {
+        return violations_after([&](Writer& w) {
+            w.write_file(first, "memory: 512\n", 1000);
+            w.write_file(second, "memory: 512\n", 1000);
+        });
+    };
+    auto across_nodes =
+        twice("nodes/pve1/qemu-server/9000.conf", "nodes/pve2/qemu-server/9000.conf");
+    auto v = find(across_nodes, rule::duplicate_vmid);
+    REQUIRE(v);
+    CHECK(v->effect == Effect::refuses_start);
+    CHECK_THAT(v->message,
+               Catch::Matchers::StartsWith("detected duplicate VMID 9000") &&
+                   Catch::Matchers::ContainsSubstring("nodes/pve1/qemu-server/9000.conf") &&
+                   Catch::Matchers::ContainsSubstring("nodes/pve2/qemu-server/9000.conf"));
+    CHECK(find(twice("nodes/pve1/qemu-server/101.conf", "nodes/pve1/lxc/101.conf"),
+               rule::duplicate_vmid));
+    CHECK(
+        find(twice("nodes/pve1/openvz/102.conf", "nodes/pve3/lxc/102.conf"), rule::duplicate_vmid));
+    // What pmxcfs does not count as a guest config is no duplicate.
+    CHECK(twice("nodes/pve1/qemu-server/103.conf", "nodes/pve2/qemu-server/103.conf.tmp").empty());
+    CHECK(twice("nodes/pve1/qemu-server/104.conf", "nodes/pve2/qemu-server/0104.conf").empty());
+    CHECK(twice("nodes/pve1/qemu-server/105.conf", "nodes/pve_2/qemu-server/105.conf").empty());
+    CHECK(twice("nodes/pve1/qemu-server/106.conf", "nodes/pve2/firewall/106.conf").empty());
+    CHECK(twice("nodes/pve1/qemu-server/107.conf", "nodes/-pve2/lxc/107.conf").empty());
+    CHECK(
+        twice("nodes/pve1/qemu-server/4294967295.conf", "nodes/pve2/lxc/4294967296.conf").empty());
+}
+
+TEST_CASE("a guest directory that is a file makes pmxcfs refuse to start") {
+    auto violations =
+        violations_after([](Writer& w) { w.write_file("nodes/pve1/lxc", "oops\n", 1000); });
+    auto v = find(violations, rule::guest_dir_not_directory);
+    REQUIRE(v);
+    CHECK(v->effect == Effect::refuses_start);
+    CHECK(v->path == "nodes/pve1/lxc");
+}
+
+TEST_CASE("what pmxcfs serves but would not write is a write limit, not a breaking rule") {
+    test::Scratch scratch;
+    auto path = scratch / "config.db";
+    {
+        auto writer = Writer::create(path);
+        writer.write_file("big.cfg", std::string(2 * 1024 * 1024, 'x'), 1000);
+    }
+    auto db = Database::open_readonly(path);
+    auto check = check_rules(Tree::load(db));
+    CHECK(check.breaking.empty());
+    REQUIRE(check.write_limits.size() == 1);
+    CHECK(check.write_limits[0].rule == rule::file_too_large);
+    CHECK(check.write_limits[0].path == "big.cfg");
+    CHECK(check_invariants(Tree::load(db)).empty());
 }
 
 TEST_CASE("a root row with another name, or none at all, is reported") {

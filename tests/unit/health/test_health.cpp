@@ -133,10 +133,23 @@ TEST_CASE("health: copies missing, authkeys missing, db problems") {
     CHECK(ids(health::assess(facts)) == std::vector<std::string>{"pve-authkey-missing"});
     facts = healthy();
     facts.db_integrity = {"*** in database main ***", "Page 4 is never used"};
-    facts.db_violations = {{"duplicate-name", 7, "nodes/pve1", "duplicate entry"}};
+    facts.db_violations = {
+        {"duplicate-name", configdb::Effect::refuses_start, 7, "nodes/pve1", "duplicate entry"}};
     auto db = health::assess(facts);
     CHECK(ids(db) == std::vector<std::string>{"db-integrity", "db-rules"});
     CHECK(db.problems.back().message.find("duplicate-name") != std::string::npos);
+    CHECK(db.problems.back().message.find("refuses to start") != std::string::npos);
+}
+
+TEST_CASE("health: what pmxcfs serves but would not write is a note, never bad") {
+    auto facts = healthy();
+    facts.db_write_limits = {{"file-too-large", configdb::Effect::refuses_writes, 9, "big.cfg",
+                              "file has 2097152 bytes"}};
+    auto health = health::assess(facts);
+    CHECK(health.good());
+    REQUIRE(health.notes.size() == 1);
+    CHECK(health.notes[0].find("write limit file-too-large") != std::string::npos);
+    CHECK(health.notes[0].find("big.cfg") != std::string::npos);
 }
 
 TEST_CASE("health: a standalone node needs no corosync, only its own directory and key") {

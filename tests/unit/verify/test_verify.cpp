@@ -163,7 +163,6 @@ TEST_CASE("a db breaking each pmxcfs rule fails level 3, naming the rule and the
         {"directory-with-data", "000000000001869F",
          "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 4, 'dir', 'x')"},
         {"root-name", "0000000000000000", "UPDATE tree SET name = 'other' WHERE inode = 0"},
-        {"missing-version", "", "DELETE FROM tree WHERE inode = 0"},
         {"parent-not-directory", "000000000001869F",
          "INSERT INTO tree VALUES (99999, 1, 99999, 1, 1000, 8, 'child.cfg', 'x')"},
         {"missing-parent", "000000000001869F",
@@ -175,8 +174,10 @@ TEST_CASE("a db breaking each pmxcfs rule fails level 3, naming the rule and the
         {"unreachable", "000000000001869F",
          "INSERT INTO tree VALUES (99999, 99998, 99999, 1, 1000, 4, 'a', NULL);"
          "INSERT INTO tree VALUES (99998, 99999, 99998, 1, 1000, 4, 'b', NULL)"},
-        {"file-too-large", "000000000001869F",
-         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 8, 'huge.cfg', zeroblob(1048577))"},
+        {"guest-dir-not-directory", "000000000001869F",
+         "INSERT INTO tree SELECT 99998, inode, 99998, 1, 1000, 4, 'pve7', NULL FROM tree "
+         "WHERE name = 'nodes' AND parent = 0;"
+         "INSERT INTO tree VALUES (99999, 99998, 99999, 1, 1000, 8, 'lxc', 'x')"},
     };
     test::Scratch scratch;
     for (const auto& c : cases) {
@@ -193,10 +194,35 @@ TEST_CASE("a db breaking each pmxcfs rule fails level 3, naming the rule and the
             bool named = false;
             for (const auto& problem : verdict.levels.back().problems)
                 named = named ||
-                        (problem.find(std::string("pmxcfs rule ") + c.rule) != std::string::npos &&
+                        (problem.find(std::string(": ") + c.rule + ": ") != std::string::npos &&
                          problem.find(c.inode_hex) != std::string::npos);
             INFO(verdict.levels.back().detail);
             CHECK(named);
+        }
+    }
+}
+
+TEST_CASE("a db pmxcfs serves but would not write passes level 3 with a warning") {
+    const std::pair<const char*, const char*> cases[] = {
+        {"missing-version", "DELETE FROM tree WHERE inode = 0"},
+        {"file-too-large",
+         "INSERT INTO tree VALUES (99999, 0, 99999, 1, 1000, 8, 'huge.cfg', zeroblob(2097152))"},
+    };
+    test::Scratch scratch;
+    for (const auto& [rule, sql] : cases) {
+        DYNAMIC_SECTION(rule) {
+            auto made = make_archive(scratch, rule, [&](const fs::path& root) {
+                SQLite::Database db((root / "var/lib/pve-cluster/config.db").string(),
+                                    SQLite::OPEN_READWRITE);
+                db.exec(sql);
+            });
+            auto verdict = trust::verify_archive(made.archive, {made.key});
+            INFO(verdict.levels.back().detail);
+            CHECK(verdict.ok());
+            const auto& warnings = verdict.levels.back().warnings;
+            REQUIRE(warnings.size() == 1);
+            CHECK_THAT(warnings[0], Catch::Matchers::ContainsSubstring(
+                                        std::string("pmxcfs write limit ") + rule));
         }
     }
 }
@@ -250,7 +276,7 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     auto captured = capture::capture(host::Host(root), {});
     trust::ExtractedForCheck extracted{captured.db_copy, {}};
     const auto good = captured.full_manifest();
-    REQUIRE(trust::restorability_problems(good, extracted).empty());
+    REQUIRE(trust::check_restorable(good, extracted).problems.empty());
 
     // Alike by fingerprint: the member list is not asked for again.
     int rereads = 0;
@@ -258,16 +284,17 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
         ++rereads;
         return good;
     };
-    CHECK(trust::restorability_problems(trust::condense(good), extracted, count_rereads).empty());
+    CHECK(
+        trust::check_restorable(trust::condense(good), extracted, count_rereads).problems.empty());
     CHECK(rereads == 0);
     auto edited = good;
     for (auto& m : edited.members)
         if (m.path == "pve/storage.cfg")
             m.pmxcfs->writer += 1;
-    auto named = trust::restorability_problems(trust::condense(edited), extracted, [&] {
-        ++rereads;
-        return edited;
-    });
+    auto named = trust::check_restorable(trust::condense(edited), extracted, [&] {
+                     ++rereads;
+                     return edited;
+                 }).problems;
     CHECK(rereads == 1);
     CHECK(named == std::vector<std::string>{
                        "pve/storage.cfg: pmxcfs inode/version/writer differ from the db"});
@@ -275,7 +302,7 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     auto problems_after = [&](const std::function<void(archive::Manifest&)>& edit) {
         auto manifest = good;
         edit(manifest);
-        return trust::restorability_problems(manifest, extracted);
+        return trust::check_restorable(manifest, extracted).problems;
     };
     auto member = [](archive::Manifest& m, const std::string& path) -> archive::Member& {
         for (auto& each : m.members)
@@ -323,10 +350,10 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     auto twice = good;
     twice.members.push_back(member(twice, file));
     int compared_by_name = 0;
-    problems = trust::restorability_problems(trust::condense(twice), extracted, [&] {
-        ++compared_by_name;
-        return twice;
-    });
+    problems = trust::check_restorable(trust::condense(twice), extracted, [&] {
+                   ++compared_by_name;
+                   return twice;
+               }).problems;
     CHECK(compared_by_name == 1);
     CHECK(problems == std::vector<std::string>{file + ": in pve/ but not in the db"});
     CHECK(trust::condense(twice).pve.empty());
@@ -334,11 +361,11 @@ TEST_CASE("level 3 names each way the pve/ members and the db disagree") {
     // The names cannot be had: the difference is still the finding.
     auto differing = good;
     member(differing, file).pmxcfs->version += 1;
-    problems = trust::restorability_problems(
-        trust::condense(differing), extracted, []() -> archive::Manifest {
+    problems =
+        trust::check_restorable(trust::condense(differing), extracted, []() -> archive::Manifest {
             throw archive::Rejected("MANIFEST.json: differs from the one read "
                                     "before");
-        });
+        }).problems;
     REQUIRE(problems.size() == 1);
     CHECK_THAT(problems[0],
                Catch::Matchers::ContainsSubstring("pve/ differs from the db") &&
@@ -385,10 +412,10 @@ TEST_CASE("level 3 reads the manifest again only as it was, and only when needed
     body.read_members(keep_db);
     trust::ExtractedForCheck with_db{keep_db.path, {}};
     int rereads = 0;
-    CHECK(trust::restorability_problems(trust::condense(first), with_db, [&] {
+    CHECK(trust::check_restorable(trust::condense(first), with_db, [&] {
               ++rereads;
               return first;
-          }).empty());
+          }).problems.empty());
     CHECK(rereads == 0);
 
     auto condensed = trust::condense(first);
@@ -396,10 +423,10 @@ TEST_CASE("level 3 reads the manifest again only as it was, and only when needed
     CHECK(condensed.header.state == first.state);
     trust::ExtractedForCheck none;
     bool reread = false;
-    auto problems = trust::restorability_problems(condensed, none, [&] {
-        reread = true;
-        return first;
-    });
+    auto problems = trust::check_restorable(condensed, none, [&] {
+                        reread = true;
+                        return first;
+                    }).problems;
     REQUIRE(problems.size() == 1);
     CHECK(problems[0] == "db/config.db: missing from the archive");
     CHECK_FALSE(reread);

@@ -1,0 +1,114 @@
+# The real pmxcfs (pve-cluster 9.1.6, built once per build tree from
+# ../shared/third_party/pmxcfs) serving a db in local mode (pmxcfs -l -f),
+# in private mount, network, UTS and PID namespaces: /etc is an overlay (so
+# /etc/pve can exist without touching the host's /etc), /run and /dev/shm are
+# private tmpfs, /var/lib/pve-cluster is a scratch directory, the host name is
+# the node's. pmxcfs was seen to hang in start and stop under load, so both
+# are bounded: at the deadline the harness kills its own namespace (the PID
+# namespace dies with everything in it) and says so. Sourced after lib.sh.
+
+pmxcfs_build_dir=$(cd "$(dirname "$(dirname "$PMXSNAP")")" && pwd)/pmxcfs
+pmxcfs_binary=$pmxcfs_build_dir/pmxcfs
+
+# The sources sit beside the repository in the workspace (never vendored).
+pmxcfs_sources() {
+  local dir
+  for dir in "${PMXCFS_SOURCES:-}" "$(dirname "$TESTLIB")/../../../shared/third_party/pmxcfs"; do
+    [ -n "$dir" ] && [ -x "$dir/build.sh" ] && { cd "$dir" && pwd; return 0; }
+  done
+  return 1
+}
+
+need_pmxcfs() {
+  [ "$(id -u)" -eq 0 ] || skip "the real pmxcfs needs root (namespaces, FUSE)"
+  need unshare mountpoint sqlite3
+  [ -c /dev/fuse ] || skip "no /dev/fuse here"
+  local sources
+  sources=$(pmxcfs_sources) || skip "no pmxcfs sources (../shared/third_party/pmxcfs; PMXCFS_SOURCES)"
+  mkdir -p "$pmxcfs_build_dir"
+  # One build per tree, whichever test comes first; the others wait for it.
+  (
+    flock 9
+    [ -x "$pmxcfs_binary" ] || "$sources/build.sh" "$pmxcfs_build_dir" >"$pmxcfs_build_dir/build.log" 2>&1 ||
+      fail "building pmxcfs failed: $(tail -5 "$pmxcfs_build_dir/build.log")"
+  ) 9>"$pmxcfs_build_dir/.lock"
+  [ -x "$pmxcfs_binary" ] || fail "no pmxcfs binary after the build: $pmxcfs_binary"
+}
+
+# The inside of the namespaces: $1 scratch, $2 node name, $3 pmxcfs, $4 start
+# deadline (s), then the command to run while /etc/pve is served. Exit 90:
+# pmxcfs did not mount /etc/pve (its log says why); 91: it hung in start.
+pmxcfs_inside='
+set -eu
+s=$1 node=$2 pmxcfs=$3 deadline=$4; shift 4
+mount --make-rprivate /
+mkdir -p "$s/etc-upper" "$s/etc-work"
+mount -t overlay overlay -o "lowerdir=/etc,upperdir=$s/etc-upper,workdir=$s/etc-work" /etc
+mkdir -p /etc/pve
+printf "127.0.0.1 localhost\n198.18.0.11 %s.test %s\n" "$node" "$node" >/etc/hosts
+hostname "$node"
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /dev/shm
+mount --bind "$s/lib" /var/lib/pve-cluster
+ip link set lo up
+"$pmxcfs" -l -f >"$s/pmxcfs.log" 2>&1 &
+pid=$!
+tries=$((deadline * 10))
+while ! mountpoint -q /etc/pve; do
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" || true; exit 90; }
+  tries=$((tries - 1))
+  [ "$tries" -gt 0 ] || exit 91
+  sleep 0.1
+done
+set +e
+"$@"
+status=$?
+kill "$pid"
+wait "$pid"
+exit "$status"
+'
+
+# pmxcfs_serve DB NODE CMD...: pmxcfs serves a copy of DB (with its -wal if
+# any) as node NODE while CMD runs inside; $pmxcfs_status is CMD's exit, or
+# 90 when pmxcfs refused the db (its log in $pmxcfs_log), 91 when it hung.
+# The db directory it served stays in $pmxcfs_lib.
+pmxcfs_serve() {
+  local db=$1 node=$2; shift 2
+  local dir
+  dir=$(mktemp -d "$scratch/pmxcfs.XXXXXX")
+  mkdir -p "$dir/lib"
+  cp "$db" "$dir/lib/config.db"
+  [ ! -e "$db-wal" ] || cp "$db-wal" "$dir/lib/config.db-wal"
+  pmxcfs_serve_dir "$dir" "$node" "$@"
+}
+# pmxcfs_serve_dir DIR NODE CMD...: as pmxcfs_serve, on DIR/lib as it is.
+pmxcfs_serve_dir() {
+  local dir=$1 node=$2; shift 2
+  pmxcfs_lib=$dir/lib
+  pmxcfs_log=$dir/pmxcfs.log
+  set +e
+  timeout -s KILL 120 unshare -m -n -u -p --fork --kill-child --mount-proc \
+    sh -c "$pmxcfs_inside" sh "$dir" "$node" "$pmxcfs_binary" 15 "$@"
+  pmxcfs_status=$?
+  set -e
+  [ "$pmxcfs_status" -ne 91 ] || echo "note: pmxcfs hung in start; killed with its namespace" >&2
+  [ "$pmxcfs_status" -ne 137 ] || echo "note: pmxcfs (or the command) hung; killed with its namespace" >&2
+  ! findmnt -rn -o TARGET | grep -q "^$dir" || fail "mounts left under $dir"
+}
+
+# $served_tree: a script listing what /etc/pve serves, one line per entry
+# below it — type, mode, uid:gid, sha256 (files; "-" else), path — without
+# pmxcfs's own status files (.version, .members, .vmlist, ...) and its node
+# links (local, qemu-server, lxc, openvz), which $served_links lists. Run
+# inside: `sh "$served_tree"`. (Paths with blanks would need another format;
+# the corpus has none.)
+served_tree=$scratch/served-tree.sh
+cat >"$served_tree" <<'SCRIPT'
+cd /etc/pve
+find . -mindepth 1 ! -path "./.*" ! -type l -printf "%y %m %U:%G %P\n" | LC_ALL=C sort -k4 >/run/meta
+find . -mindepth 1 ! -path "./.*" -type f -print0 | xargs -0r sha256sum | sed "s|  \./| |" |
+  LC_ALL=C sort -k2 >/run/sums
+LC_ALL=C join -1 4 -2 2 -a 1 -e - -o "1.1 1.2 1.3 2.1 0" /run/meta /run/sums
+SCRIPT
+served_links=$scratch/served-links.sh
+echo 'cd /etc/pve && find . -maxdepth 1 -type l -printf "%P -> %l\n" | LC_ALL=C sort' >"$served_links"
