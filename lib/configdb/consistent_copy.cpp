@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <mutex>
 
 namespace pmxsnap::configdb {
 namespace fs = std::filesystem;
@@ -59,9 +60,32 @@ struct Connection {
     ~Connection() { sqlite3_close_v2(db); }
 };
 
+// SQLite running as root fchown()s every -wal and -shm it opens to the db's
+// owner — the owner they already have, but the call moves their ctime, which
+// made every snapshot while pmxcfs runs look like a change to --if-changed's
+// quick check (and broke the promise that the live files are left alone).
+// pmxsnap never creates a -wal or -shm another user must own (its own copies
+// are root's, in its scratch directory), so SQLite's unix VFS gets an fchown
+// that does nothing. The override is the VFS's documented hook
+// (xSetSystemCall); it is made once, before the first connection.
+int keep_owner(int, uid_t, gid_t) {
+    return 0;
+}
+void never_change_owners() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        sqlite3_vfs* unix_vfs = sqlite3_vfs_find("unix");
+        if (unix_vfs == nullptr || unix_vfs->iVersion < 3 ||
+            unix_vfs->xSetSystemCall(
+                unix_vfs, "fchown", reinterpret_cast<sqlite3_syscall_ptr>(keep_owner)) != SQLITE_OK)
+            fail("SQLite: cannot keep its unix VFS from changing file owners");
+    });
+}
+
 // One backup step of -1 pages copies everything under a single read
 // transaction of the source: the copy is exactly one committed state.
 void backup(const fs::path& source, int source_flags, const fs::path& destination) {
+    never_change_owners();
     Connection from, to;
     std::string uri =
         "file:" + source.string() + ((source_flags & SQLITE_OPEN_READONLY) ? "?mode=ro" : "");

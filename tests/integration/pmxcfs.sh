@@ -112,3 +112,12 @@ LC_ALL=C join -1 4 -2 2 -a 1 -e - -o "1.1 1.2 1.3 2.1 0" /run/meta /run/sums
 SCRIPT
 served_links=$scratch/served-links.sh
 echo 'cd /etc/pve && find . -maxdepth 1 -type l -printf "%P -> %l\n" | LC_ALL=C sort' >"$served_links"
+
+# archive_tree ARCHIVE: the archive's pve/ members in $served_tree's format
+# (needs jq and $pub).
+archive_tree() { # ARCHIVE
+  "$PMXSNAP" ls "$1" --pubkey "$pub" --json | jq -r '
+    .members[] | select(.member | startswith("pve/")) |
+    "\(if .type == "directory" then "d" else "f" end) \(.mode | ltrimstr("0")) \(.uid):\(.gid) \(.sha256 // "-") \(.member | ltrimstr("pve/"))"' |
+    LC_ALL=C sort -k5
+}

@@ -11,13 +11,6 @@ need_pmxcfs
 need jq
 make_key
 
-# The archive's pve/ members in served_tree_script's format.
-archive_tree() { # ARCHIVE
-  "$PMXSNAP" ls "$1" --pubkey "$pub" --json | jq -r '
-    .members[] | select(.member | startswith("pve/")) |
-    "\(if .type == "directory" then "d" else "f" end) \(.mode | ltrimstr("0")) \(.uid):\(.gid) \(.sha256 // "-") \(.member | ltrimstr("pve/"))"' |
-    LC_ALL=C sort -k5
-}
 # The guests of the archive as .vmlist lists them: "ID NODE TYPE", sorted.
 archive_guests() { # ARCHIVE
   "$PMXSNAP" ls "$1" --pubkey "$pub" --json | jq -r '
