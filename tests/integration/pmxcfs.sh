@@ -121,3 +121,71 @@ archive_tree() { # ARCHIVE
     "\(if .type == "directory" then "d" else "f" end) \(.mode | ltrimstr("0")) \(.uid):\(.gid) \(.sha256 // "-") \(.member | ltrimstr("pve/"))"' |
     LC_ALL=C sort -k5
 }
+
+# The guests of the archive as .vmlist lists them: "ID NODE TYPE", sorted.
+archive_guests() { # ARCHIVE
+  "$PMXSNAP" ls "$1" --pubkey "$pub" --json | jq -r '
+    .members[] | .member | capture("^pve/nodes/(?<node>[A-Za-z0-9-]+)/(?<dir>qemu-server|lxc|openvz)/(?<id>[1-9][0-9]*)\\.conf$") |
+    "\(.id) \(.node) \(if .dir == "qemu-server" then "qemu" else .dir end)"' | LC_ALL=C sort
+}
+served_guests() { # VMLIST_JSON
+  jq -r '.ids | to_entries[] | "\(.key) \(.value.node) \(.value.type)"' "$1" | LC_ALL=C sort
+}
+
+# pmxsnap's verdict on DB, from inspect's violations and their effects.
+pmxsnap_verdict() { # DB
+  local json
+  json=$("$PMXSNAP" inspect "$1" --json || true)
+  jq -r '[.violations[].effect] as $e |
+    if ($e | index("refuses to start")) then "refuses"
+    elif ($e | length) > 0 then "drops"
+    else "loads" end' <<<"$json"
+}
+
+# pmxcfs_agree NAME DB ROOT: pmxcfs and pmxsnap agree on DB; when pmxcfs
+# serves it, the served tree equals the archive of a copy of ROOT holding DB,
+# its node links are pve1's and its .vmlist lists the archive's guests.
+# Counts the cases in $pmxcfs_cases.
+pmxcfs_cases=0
+pmxcfs_agree() {
+  local name=$1 db=$2 base_root=$3 want verdict
+  want=$(pmxsnap_verdict "$db")
+  local case_dir=$scratch/case-$name
+  mkdir -p "$case_dir"
+  pmxcfs_serve "$db" pve1 sh -c 'sh "$1" >"$3/served" && sh "$2" >"$3/links" && cp /etc/pve/.vmlist "$3/vmlist"' \
+    sh "$served_tree" "$served_links" "$case_dir"
+  case $pmxcfs_status in
+    0) verdict=loads ;;
+    90) verdict=refuses
+        grep -q "memdb_open failed" "$pmxcfs_log" || fail "$name: pmxcfs exited, but not for its db: $(tail -3 "$pmxcfs_log")" ;;
+    *) fail "$name: pmxcfs did not answer (status $pmxcfs_status): $(tail -3 "$pmxcfs_log")" ;;
+  esac
+  # pmxcfs has no word for "drops": it serves, and entries are missing.
+  [ "$want" != drops ] || [ "$verdict" != loads ] || verdict=drops
+  [ "$verdict" = "$want" ] ||
+    fail "$name: pmxsnap says $want, pmxcfs $verdict: $(tail -3 "$pmxcfs_log"); inspect: $("$PMXSNAP" inspect "$db" 2>&1 | tail -3)"
+  if [ "$verdict" != refuses ]; then
+    rm -rf "$case_dir/root" "$case_dir/repo"
+    cp -a "$base_root" "$case_dir/root"
+    rm -f "$case_dir/root/var/lib/pve-cluster/config.db"*
+    cp "$db" "$case_dir/root/var/lib/pve-cluster/config.db"
+    [ ! -e "$db-wal" ] || cp "$db-wal" "$case_dir/root/var/lib/pve-cluster/config.db-wal"
+    set +e
+    "$PMXSNAP" snapshot --root "$case_dir/root" --repo "$case_dir/repo" --key "$key" >/dev/null 2>"$case_dir/snapshot.err"
+    local snapshot_status=$?
+    set -e
+    [ "$snapshot_status" -le 1 ] || fail "$name: snapshot exit $snapshot_status: $(cat "$case_dir/snapshot.err")"
+    local archive
+    archive=$(find "$case_dir/repo" -name '*.pmxsnap' | head -1)
+    archive_tree "$archive" >"$case_dir/archived"
+    diff -u "$case_dir/archived" "$case_dir/served" >"$case_dir/tree.diff" ||
+      fail "$name: pmxcfs serves another tree than the archive holds: $(head -20 "$case_dir/tree.diff")"
+    printf 'local -> nodes/pve1\nlxc -> nodes/pve1/lxc\nopenvz -> nodes/pve1/openvz\nqemu-server -> nodes/pve1/qemu-server\n' >"$case_dir/links.want"
+    diff -u "$case_dir/links.want" "$case_dir/links" >&2 || fail "$name: pmxcfs's node links differ"
+    archive_guests "$archive" >"$case_dir/guests.archived"
+    served_guests "$case_dir/vmlist" >"$case_dir/guests.served"
+    diff -u "$case_dir/guests.archived" "$case_dir/guests.served" >&2 || fail "$name: .vmlist differs from the archive's guests"
+  fi
+  pmxcfs_cases=$((pmxcfs_cases + 1))
+  echo "  $name: $verdict (pmxsnap and pmxcfs agree)"
+}

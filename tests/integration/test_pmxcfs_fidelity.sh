@@ -11,71 +11,7 @@ need_pmxcfs
 need jq
 make_key
 
-# The guests of the archive as .vmlist lists them: "ID NODE TYPE", sorted.
-archive_guests() { # ARCHIVE
-  "$PMXSNAP" ls "$1" --pubkey "$pub" --json | jq -r '
-    .members[] | .member | capture("^pve/nodes/(?<node>[A-Za-z0-9-]+)/(?<dir>qemu-server|lxc|openvz)/(?<id>[1-9][0-9]*)\\.conf$") |
-    "\(.id) \(.node) \(if .dir == "qemu-server" then "qemu" else .dir end)"' | LC_ALL=C sort
-}
-served_guests() { # VMLIST_JSON
-  jq -r '.ids | to_entries[] | "\(.key) \(.value.node) \(.value.type)"' "$1" | LC_ALL=C sort
-}
-
-# pmxsnap's verdict on DB, from inspect's violations and their effects.
-pmxsnap_verdict() { # DB
-  local json
-  json=$("$PMXSNAP" inspect "$1" --json || true)
-  jq -r '[.violations[].effect] as $e |
-    if ($e | index("refuses to start")) then "refuses"
-    elif ($e | length) > 0 then "drops"
-    else "loads" end' <<<"$json"
-}
-
-# check NAME DB: pmxcfs and pmxsnap agree on DB; when pmxcfs serves it, the
-# served tree equals the archive of a root holding DB.
-cases=0
-check() {
-  local name=$1 db=$2 want verdict
-  want=$(pmxsnap_verdict "$db")
-  local case_dir=$scratch/case-$name
-  mkdir -p "$case_dir"
-  pmxcfs_serve "$db" pve1 sh -c 'sh "$1" >"$3/served" && sh "$2" >"$3/links" && cp /etc/pve/.vmlist "$3/vmlist"' \
-    sh "$served_tree" "$served_links" "$case_dir"
-  case $pmxcfs_status in
-    0) verdict=loads ;;
-    90) verdict=refuses
-        grep -q "memdb_open failed" "$pmxcfs_log" || fail "$name: pmxcfs exited, but not for its db: $(tail -3 "$pmxcfs_log")" ;;
-    *) fail "$name: pmxcfs did not answer (status $pmxcfs_status): $(tail -3 "$pmxcfs_log")" ;;
-  esac
-  # pmxcfs has no word for "drops": it serves, and entries are missing.
-  [ "$want" != drops ] || [ "$verdict" != loads ] || verdict=drops
-  [ "$verdict" = "$want" ] ||
-    fail "$name: pmxsnap says $want, pmxcfs $verdict: $(tail -3 "$pmxcfs_log"); inspect: $("$PMXSNAP" inspect "$db" 2>&1 | tail -3)"
-  if [ "$verdict" != refuses ]; then
-    rm -rf "$case_dir/root" "$case_dir/repo"
-    cp -a "$scratch/base-root" "$case_dir/root"
-    rm -f "$case_dir/root/var/lib/pve-cluster/config.db"*
-    cp "$db" "$case_dir/root/var/lib/pve-cluster/config.db"
-    [ ! -e "$db-wal" ] || cp "$db-wal" "$case_dir/root/var/lib/pve-cluster/config.db-wal"
-    set +e
-    "$PMXSNAP" snapshot --root "$case_dir/root" --repo "$case_dir/repo" --key "$key" >/dev/null 2>"$case_dir/snapshot.err"
-    local snapshot_status=$?
-    set -e
-    [ "$snapshot_status" -le 1 ] || fail "$name: snapshot exit $snapshot_status: $(cat "$case_dir/snapshot.err")"
-    local archive
-    archive=$(find "$case_dir/repo" -name '*.pmxsnap' | head -1)
-    archive_tree "$archive" >"$case_dir/archived"
-    diff -u "$case_dir/archived" "$case_dir/served" >"$case_dir/tree.diff" ||
-      fail "$name: pmxcfs serves another tree than the archive holds: $(head -20 "$case_dir/tree.diff")"
-    printf 'local -> nodes/pve1\nlxc -> nodes/pve1/lxc\nopenvz -> nodes/pve1/openvz\nqemu-server -> nodes/pve1/qemu-server\n' >"$case_dir/links.want"
-    diff -u "$case_dir/links.want" "$case_dir/links" >&2 || fail "$name: pmxcfs's node links differ"
-    archive_guests "$archive" >"$case_dir/guests.archived"
-    served_guests "$case_dir/vmlist" >"$case_dir/guests.served"
-    diff -u "$case_dir/guests.archived" "$case_dir/guests.served" >&2 || fail "$name: .vmlist differs from the archive's guests"
-  fi
-  cases=$((cases + 1))
-  echo "  $name: $verdict (pmxsnap and pmxcfs agree)"
-}
+check() { pmxcfs_agree "$1" "$2" "$scratch/base-root"; }
 
 # damaged NAME SQL: a copy of the base db with SQL applied, checked.
 damaged() {
@@ -137,8 +73,8 @@ sqlite3 "$db" "INSERT INTO tree VALUES ($row, 'a/b', 'x')"
 pmxcfs_serve "$db" pve1 sh -c 'cat /etc/pve/storage.cfg >/dev/null && ! ls /etc/pve >/dev/null 2>"$1"' sh "$scratch/ls.err"
 [ "$pmxcfs_status" = 0 ] || fail "slash-in-name: pmxcfs status $pmxcfs_status: $(tail -3 "$pmxcfs_log") $(cat "$scratch/ls.err")"
 contains "$(cat "$scratch/ls.err")" "Input/output error"
-cases=$((cases + 1))
+pmxcfs_cases=$((pmxcfs_cases + 1))
 echo "  slash-in-name: drops (pmxcfs starts; its root cannot be listed)"
 
-[ "$cases" -ge 22 ] || fail "only $cases cases ran"
-pass "$cases dbs: pmxsnap's verdict is pmxcfs's, and every served tree is the archive's"
+[ "$pmxcfs_cases" -ge 22 ] || fail "only $pmxcfs_cases cases ran"
+pass "$pmxcfs_cases dbs: pmxsnap's verdict is pmxcfs's, and every served tree is the archive's"

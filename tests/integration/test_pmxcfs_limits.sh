@@ -1,0 +1,25 @@
+# pmxcfs's limits are write limits: a db past all of them — the max preset
+# (pmxcfs's 262,144 inodes and 128 MiB, to within a few entries) with more
+# entries and bytes added — is served by the real pmxcfs entry for entry as
+# pmxsnap archives it, and pmxsnap calls it loadable with warnings. The max
+# fixture itself breaks no rule. (test_pmxcfs_fidelity's corpus, at the size
+# where the limits apply; its own test for the minutes it takes.)
+source "$TESTLIB"
+source "$(dirname "$TESTLIB")/pmxcfs.sh"
+need_pmxcfs
+need jq sqlite3
+make_key
+"$MKFIXTURE" --root "$scratch/max" --preset max >/dev/null
+db=$scratch/max/var/lib/pve-cluster/config.db
+run 0 "$PMXSNAP" inspect "$db" --json
+[ "$(jq -c '[.violations, .write_limits]' <<<"$out")" = '[[],[]]' ] || fail "the max preset breaks a rule: $out"
+pass "the max fixture breaks no pmxcfs rule and is within its limits"
+
+sqlite3 "$db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 64)
+  INSERT INTO tree SELECT 900000 + i, 0, 900000 + i, 1, 1760000000, 8, 'over-' || i || '.cfg',
+    randomblob(65536) FROM n"
+run 0 "$PMXSNAP" inspect "$db" --json
+[ "$(jq -r '[.write_limits[].rule] | sort | join(",")' <<<"$out")" = "too-many-inodes,total-too-large" ] ||
+  fail "over the limits: $out"
+pmxcfs_agree over-the-limits "$db" "$scratch/max"
+pass "past 262,144 inodes and 128 MiB: pmxcfs serves every entry as archived; pmxsnap warns, never refuses"
