@@ -8,12 +8,12 @@
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
+#include "pmxsnap/configdb/violation_json.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/corosync/semantic_checks.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/host/packages.hpp"
 #include "pmxsnap/repo/selector.hpp"
-#include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
@@ -102,18 +102,6 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
     for (const auto& row : tree.rows())
         (row.is_directory() ? directories : files) += 1;
     auto version = tree.root_version() ? tree.root_version()->version : 0;
-    auto to_json = [](const std::vector<configdb::Violation>& list) {
-        nlohmann::json items = nlohmann::json::array();
-        for (const auto& v : list) {
-            nlohmann::json item = {{"rule", v.rule},
-                                   {"effect", to_string(v.effect)},
-                                   {"inode", v.inode},
-                                   {"message", v.message}};
-            put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
-            items.push_back(std::move(item));
-        }
-        return items;
-    };
     bool valid = violations.empty() && integrity.empty();
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.inspect/1"},
@@ -125,8 +113,8 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
                           {"directories", directories},
                           {"bytes", tree.total_data_size()},
                           {"integrity", integrity},
-                          {"violations", to_json(violations)},
-                          {"write_limits", to_json(write_limits)}});
+                          {"violations", configdb::violations_json(violations)},
+                          {"write_limits", configdb::violations_json(write_limits)}});
     context.out.say("{}: pmxcfs database, root version {}, {} files, {} directories, {} bytes",
                     path.string(), version, files, directories, tree.total_data_size());
     for (const auto& line : integrity)

@@ -3,6 +3,7 @@
 #include "snapshot.hpp"
 
 #include "pmxsnap/archive/operator_path.hpp"
+#include "pmxsnap/configdb/violation_json.hpp"
 #include "pmxsnap/util/json_name.hpp"
 #include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
@@ -29,15 +30,7 @@ nlohmann::json dry_run_json(const SnapshotResult& r, bool if_changed) {
 }
 
 nlohmann::json to_json(const SnapshotResult& r) {
-    nlohmann::json violations = nlohmann::json::array();
-    for (const auto& v : r.violations) {
-        nlohmann::json item = {{"rule", v.rule},
-                               {"effect", to_string(v.effect)},
-                               {"inode", v.inode},
-                               {"message", v.message}};
-        put_name(item, "path", v.path); // path_hex too when the name is not UTF-8
-        violations.push_back(std::move(item));
-    }
+    auto violations = configdb::violations_json(r.violations);
     nlohmann::json problems = nlohmann::json::array(), notes = nlohmann::json::array();
     if (r.health) {
         for (const auto& problem : r.health->problems)
