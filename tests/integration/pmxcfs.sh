@@ -87,7 +87,7 @@ pmxcfs_serve_dir() {
   pmxcfs_lib=$dir/lib
   pmxcfs_log=$dir/pmxcfs.log
   set +e
-  timeout -s KILL 120 unshare -m -n -u -p --fork --kill-child --mount-proc \
+  timeout -s KILL "${PMXCFS_DEADLINE:-450}" unshare -m -n -u -p --fork --kill-child --mount-proc \
     sh -c "$pmxcfs_inside" sh "$dir" "$node" "$pmxcfs_binary" 15 "$@"
   pmxcfs_status=$?
   set -e

@@ -70,6 +70,7 @@ c.execute("update tree set version = (select max(inode) from tree) where inode =
 c.commit()
 PY
 state "$scratch/before"
+sleep 1 # archives are named by the second: the target must be a new name
 run 0 dry --if-changed --json
 json "assert d['would_write'] and not d['if_changed_would_skip'] and d['unchanged_since'] is None
 assert '/etc/pve/dry-run.cfg' in [m['path'] for m in d['planned_members']]
