@@ -1,7 +1,8 @@
 # The real pmxcfs (pve-cluster 9.1.6, built once per build tree from
 # ../shared/third_party/pmxcfs) serving a db in local mode (pmxcfs -l -f),
-# in private mount, network, UTS and PID namespaces: /etc is an overlay (so
-# /etc/pve can exist without touching the host's /etc), /run and /dev/shm are
+# in private mount, network, UTS and PID namespaces: /etc and /var/lib are
+# overlays (so /etc/pve and /var/lib/pve-cluster can exist without touching
+# the host's, which a CI machine does not have), /run and /dev/shm are
 # private tmpfs, /var/lib/pve-cluster is a scratch directory, the host name is
 # the node's. pmxcfs was seen to hang in start and stop under load, so both
 # are bounded: at the deadline the harness kills its own namespace (the PID
@@ -42,9 +43,10 @@ pmxcfs_inside='
 set -eu
 s=$1 node=$2 pmxcfs=$3 deadline=$4; shift 4
 mount --make-rprivate /
-mkdir -p "$s/etc-upper" "$s/etc-work"
+mkdir -p "$s/etc-upper" "$s/etc-work" "$s/lib-upper" "$s/lib-work"
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$s/etc-upper,workdir=$s/etc-work" /etc
-mkdir -p /etc/pve
+mount -t overlay overlay -o "lowerdir=/var/lib,upperdir=$s/lib-upper,workdir=$s/lib-work" /var/lib
+mkdir -p /etc/pve /var/lib/pve-cluster
 printf "127.0.0.1 localhost\n198.18.0.11 %s.test %s\n" "$node" "$node" >/etc/hosts
 hostname "$node"
 mount -t tmpfs tmpfs /run
