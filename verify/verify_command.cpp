@@ -7,6 +7,7 @@
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/trust/verify_archive.hpp"
+#include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
 
 #include <unistd.h>
@@ -30,7 +31,17 @@ struct Selection {
     bool signature_only = false;
     std::uint64_t max_bytes = 1ULL << 30;
     std::string before;
+    bool drill = false;
+    std::string pmxcfs = "/usr/bin/pmxcfs";
+    unsigned drill_timeout = 30;
+    std::string metrics;
 };
+
+std::optional<DrillOptions> drill_options(const Selection& selection) {
+    if (!selection.drill)
+        return std::nullopt;
+    return DrillOptions{selection.pmxcfs, std::chrono::seconds(selection.drill_timeout)};
+}
 
 std::vector<fs::path> select_archives(const cli::Context& context, const Selection& selection) {
     repo::Repository repository(context.options.repo);
@@ -72,7 +83,7 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
     bool all_ok = true;
     for (const auto& v : verdicts) {
         nlohmann::json levels = nlohmann::json::array();
-        for (const auto& level : v.levels)
+        for (const auto& level : v.levels) {
             levels.push_back(
                 {{"level", level.level},
                  {"status",
@@ -80,6 +91,9 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
                  {"detail", level.detail},
                  {"problems", level.problems},
                  {"warnings", level.warnings}});
+            if (level.seconds)
+                levels.back()["seconds"] = *level.seconds;
+        }
         archives.push_back({{"archive", v.archive.string()},
                             {"ok", v.ok()},
                             {"result", to_string(v.outcome())},
@@ -145,6 +159,90 @@ class Progress {
     std::size_t done_ = 0;
 };
 
+// Verifies what the selection names, says so, and gives the verdicts.
+std::vector<Verdict> verify_selected(cli::Context& context, const Selection& selection) {
+    auto keys = cli::required_trusted_keys(context.options);
+    std::vector<Verdict> verdicts;
+    auto archives = select_archives(context, selection);
+    Progress progress(selection.all && !context.options.quiet, archives.size());
+    for (const auto& archive : archives) {
+        progress.show(archive);
+        VerifyOptions options{context.options.identity, selection.max_bytes,
+                              selection.signature_only, drill_options(selection)};
+        verdicts.push_back(verify_archive(archive, keys, options));
+        // --all reports failures and partial results in full, passes as a
+        // count.
+        if (!selection.all || !verdicts.back().ok())
+            render(context.out, verdicts.back());
+    }
+    progress.done();
+    auto count = [&](Outcome outcome) {
+        return std::count_if(verdicts.begin(), verdicts.end(),
+                             [&](const Verdict& v) { return v.outcome() == outcome; });
+    };
+    if (archives.size() > 1 || selection.all || selection.latest)
+        context.out.say("{} archive{} verified: {} ok{}, {} partial, {} failed", archives.size(),
+                        archives.size() == 1 ? "" : "s", count(Outcome::ok),
+                        selection.signature_only ? " (signature only)" : "",
+                        count(Outcome::partial), count(Outcome::failed));
+    if (context.out.json_mode())
+        context.out.json(to_json(verdicts));
+    return verdicts;
+}
+
+const LevelResult* drill_of(const Verdict& verdict) {
+    for (const auto& level : verdict.levels)
+        if (level.level == "drill")
+            return &level;
+    return nullptr;
+}
+
+// What a monthly drill timer's alert needs: when it last ran, whether every
+// archive passed, how many drills failed or were skipped, how long they took.
+void write_metrics(const fs::path& file, const std::vector<Verdict>* verdicts, double started,
+                   bool drilled) {
+    MetricsFile metrics;
+    metrics.gauge("pmxsnap_verify_last_run_timestamp_seconds",
+                  "When the last verify run started (Unix time).", started);
+    metrics.gauge("pmxsnap_verify_last_run_success",
+                  "1 when the last verify run found every archive ok, 0 otherwise.",
+                  verdicts && std::all_of(verdicts->begin(), verdicts->end(),
+                                          [](const Verdict& v) { return v.ok(); })
+                      ? 1
+                      : 0);
+    if (verdicts) {
+        for (auto outcome : {Outcome::ok, Outcome::partial, Outcome::failed})
+            metrics.gauge("pmxsnap_verify_archives", "Archives of the last run, by result.",
+                          static_cast<double>(std::count_if(
+                              verdicts->begin(), verdicts->end(),
+                              [&](const Verdict& v) { return v.outcome() == outcome; })),
+                          {{"result", to_string(outcome)}});
+    }
+    if (drilled) {
+        metrics.gauge("pmxsnap_drill_last_run_timestamp_seconds",
+                      "When the last drill (verify --drill) started (Unix time).", started);
+        std::map<Status, std::size_t> counts;
+        double seconds = 0;
+        for (std::size_t i = 0; verdicts && i < verdicts->size(); ++i)
+            if (const auto* level = drill_of((*verdicts)[i])) {
+                ++counts[level->status];
+                seconds += level->seconds.value_or(0);
+            }
+        bool all_ok =
+            counts[Status::ok] > 0 && counts[Status::failed] == 0 && counts[Status::skipped] == 0;
+        metrics.gauge("pmxsnap_drill_last_run_success",
+                      "1 when pmxcfs served every drilled archive as archived, 0 otherwise.",
+                      all_ok ? 1 : 0);
+        for (auto status : {Status::ok, Status::failed, Status::skipped})
+            metrics.gauge("pmxsnap_drill_archives", "Drilled archives of the last run, by result.",
+                          static_cast<double>(counts[status]),
+                          {{"result", status == Status::failed ? "failed" : to_string(status)}});
+        metrics.gauge("pmxsnap_drill_duration_seconds", "How long the drills of the last run took.",
+                      seconds);
+    }
+    metrics.write(file);
+}
+
 } // namespace
 
 cli::Command register_command(CLI::App& app, cli::Context& context) {
@@ -162,42 +260,42 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     "Reject archives larger than this when decompressed (K, M, G; default 1G)")
         ->type_name("SIZE")
         ->transform(CLI::AsSizeValue(false).description(""));
-    return {
-        sub, [&context, selection]() {
-            if (selection->archives.empty() && !selection->latest && !selection->all)
-                fail("verify: name ARCHIVE files, or --latest or --all");
-            auto keys = cli::required_trusted_keys(context.options);
-            std::vector<Verdict> verdicts;
-            auto archives = select_archives(context, *selection);
-            Progress progress(selection->all && !context.options.quiet, archives.size());
-            for (const auto& archive : archives) {
-                progress.show(archive);
-                verdicts.push_back(verify_archive(
-                    archive, keys,
-                    {context.options.identity, selection->max_bytes, selection->signature_only}));
-                // --all reports failures and partial results in full,
-                // passes as a count.
-                if (!selection->all || !verdicts.back().ok())
-                    render(context.out, verdicts.back());
-            }
-            progress.done();
-            auto count = [&](Outcome outcome) {
-                return std::count_if(verdicts.begin(), verdicts.end(),
-                                     [&](const Verdict& v) { return v.outcome() == outcome; });
-            };
-            if (archives.size() > 1 || selection->all || selection->latest)
-                context.out.say("{} archive{} verified: {} ok{}, {} partial, {} failed",
-                                archives.size(), archives.size() == 1 ? "" : "s",
-                                count(Outcome::ok),
-                                selection->signature_only ? " (signature only)" : "",
-                                count(Outcome::partial), count(Outcome::failed));
-            if (context.out.json_mode())
-                context.out.json(to_json(verdicts));
-            for (const auto& v : verdicts)
-                if (!v.ok())
-                    return ExitCode::findings;
-            return ExitCode::ok;
-        }};
+    sub->add_flag("--drill", selection->drill,
+                  "Prove each archive with the real pmxcfs: serve its db in private namespaces "
+                  "and compare every file with the archive (root)");
+    sub->add_option("--pmxcfs", selection->pmxcfs,
+                    "The pmxcfs binary the drill runs (default /usr/bin/pmxcfs)")
+        ->type_name("FILE");
+    sub->add_option("--drill-timeout", selection->drill_timeout,
+                    "Seconds one drill may take, pmxcfs's start included (1-3600, default 30)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(1u, 3600u).description(""));
+    sub->add_option("--metrics", selection->metrics,
+                    "Write a Prometheus textfile-collector file about this run")
+        ->type_name("FILE");
+    return {sub, [&context, selection]() {
+                if (selection->archives.empty() && !selection->latest && !selection->all)
+                    fail("verify: name ARCHIVE files, or --latest or --all");
+                if (selection->drill)
+                    if (auto why = drill_unavailable(); !why.empty())
+                        fail("verify --drill: {}", why);
+                auto started = static_cast<double>(context.host().now());
+                std::vector<Verdict> verdicts;
+                try {
+                    verdicts = verify_selected(context, *selection);
+                } catch (...) {
+                    // The alerts never keep saying success after a failed run.
+                    if (!selection->metrics.empty())
+                        write_metrics(selection->metrics, nullptr, started, selection->drill);
+                    throw;
+                }
+                if (!selection->metrics.empty())
+                    write_metrics(selection->metrics, &verdicts, started, selection->drill);
+                for (const auto& v : verdicts)
+                    if (!v.ok())
+                        return ExitCode::findings;
+                return ExitCode::ok;
+            }};
 }
 
 } // namespace pmxsnap::verify

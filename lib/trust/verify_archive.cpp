@@ -90,15 +90,25 @@ std::string summarize(const std::vector<std::string>& problems, const std::strin
     return text;
 }
 
-std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path& archive,
-                                                                 const VerifyOptions& options) {
+// Levels 2, 3 and (when asked) 4, in that order: the later ones read what
+// the content level extracted.
+std::vector<LevelResult> check_content_and_beyond(const fs::path& archive,
+                                                  const VerifyOptions& options) {
     LevelResult content{"content", Status::failed, ""};
     LevelResult restorable{"restorable", Status::skipped, "content not verified"};
+    LevelResult drilled{"drill", Status::skipped, "content not verified"};
+    auto levels = [&] {
+        std::vector<LevelResult> out{content, restorable};
+        if (options.drill)
+            out.push_back(drilled);
+        return out;
+    };
     if (options.identity.empty() && archive::is_age_file(archive)) {
         content = {"content", Status::skipped,
                    "encrypted with age: give --identity FILE to check the content"};
         restorable.detail = "encrypted with age: give --identity FILE to check it";
-        return {content, restorable};
+        drilled.detail = restorable.detail;
+        return levels();
     }
     TempDir scratch;
     KeepForRestoreCheck keep(scratch);
@@ -118,7 +128,7 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
         manifest = condense(std::move(taken));
     } catch (const archive::Rejected& e) {
         content.detail = e.what();
-        return {content, restorable};
+        return levels();
     }
     auto reread = [&] {
         return reread_manifest(archive, options.identity, limits, manifest_digest);
@@ -128,7 +138,11 @@ std::pair<LevelResult, LevelResult> check_content_and_restorable(const fs::path&
     restorable.detail = summarize(problems, manifest->header.node);
     restorable.problems = problems;
     restorable.warnings = warnings;
-    return {content, restorable};
+    // The drill runs whatever level 3 said: pmxcfs's own verdict is the
+    // evidence level 3's model is judged by.
+    if (options.drill)
+        drilled = drill(reread(), keep.extracted.db, *options.drill);
+    return levels();
 }
 
 } // namespace
@@ -197,19 +211,18 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
              archive.string(), archive.string());
     Verdict verdict{archive, {}, options.signature_only};
     verdict.levels.push_back(check_signature(archive, keys));
-    if (verdict.levels.back().status != Status::ok) {
-        verdict.levels.push_back({"content", Status::skipped, "signature not verified"});
-        verdict.levels.push_back({"restorable", Status::skipped, "signature not verified"});
+    auto skip_the_rest = [&](const std::string& why) {
+        for (const auto* level : {"content", "restorable", "drill"})
+            if (std::string_view(level) != "drill" || options.drill)
+                verdict.levels.push_back({level, Status::skipped, why});
         return verdict;
-    }
-    if (options.signature_only) {
-        verdict.levels.push_back({"content", Status::skipped, "not asked (--signature-only)"});
-        verdict.levels.push_back({"restorable", Status::skipped, "not asked (--signature-only)"});
-        return verdict;
-    }
-    auto [content, restorable] = check_content_and_restorable(archive, options);
-    verdict.levels.push_back(content);
-    verdict.levels.push_back(restorable);
+    };
+    if (verdict.levels.back().status != Status::ok)
+        return skip_the_rest("signature not verified");
+    if (options.signature_only)
+        return skip_the_rest("not asked (--signature-only)");
+    for (auto& level : check_content_and_beyond(archive, options))
+        verdict.levels.push_back(std::move(level));
     return verdict;
 }
 

@@ -9,27 +9,15 @@
 
 #include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/trust/drill.hpp"
+#include "pmxsnap/trust/level.hpp"
 #include "pmxsnap/util/file.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace pmxsnap::trust {
-
-enum class Status { ok, failed, skipped };
-std::string to_string(Status status);
-
-struct LevelResult {
-    LevelResult(std::string level_, Status status_, std::string detail_)
-        : level(std::move(level_))
-        , status(status_)
-        , detail(std::move(detail_)) {}
-    std::string level; // "signature", "content", "restorable"
-    Status status = Status::skipped;
-    std::string detail;
-    std::vector<std::string> problems; // every problem found, detail names the first
-    std::vector<std::string> warnings; // what holds but is worth knowing (pmxcfs write limits)
-};
 
 // What one archive's verification comes to. Never ok for what was not
 // checked: a skipped level makes it partial (exit 1), unless only the
@@ -39,7 +27,7 @@ std::string to_string(Outcome outcome);
 
 struct Verdict {
     fs::path archive;
-    std::vector<LevelResult> levels; // always all three, skipped ones with why
+    std::vector<LevelResult> levels; // all three (four with the drill), skipped ones with why
     bool signature_only = false;     // content and restorable not asked for
     Outcome outcome() const;
     bool ok() const { return outcome() == Outcome::ok; }
@@ -56,6 +44,9 @@ struct VerifyOptions {
     // the cheap check, and the one an encrypted archive gets without its
     // identity. Levels 2 and 3 are then listed as skipped.
     bool signature_only = false;
+    // Level 4, only when asked: the archive's db served by the real pmxcfs
+    // (drill.hpp). Needs root; without its content level it is skipped.
+    std::optional<DrillOptions> drill;
 };
 
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,
