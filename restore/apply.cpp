@@ -29,8 +29,11 @@ using archive::host_prefix;
 // Returns what the verification warns of (pmxcfs's write limits).
 std::vector<std::string> verify_first(const fs::path& archive,
                                       const std::vector<crypto::PublicKey>& keys,
-                                      const fs::path& identity) {
-    auto verdict = trust::verify_archive(archive, keys, {identity});
+                                      const ApplyOptions& options) {
+    trust::VerifyOptions verify;
+    verify.identity = options.identity;
+    verify.drill = options.drill;
+    auto verdict = trust::verify_archive(archive, keys, verify);
     std::vector<std::string> warnings;
     for (const auto& level : verdict.levels) {
         if (level.status != trust::Status::ok)
@@ -177,7 +180,7 @@ ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
                           const std::vector<crypto::PublicKey>& keys, const ApplyOptions& options,
                           const std::function<bool(const std::vector<Operation>&)>& ask) {
     ApplyResult result;
-    result.warnings = verify_first(archive, keys, options.identity);
+    result.warnings = verify_first(archive, keys, options);
     auto archive_facts = read_archive_facts(archive, options.identity);
     auto host_facts = read_host_facts(host, options.offline);
     if (!options.host_files_only)

@@ -11,8 +11,10 @@
 #include "facts.hpp"
 
 #include "pmxsnap/crypto/keys.hpp"
+#include "pmxsnap/trust/drill.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,9 @@ struct ApplyOptions {
     bool host_files_only = false; // only the node-local files (rejoin)
     bool offline = false;
     fs::path identity; // age identity file for an encrypted archive
+    // Prove the archive with the real pmxcfs before anything changes; a
+    // drill that fails (or cannot run) refuses the install, --force or not.
+    std::optional<trust::DrillOptions> drill;
 };
 
 struct Operation {

@@ -67,9 +67,11 @@ Precondition pve_writable(const HostFacts& host) {
 
 std::vector<Step> single_node_steps(const Context& c) {
     return {
-        {here, "pmxsnap verify " + c.archive_arg,
-         "install only an archive whose signature, content and db check out",
-         "all three levels ok"},
+        {here, "pmxsnap verify --drill " + c.archive_arg,
+         "install only an archive whose signature, content and db check out, and that this "
+         "node's pmxcfs serves as archived (the drill runs it in private namespaces: nothing of "
+         "the node is touched)",
+         "all four levels ok"},
         {here, "systemctl stop pve-ha-lrm pve-ha-crm",
          "with HA active, a node fences itself about 60 s after losing quorum",
          "`systemctl is-active pve-ha-lrm pve-ha-crm` says inactive"},
@@ -140,8 +142,10 @@ std::vector<Step> cluster_steps(const Context& c) {
          fmt::format("install Proxmox VE as {} with its addresses ({})", c.node,
                      c.ring0.empty() ? "as in the archive's /etc/network/interfaces" : c.ring0),
          "the archive's db names this node by hostname", "`hostname` and `ip -br addr`"},
-        {here, "pmxsnap verify " + c.archive_arg, "install only an archive that checks out",
-         "all three levels ok"},
+        {here, "pmxsnap verify --drill " + c.archive_arg,
+         "install only an archive that checks out and that this node's pmxcfs serves as "
+         "archived (the drill: private namespaces, nothing of the node touched)",
+         "all four levels ok"},
         {here, "systemctl stop pve-cluster corosync", "pmxcfs holds config.db while it runs",
          "`pgrep -x pmxcfs` and `pgrep -x corosync` print nothing"},
         {here, "pmxsnap restore apply " + c.archive_arg + " --host-files",

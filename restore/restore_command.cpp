@@ -33,6 +33,9 @@ struct Arguments {
     std::string expect_digest;
     bool force_file = false;
     std::string before;
+    bool drill = false;
+    std::string pmxcfs = "/usr/bin/pmxcfs";
+    unsigned drill_timeout = 30;
 };
 
 // The reader's rejection names the member; the operator also needs the
@@ -117,6 +120,11 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
     auto options = args.apply;
     options.offline = context.options.offline;
     options.identity = context.options.identity;
+    if (args.drill) {
+        if (auto why = trust::drill_unavailable(); !why.empty())
+            fail("restore apply --drill: {}", why);
+        options.drill = trust::DrillOptions{args.pmxcfs, std::chrono::seconds(args.drill_timeout)};
+    }
     auto keys = cli::required_trusted_keys(context.options);
     // An archive that fails verification throws archive::Rejected: exit 1
     // at the top level, like every other command that reads archives.
@@ -238,6 +246,16 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     "Also install the node-local files (hostname, hosts, interfaces, ...)");
     apply->add_flag("--host-files-only", args->apply.host_files_only,
                     "Only the node-local files, not the db (a node rejoining its cluster)");
+    apply->add_flag("--drill", args->drill,
+                    "Prove the archive with the real pmxcfs first (verify --drill); refuse to "
+                    "install when the drill fails");
+    apply->add_option("--pmxcfs", args->pmxcfs, "The pmxcfs binary the drill runs")
+        ->type_name("FILE");
+    apply
+        ->add_option("--drill-timeout", args->drill_timeout,
+                     "Seconds the drill may take (1-3600, default 30)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(1u, 3600u).description(""));
 
     auto* extract =
         restore->add_subcommand("extract", "Write the archive's files under a directory");
