@@ -104,6 +104,8 @@ install(FILES
           ${PMXSNAP_DIST}/systemd/pmxsnap-snapshot.path
           ${PMXSNAP_DIST}/systemd/pmxsnap-prune.service
           ${PMXSNAP_DIST}/systemd/pmxsnap-prune.timer
+          ${PMXSNAP_DIST}/systemd/pmxsnap-drill.service
+          ${PMXSNAP_DIST}/systemd/pmxsnap-drill.timer
         DESTINATION ${PMXSNAP_SYSTEMD_UNIT_DIR})
 # The config file is a conffile (dist/debian/conffiles): dpkg keeps the
 # admin's edits across upgrades; the pristine copy is in doc/examples.

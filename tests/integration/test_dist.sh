@@ -47,7 +47,7 @@ files=$(printf '%s\n' "$listing" | awk '$1 !~ /^d/ { print $6 }' | sort)
 [ "$files" = "$expected" ] || fail "package files differ from the expected ones:
 $(diff <(printf '%s\n' "$expected") <(printf '%s\n' "$files"))"
 for unit in pmxsnap-snapshot.service pmxsnap-snapshot.timer pmxsnap-snapshot.path \
-  pmxsnap-prune.service pmxsnap-prune.timer; do
+  pmxsnap-prune.service pmxsnap-prune.timer pmxsnap-drill.service pmxsnap-drill.timer; do
   contains "$files" "./$unitdir/$unit"
 done
 printf '%s\n' "$listing" | awk '$2 != "root/root" { bad = 1; print } END { exit bad }' >/dev/null ||
@@ -56,7 +56,7 @@ grep -q '^-rwxr-xr-x .* \./usr/bin/pmxsnap$' <<<"$listing" || fail "pmxsnap is n
 grep -q '^-rw-r--r-- .* \./etc/pmxsnap/pmxsnap.conf$' <<<"$listing" ||
   fail "pmxsnap.conf is not 0644"
 grep -q ' \./etc/pmxsnap/trusted.d/$' <<<"$listing" || fail "no /etc/pmxsnap/trusted.d/"
-pass "the package holds the binary, $(ls "$src"/man/*.[15] | wc -l) gzipped manual pages, 5 units, completion, config and docs, owned by root, nothing else"
+pass "the package holds the binary, $(ls "$src"/man/*.[15] | wc -l) gzipped manual pages, 7 units, completion, config and docs, owned by root, nothing else"
 
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Package)" = pmxsnap ] || fail "Package: $(field Package)"
@@ -186,13 +186,17 @@ path=$src/dist/systemd/pmxsnap-snapshot.path
 grep -qx 'PathModified=/var/lib/pve-cluster/config.db-wal' "$path" || fail "path unit: db WAL"
 grep -qx 'PathChanged=/etc/corosync/corosync.conf' "$path" || fail "path unit: corosync.conf"
 grep -qx 'Unit=pmxsnap-snapshot.service' "$path" || fail "path unit: target"
-for timer in pmxsnap-snapshot.timer pmxsnap-prune.timer; do
+for timer in pmxsnap-snapshot.timer pmxsnap-prune.timer pmxsnap-drill.timer; do
   grep -qx 'Persistent=true' "$src/dist/systemd/$timer" || fail "$timer not persistent"
 done
 grep -qx 'OnCalendar=hourly' "$src/dist/systemd/pmxsnap-snapshot.timer" || fail "snapshot timer"
 grep -qx 'OnCalendar=daily' "$src/dist/systemd/pmxsnap-prune.timer" || fail "prune timer"
 grep -qx 'ExecStart=/usr/bin/pmxsnap prune' "$src/dist/systemd/pmxsnap-prune.service" ||
   fail "prune service ExecStart"
+grep -qx 'OnCalendar=monthly' "$src/dist/systemd/pmxsnap-drill.timer" || fail "drill timer"
+grep -qx 'ExecStart=/usr/bin/pmxsnap verify --latest --drill' "$src/dist/systemd/pmxsnap-drill.service" ||
+  fail "drill service ExecStart"
+grep -q 'pmxsnap-drill.timer' "$src/dist/debian/postinst" || fail "postinst forgets the drill timer"
 pass "units: the sandbox, the debounce, the watched paths and the schedules are as documented"
 
 # --- Manual pages -------------------------------------------------------------
