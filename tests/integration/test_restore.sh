@@ -119,10 +119,46 @@ if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] &&
   run 0 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/pve/storage.cfg --root "$scratch/root" --expect-digest "$live_sha"
   cmp -s "$pve/storage.cfg" <(zstd -dc "$archive" | tar -xO pve/storage.cfg) || fail "restored storage.cfg differs from the archive's"
   [ -z "$(find "$scratch/pvedata" -name '.pmxsnap-tmp.*')" ] || fail "restore file left a temporary file"
+  kept=$(ls "$pve"/storage.cfg.pmxsnap-*)
+  cmp -s "$kept" <(printf 'dir: local\n\tpath /var/lib/vz\n') || fail "the replaced storage.cfg was not kept as it was"
+  contains "$out" "kept the previous file as $kept"
   run 2 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/fstab --root "$scratch/root" --force
   one_line "$err"; contains "$err" "node-local files"
+  pass "restore file: refused unmounted, without a digest, on a changed file; with the reviewed digest the archive's content is in place, the replaced file kept beside it"
+
+  # The cluster's corosync.conf cut short through /etc/pve: put back from
+  # latest-good with the digest diff would print, the cut file kept beside
+  # it in /etc/pve (a sibling name, as pmxcfs allows); the checks of the
+  # /etc/corosync copy hold for this one too.
+  archived_conf() { zstd -dc "$1" | tar -xO pve/corosync.conf; }
+  archived_conf "$archive" | head -c 300 >"$pve/corosync.conf"
+  cp "$pve/corosync.conf" "$scratch/pve-corosync.cut"
+  cut_sha=$(sha256sum <"$pve/corosync.conf" | cut -d' ' -f1)
+  run 2 "$PMXSNAP" restore file latest-good /etc/pve/corosync.conf --root "$scratch/root" --repo "$repo" --pubkey "$pub"
+  one_line "$err"; contains "$err" "--expect-digest"
+  run 2 "$PMXSNAP" restore file "$other" /etc/pve/corosync.conf --root "$scratch/root" --pubkey "$pub" --expect-digest "$cut_sha"
+  one_line "$err"; contains "$err" "refusing: the archive is of cluster othercl, this host is in cluster demo"
+  cmp -s "$pve/corosync.conf" "$scratch/pve-corosync.cut" && [ -z "$(ls "$pve"/corosync.conf.pmxsnap-* 2>/dev/null)" ] ||
+    fail "a refused restore file changed /etc/pve/corosync.conf or kept a copy"
+  run 0 "$PMXSNAP" restore file latest-good /etc/pve/corosync.conf --root "$scratch/root" --repo "$repo" --pubkey "$pub" --expect-digest "$cut_sha"
+  cmp -s "$pve/corosync.conf" <(archived_conf "$archive") || fail "/etc/pve/corosync.conf is not the archived bytes"
+  kept=$(ls "$pve"/corosync.conf.pmxsnap-*)
+  cmp -s "$kept" "$scratch/pve-corosync.cut" || fail "the cut /etc/pve/corosync.conf was not kept as it was"
+  contains "$out" "kept the previous file as $kept"
+  contains "$out" "config_version"
+  [ -z "$(find "$scratch/pvedata" -name '.pmxsnap-tmp.*')" ] || fail "restore file left a temporary file"
+  # An archive whose /etc/pve/corosync.conf is itself cut short: refused
+  # (exit 1) even with --force, as for /etc/corosync's copy.
+  cp "$db" "$scratch/pre-cut.db"
+  sqlite3 "$db" "UPDATE tree SET data = CAST(substr(data, 1, 200) AS BLOB) WHERE parent = 0 AND name = 'corosync.conf';"
+  run 1 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo-pvecut" --key "$key"
+  cp "$scratch/pre-cut.db" "$db"; rm -f "$db-wal" "$db-shm"
+  pvecut=$(find "$scratch/repo-pvecut" -name '*.pmxsnap')
+  run 1 "$PMXSNAP" restore file "$pvecut" /etc/pve/corosync.conf --root "$scratch/root" --pubkey "$pub" --force
+  one_line "$err"; contains "$err" "pve/corosync.conf: the archived copy"; contains "$err" "not restored"
+  cmp -s "$pve/corosync.conf" <(archived_conf "$archive") || fail "a refused archived copy changed /etc/pve/corosync.conf"
   umount "$pve"
-  pass "restore file: refused unmounted, without a digest, on a changed file; with the reviewed digest the archive's content is in place"
+  pass "restore file latest-good /etc/pve/corosync.conf over a cut copy: the archived bytes back with diff's digest, the cut copy kept beside it; another cluster's archive refused (exit 2), an archived copy cut short refused (exit 1) even with --force"
 else
   skip_part "restore file into a FUSE mount (needs root, /dev/fuse and bindfs)"
 fi
