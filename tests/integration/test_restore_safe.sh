@@ -170,6 +170,8 @@ forged=$(archives | tail -1)
 [ "$forged" != "$newer" ] && grep -q ' health=good$' "$forged.minisig" || fail "the forged snapshot: $forged $(sed -n 3p "$forged.minisig")"
 cp "$scratch/hosts.before" "$hosts"
 hosts_sha=$(sha "$hosts")
+kept_hosts() { ls -d "$hosts".pmxsnap-* 2>/dev/null | wc -l; }
+kept_before=$(kept_hosts)
 refused() {
   [ -z "$out" ] || fail "a refused archive printed: $out"
   one_line "$err"
@@ -178,7 +180,7 @@ refused() {
 }
 run 1 "$PMXSNAP" restore file latest-good /etc/hosts "${g[@]}"
 refused
-[ "$(sha "$hosts")" = "$hosts_sha" ] && [ -z "$(ls "$hosts".pmxsnap-* 2>/dev/null)" ] || fail "a refused restore file changed /etc/hosts"
+[ "$(sha "$hosts")" = "$hosts_sha" ] && [ "$(kept_hosts)" = "$kept_before" ] || fail "a refused restore file changed /etc/hosts"
 run 1 "$PMXSNAP" restore file latest-good /etc/hosts "${g[@]}" --force
 refused
 run 1 "$PMXSNAP" restore extract latest-good "${g[@]}" --to "$scratch/x-forged"
