@@ -9,6 +9,7 @@
 
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/capture/selector_scope.hpp"
+#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
@@ -36,6 +37,7 @@ struct Arguments {
     bool drill = false;
     std::string pmxcfs = "/usr/bin/pmxcfs";
     unsigned drill_timeout = 30;
+    bool no_verify = false;
 };
 
 // The reader's rejection names the member; the operator also needs the
@@ -61,6 +63,32 @@ fs::path selected_archive(cli::Context& context, const Arguments& args) {
         .archive;
 }
 
+// Before anything in the archive is believed (issue 21): latest-good is
+// picked by the health its .minisig's comment claims, and the archive's
+// bytes become a plan, files on disk or a file put back; a forged
+// `health=good` signature must fail here, as in diff. Apply checks more
+// (trust::verify_archive, every level) and does not pass through this.
+// --no-verify skips it and says so first: on the first line of the text,
+// else (--json, -q) as a warning.
+void authenticate_first(cli::Context& context, const Arguments& args, const fs::path& archive,
+                        std::string_view unchecked) {
+    if (args.no_verify) {
+        if (context.out.json_mode() || context.options.quiet)
+            context.out.warn("--no-verify: the signature of {} was not checked", archive.string());
+        else
+            context.out.say("UNVERIFIED (--no-verify): the signature of {} was not checked; what "
+                            "it holds may not be what was captured",
+                            archive.string());
+        return;
+    }
+    auto keys = cli::required_trusted_keys(context.options);
+    auto checked = repo::authenticate_archive(archive, keys);
+    if (!checked.ok())
+        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify {} it "
+                        "unchecked",
+                        archive.string(), checked.problem, archive.string(), unchecked);
+}
+
 ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& archive_path) {
     PlanOptions options;
     if (args.scenario != "auto") {
@@ -70,6 +98,7 @@ ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& 
                  args.scenario);
     }
     options.file = args.file;
+    authenticate_first(context, args, archive_path, "plans from");
     // The steps name the archive the selector resolved to, never `latest`
     // itself: a snapshot taken between plan and apply would otherwise be
     // what apply installs.
@@ -81,9 +110,11 @@ ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& 
     if (!options.scenario)
         probe_peers(archive, host); // only auto mode needs to know whether they are gone
     auto plan = make_plan(archive, host, options);
-    if (context.out.json_mode())
-        context.out.json(plan.to_json());
-    else
+    if (context.out.json_mode()) {
+        auto doc = plan.to_json();
+        doc["verified"] = !args.no_verify;
+        context.out.json(doc);
+    } else
         for (const auto& line : plan.text())
             context.out.say("{}", line);
     // Undecided is a finding, not an error: the archive and the host were
@@ -162,13 +193,15 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
 }
 
 ExitCode run_extract(cli::Context& context, const Arguments& args, const fs::path& archive) {
+    authenticate_first(context, args, archive, "extracts");
     auto result =
         extract_archive(archive, args.to, args.paths, args.force_extract, context.options.identity);
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.restore-extract/1"},
                           {"directory", args.to},
                           {"files", result.files},
-                          {"directories", result.directories}});
+                          {"directories", result.directories},
+                          {"verified", !args.no_verify}});
     else
         context.out.say("extracted {} files and {} directories into {}", result.files,
                         result.directories, args.to);
@@ -176,6 +209,10 @@ ExitCode run_extract(cli::Context& context, const Arguments& args, const fs::pat
 }
 
 ExitCode run_file(cli::Context& context, const Arguments& args, const fs::path& archive) {
+    // A path restore file never takes is refused before keys are asked for.
+    if (auto refusal = restore_file_refusal(args.path); !refusal.empty())
+        throw Error(refusal);
+    authenticate_first(context, args, archive, "restores from");
     std::optional<std::string> expected;
     if (!args.expect_digest.empty())
         expected = args.expect_digest;
@@ -192,7 +229,8 @@ ExitCode run_file(cli::Context& context, const Arguments& args, const fs::path& 
                                                       : nlohmann::json(nullptr)},
                               {"restored_sha256", result.restored_sha256},
                               {"forced", result.forced},
-                              {"next", result.next}};
+                              {"next", result.next},
+                              {"verified", !args.no_verify}};
         put_name(doc, "path", result.target.string());
         if (result.kept)
             put_name(doc, "kept", result.kept->string());
@@ -286,6 +324,10 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     file->add_flag("--force", args->force_file,
                    "Replace whatever the live file holds (and go on for another node's archive)");
 
+    // Not apply: what installs a whole db is verified in full, always.
+    for (auto* sub : {plan, extract, file})
+        sub->add_flag("--no-verify", args->no_verify,
+                      "Read the archive without checking its signature (said on the first line)");
     for (auto* sub : {plan, apply, extract, file}) {
         cli::add_before_option(*sub, args->before);
         sub->fallthrough();

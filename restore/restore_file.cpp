@@ -27,6 +27,11 @@ namespace pmxsnap::restore {
 namespace {
 
 constexpr std::string_view corosync_member = "host/etc/corosync/corosync.conf";
+constexpr std::string_view pve_corosync_member = "pve/corosync.conf"; // the cluster's master copy
+
+bool is_corosync_conf(const std::string& member) {
+    return member == corosync_member || member == pve_corosync_member;
+}
 
 class KeepOne : public archive::MemberHandler {
   public:
@@ -118,51 +123,48 @@ void write_via_rename(const fs::path& target, const std::string& content) {
     }
 }
 
-void restore_pve_file(const host::Host& host, const std::string& path, const ArchivedFile& archived,
-                      const std::optional<std::string>& expect_digest, bool force,
-                      FileRestore& result) {
-    result.target =
-        host.resolve(std::string(host::paths::pve_mount) + "/" + result.member.substr(4));
-    require_writable_pve(host);
-    if (auto current = read_file_if_exists(result.target))
-        result.previous_sha256 = sha256_hex(*current);
-    if (!force)
-        require_reviewed(result, path, expect_digest);
-    write_via_rename(result.target, archived.content);
-}
-
-// An archived corosync.conf that would not run corosync is not installed,
-// --force or not: it is the damage, not the repair.
+// An archived corosync.conf (either copy: pmxcfs sends /etc/pve's to
+// /etc/corosync) that would not run corosync is not installed, --force or
+// not: it is the damage, not the repair.
 void check_archived_content(const ArchivedFile& archived) {
-    if (archived.member.path != corosync_member)
+    const auto& member = archived.member.path;
+    if (!is_corosync_conf(member))
         return;
     auto parsed = corosync::parse_config(archived.content);
     if (!parsed.ok())
         archive::reject("{}: the archived copy does not parse ({}): not restored; take an older "
                         "archive (`pmxsnap list`)",
-                        corosync_member, parsed.error->to_string(corosync_member));
+                        member, parsed.error->to_string(member));
     if (auto evidence = corosync::truncation_evidence(archived.content); !evidence.empty())
         archive::reject("{}: the archived copy looks truncated ({}): not restored; take an older "
                         "archive (`pmxsnap list`)",
-                        corosync_member, evidence.front().message);
+                        member, evidence.front().message);
 }
 
 // As apply: another cluster's archive is refused; and a node's own files
 // (hostname, hosts, interfaces) come only from that node's archive, while
-// corosync.conf is the same on every node of the cluster.
+// corosync.conf and /etc/pve are the same on every node of the cluster.
 std::vector<std::string> refusals(const ArchivedFile& archived, const host::Host& host) {
     std::vector<std::string> found;
     auto [cluster, node] = read_host_identity(host);
     if (!cluster.empty() && cluster != archived.manifest.cluster)
         found.push_back(fmt::format("the archive is of cluster {}, this host is in cluster {}",
                                     archived.manifest.cluster, cluster));
-    if (archived.member.path != corosync_member && !node.empty() && node != archived.manifest.node)
+    bool cluster_wide = archived.member.path == corosync_member ||
+                        archived.member.path.starts_with(archive::pve_prefix);
+    if (!cluster_wide && !node.empty() && node != archived.manifest.node)
         found.push_back(fmt::format("the archive is of node {}, this host is {}",
                                     archived.manifest.node, node));
     return found;
 }
 
-std::string next_step(const std::string& member) {
+std::string next_step(const std::string& member, const fs::path& archive) {
+    if (member == pve_corosync_member)
+        return fmt::format("pmxcfs copies this file to /etc/corosync/corosync.conf (on every "
+                           "node) only when its config_version is not lower than that copy's: "
+                           "compare the two (`pmxsnap diff {} live --path "
+                           "/etc/corosync/corosync.conf`) before systemctl restart corosync",
+                           archive.string());
     if (member == corosync_member)
         return "systemctl restart corosync (pmxcfs copies /etc/pve/corosync.conf over this file "
                "whenever its config_version is not lower: check `pmxsnap diff` for that copy too)";
@@ -172,6 +174,36 @@ std::string next_step(const std::string& member) {
         return "hostnamectl set-hostname \"$(cat /etc/hostname)\" (pmxcfs finds the node's "
                "directory by this name)";
     return {};
+}
+
+// pmxcfs has no hard links: the file in place is kept aside as a copy
+// under a sibling name (<file>.pmxsnap-<stamp>, in the same /etc/pve
+// directory, by temp name + rename so the kept name never holds part of it).
+void restore_pve_file(const host::Host& host, const std::string& path, const ArchivedFile& archived,
+                      const std::optional<std::string>& expect_digest, bool force,
+                      FileRestore& result) {
+    check_archived_content(archived);
+    result.target =
+        host.resolve(std::string(host::paths::pve_mount) + "/" + result.member.substr(4));
+    require_writable_pve(host);
+    for (const auto& refusal : refusals(archived, host)) {
+        if (!force)
+            fail("{}: refusing: {}; --force if that is meant", escape_name(path), refusal);
+        result.forced.push_back(refusal);
+    }
+    auto current = read_file_if_exists(result.target);
+    if (current)
+        result.previous_sha256 = sha256_hex(*current);
+    if (!force)
+        require_reviewed(result, path, expect_digest);
+    // Kept first, replaced second: killed in between, the file in place is
+    // still the previous one and its copy is there too.
+    if (current) {
+        fs::path kept = kept_name(result.target, compact_utc_stamp(host.now()));
+        write_via_rename(kept, *current);
+        result.kept = kept;
+    }
+    write_via_rename(result.target, archived.content);
 }
 
 void own_as_archived(const AtomicFile& staged, const archive::Member& member, FileRestore& result) {
@@ -227,7 +259,6 @@ void restore_node_file(const host::Host& host, const std::string& path,
         result.kept = keep_aside(result.target, compact_utc_stamp(host.now()));
     staged.rename_into_place();
     fsync_directory(result.target.parent_path());
-    result.next = next_step(result.member);
 }
 
 } // namespace
@@ -260,6 +291,7 @@ FileRestore restore_file(const fs::path& archive, const host::Host& host, const 
         restore_pve_file(host, path, archived, expect_digest, force, result);
     else
         restore_node_file(host, path, archived, expect_digest, force, result);
+    result.next = next_step(result.member, archive);
     return result;
 }
 

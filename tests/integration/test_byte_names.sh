@@ -54,13 +54,13 @@ python3 -m json.tool <<<"$out" >/dev/null || fail "verify --json is not valid JS
 pass "verify: ok, restorable (pve/ equals the archived db), --json parses"
 
 # restore extract: the whole archive, and the one file by its name.
-run 0 "$PMXSNAP" restore extract "$archive" --to "$scratch/x"
+run 0 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/x"
 [ "$(cat "$scratch/x/pve/$raw")" = "raw byte name" ] || fail "extract: the raw-named file"
 [ "$(cat "$scratch/x/pve/$lookalike")" = "backslash name" ] || fail "extract: the backslash-named file"
-run 0 "$PMXSNAP" restore extract "$archive" --to "$scratch/one" "/etc/pve/$raw"
+run 0 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/one" "/etc/pve/$raw"
 [ "$(find "$scratch/one" -type f | wc -l)" = 1 ] && [ "$(cat "$scratch/one/pve/$raw")" = "raw byte name" ] ||
   fail "extract of one path: $(find "$scratch/one" -type f)"
-run 2 "$PMXSNAP" restore extract "$archive" --to "$scratch/none" "/etc/pve/$(printf 'nope\xff')"
+run 2 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/none" "/etc/pve/$(printf 'nope\xff')"
 one_line "$err"; contains "$err" 'pve/nope\xff: not in'
 has_raw_byte "$err" && fail "the error quoted the raw byte"
 pass "restore extract writes the file under its exact bytes (whole archive and by path); an unknown one is a one-line error, escaped"
@@ -102,17 +102,17 @@ run 0 "$PMXSNAP" inspect "$archive" --json
 python3 -m json.tool <<<"$out" >/dev/null || fail "inspect --json of the archive: $out"
 run 0 "$PMXSNAP" inspect "$archive"
 has_raw_byte "$out$err" && fail "inspect printed the raw byte: $out"
-run 1 "$PMXSNAP" restore plan "$second" --root "$scratch/root" --offline --json # undecided: peers not probed
+run 1 "$PMXSNAP" restore plan "$second" --pubkey "$pub" --root "$scratch/root" --offline --json # undecided: peers not probed
 python3 -m json.tool <<<"$out" >/dev/null || fail "restore plan --json: $out"
 # A plan for the one file: its commands name it in bash's $'...' quoting,
 # which pastes back to the same bytes.
-run 0 "$PMXSNAP" restore plan "$second" --root "$scratch/root" --offline --scenario file --file "/etc/pve/$raw" --json
+run 0 "$PMXSNAP" restore plan "$second" --pubkey "$pub" --root "$scratch/root" --offline --scenario file --file "/etc/pve/$raw" --json
 python3 -m json.tool <<<"$out" >/dev/null || fail "restore plan --scenario file --json: $out"
 command=$(jq -r '.steps[] | .command | select(startswith("pmxsnap restore file"))' <<<"$out")
 contains "$command" "\$'/etc/pve/$shown'"
 [ "$(eval "printf '%s' \$'/etc/pve/$shown'" | hex)" = "$(printf '/etc/pve/%s' "$raw" | hex)" ] ||
   fail "the quoted name does not give the bytes back"
-run 0 "$PMXSNAP" restore plan "$second" --root "$scratch/root" --offline --scenario file --file "/etc/pve/$raw"
+run 0 "$PMXSNAP" restore plan "$second" --pubkey "$pub" --root "$scratch/root" --offline --scenario file --file "/etc/pve/$raw"
 has_raw_byte "$out$err" && fail "restore plan printed the raw byte: $out"
 run 0 "$PMXSNAP" list --repo "$repo" --pubkey "$pub" --json
 python3 -m json.tool <<<"$out" >/dev/null || fail "list --json: $out"

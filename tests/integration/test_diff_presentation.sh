@@ -102,12 +102,12 @@ pass "every changed file: the live SHA-256 (a secret's too, its content masked) 
 pve=$scratch/root/etc/pve
 if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ]; then
   run 1 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo-now" --key "$key"
-  run 0 "$PMXSNAP" restore extract "$(find "$scratch/repo-now" -name '*.pmxsnap')" --to "$scratch/now"
+  run 0 "$PMXSNAP" restore extract --pubkey "$pub" "$(find "$scratch/repo-now" -name '*.pmxsnap')" --to "$scratch/now"
   mkdir -p "$pve"
   bindfs "$scratch/now/pve" "$pve" || fail "bindfs"
   trap 'status_seen=$?; umount "$pve" 2>/dev/null || true; on_exit $status_seen' EXIT
   [ "$(sha256sum <"$pve/storage.cfg" | cut -d' ' -f1)" = "$storage_sha" ] || fail "the mounted /etc/pve is not the live db's"
-  restore_file() { "$PMXSNAP" restore file "$archive" "$@" --root "$scratch/root"; }
+  restore_file() { "$PMXSNAP" restore file "$archive" "$@" --root "$scratch/root" --pubkey "$pub"; }
   text_digest=$(digest_in_text /etc/pve/storage.cfg | sed 's/.*--expect-digest): //')
   run 0 restore_file /etc/pve/storage.cfg --expect-digest "$text_digest"
   cmp -s "$pve/storage.cfg" <(zstd -dc "$archive" | tar -xO pve/storage.cfg) || fail "storage.cfg not restored"

@@ -76,7 +76,7 @@ run 0 "$PMXSNAP" inspect --identity "$scratch/age.key" "$encrypted" --json
 [ "$(jq -r '.valid, .encrypted' <<<"$out" | tr '\n' ' ')" = "true true " ] || fail "inspect: $out"
 run 1 "$PMXSNAP" diff --repo "$repo" --pubkey "$pub" --identity "$scratch/age.key" "$plain" "$encrypted" --stat
 contains "$out" "/etc/corosync/authkey"
-run 0 "$PMXSNAP" restore extract --identity "$scratch/age.key" "$encrypted" --to "$scratch/out"
+run 0 "$PMXSNAP" restore extract --pubkey "$pub" --identity "$scratch/age.key" "$encrypted" --to "$scratch/out"
 cmp "$scratch/out/db/config.db" <(age -d -i "$scratch/age.key" "$encrypted" | zstd -dc | tar -xO db/config.db) ||
   fail "restore extract of the encrypted archive differs from age -d's"
 # The authkey is a secret: diff names it, never shows its bytes (text or JSON).

@@ -2,7 +2,8 @@
 # (verify, restore extract/plan/file, diff, inspect): an archive that is
 # itself the finding — tampered, truncated, foreign (not a pmxsnap archive) —
 # is exit 1; no trusted key is exit 2 with one line saying how to add one,
-# alike in verify, list, prune, restore apply and diff; --pubkey naming a missing
+# alike in verify, list, prune, restore apply/extract/plan/file and diff
+# (each checks the signature first); --pubkey naming a missing
 # file is exit 2 naming it; an unreadable repository (a file where the
 # directory should be, or a directory its user may not read) is exit 2 in
 # one line naming it, never "internal error".
@@ -39,11 +40,17 @@ for kind in tampered damaged truncated foreign; do
   run 1 "$PMXSNAP" inspect "$x"
   contains "$out" "invalid archive"
   n=$((n + 1))
-  run 1 "$PMXSNAP" restore extract "$x" --to "$scratch/extract-$n"
+  # The restore steps authenticate every byte first, as diff does.
+  run 1 "$PMXSNAP" restore extract "$x" --pubkey "$pub" --to "$scratch/extract-$n"
+  one_line "$err"; no_internal "$err"; contains "$err" "pmxsnap: $x: signature: "
+  run 1 "$PMXSNAP" restore plan "$x" --pubkey "$pub" --root "$scratch/root" --offline
+  one_line "$err"; no_internal "$err"; contains "$err" "pmxsnap: $x: signature: "
+  run 1 "$PMXSNAP" restore file "$x" /etc/pve/storage.cfg --pubkey "$pub" --root "$scratch/root" --force
+  one_line "$err"; no_internal "$err"; contains "$err" "pmxsnap: $x: signature: "
+  # Unchecked (--no-verify), the safe reader still finds the damage.
+  run 1 "$PMXSNAP" restore extract "$x" --no-verify --to "$scratch/extract-unchecked-$n"
   one_line "$err"; no_internal "$err"; contains "$err" "pmxsnap: $x: "
-  run 1 "$PMXSNAP" restore plan "$x" --root "$scratch/root" --offline
-  one_line "$err"; no_internal "$err"; contains "$err" "pmxsnap: $x: "
-  run 1 "$PMXSNAP" restore file "$x" /etc/pve/storage.cfg --root "$scratch/root" --force
+  run 1 "$PMXSNAP" restore plan "$x" --no-verify --root "$scratch/root" --offline
   one_line "$err"; no_internal "$err"; contains "$err" "pmxsnap: $x: "
   # diff authenticates every byte first, so a member damaged where diff
   # would not read it is refused too.
@@ -55,9 +62,9 @@ done
 # The same commands on an archive that is not there: an error (exit 2), not a finding.
 missing=$scratch/missing.pmxsnap
 for cmd in "verify --pubkey $pub $missing" "inspect $missing" \
-  "restore extract $missing --to $scratch/extract-none" \
-  "restore plan $missing --root $scratch/root --offline" \
-  "restore file $missing /etc/pve/storage.cfg --root $scratch/root --force" \
+  "restore extract $missing --pubkey $pub --to $scratch/extract-none" \
+  "restore plan $missing --pubkey $pub --root $scratch/root --offline" \
+  "restore file $missing /etc/pve/storage.cfg --pubkey $pub --root $scratch/root --force" \
   "diff --root $scratch/root --offline --pubkey $pub $missing $archive"; do
   # shellcheck disable=SC2086
   run 2 "$PMXSNAP" $cmd
@@ -69,13 +76,16 @@ pass "a missing archive: exit 2, one line naming it, in the same commands"
 if [ ! -e /etc/pmxsnap/trusted.d ]; then
   nokey=$scratch/nokey/signing.key # no .pub beside it
   for cmd in "verify $archive" "list" "prune --keep-last 1 --dry-run" \
-    "restore apply $archive --root $scratch/root --dry-run" "diff --root $scratch/root --offline $archive live"; do
+    "restore apply $archive --root $scratch/root --dry-run" "diff --root $scratch/root --offline $archive live" \
+    "restore extract $archive --to $scratch/extract-nokey" "restore plan $archive --root $scratch/root --offline" \
+    "restore file $archive /etc/pve/storage.cfg --root $scratch/root --force"; do
     # shellcheck disable=SC2086
     run 2 "$PMXSNAP" $cmd --repo "$repo" --key "$nokey"
     one_line "$err"; contains "$err" "no trusted public key"; contains "$err" "--pubkey FILE"
     contains "$err" "trusted.d"
   done
-  pass "no trusted key: exit 2 and one line saying how to add one, in verify, list, prune, restore apply and diff"
+  [ ! -e "$scratch/extract-nokey" ] || fail "restore extract without a key wrote files"
+  pass "no trusted key: exit 2 and one line saying how to add one, in verify, list, prune, restore apply/extract/plan/file and diff"
 else
   echo "note: /etc/pmxsnap/trusted.d exists on this machine; the no-trusted-key case is not run"
 fi
@@ -83,13 +93,15 @@ fi
 # --pubkey naming a file that is not there: an error naming it, never
 # "signatures not checked".
 for cmd in "verify $archive" "list" "prune --keep-last 1 --dry-run" \
-  "restore apply $archive --root $scratch/root --dry-run" "diff --root $scratch/root --offline $archive live"; do
+  "restore apply $archive --root $scratch/root --dry-run" "diff --root $scratch/root --offline $archive live" \
+  "restore extract $archive --to $scratch/extract-badkey" "restore plan $archive --root $scratch/root --offline" \
+  "restore file $archive /etc/pve/storage.cfg --root $scratch/root --force"; do
   # shellcheck disable=SC2086
   run 2 "$PMXSNAP" $cmd --repo "$repo" --pubkey /nonexistent/signing.pub
   one_line "$err"; contains "$err" "/nonexistent/signing.pub"
   case "$err" in *"not checked"*) fail "--pubkey missing, went on: $err";; esac
 done
-pass "--pubkey /nonexistent: exit 2 naming the file, in verify, list, prune, restore apply and diff"
+pass "--pubkey /nonexistent: exit 2 naming the file, in verify, list, prune, restore apply/extract/plan/file and diff"
 
 # An unreadable repository: a file where the directory should be.
 echo "not a directory" >"$scratch/repo-file"

@@ -81,18 +81,64 @@ rm "$kept"
 pass "restore file latest-good /etc/corosync/corosync.conf: the good bytes back, the truncated file kept aside"
 
 # 2. The db's copy (/etc/pve/corosync.conf) cut short, and a node directory
-#    deleted: each its own bad snapshot.
-run 0 snap --if-changed
-sqlite3 "$db" "UPDATE tree SET data = CAST(substr(data, 1, 200) AS BLOB) WHERE parent = 0 AND name = 'corosync.conf';"
+#    deleted: each its own bad snapshot, and diff latest live names the
+#    good one on its first line.
+# names_latest_good ARCHIVE: diff latest live's first line says latest is
+# bad and names ARCHIVE, the newest good one, with the command to use.
+names_latest_good() {
+  run 1 p diff latest live
+  local first
+  first=$(head -1 <<<"$out")
+  contains "$first" "latest is marked bad"
+  contains "$first" "the newest good snapshot is $(basename "$1")"
+  contains "$first" "pmxsnap diff latest-good live"
+}
+run 0 snap --if-changed --json
+reference=$(jq -r .archive <<<"$out")
+[ "$(jq -r .health <<<"$out")" = good ] && [ -f "$reference" ] || fail "the repaired node's snapshot: $out"
+pve_conf_sql="parent = 0 AND name = 'corosync.conf'"
+sqlite3 "$db" "SELECT writefile('$scratch/pve-corosync.good', data) FROM tree WHERE $pve_conf_sql;" >/dev/null
+sqlite3 "$db" "UPDATE tree SET data = CAST(substr(data, 1, 200) AS BLOB) WHERE $pve_conf_sql;"
 bump_db
 run 1 snap --if-changed --json
 [ "$(jq -r '[.problems[].id] | join(",")' <<<"$out")" = pve-corosync-truncated ] || fail "/etc/pve copy: $(jq -c .problems <<<"$out")"
+names_latest_good "$reference"
 run 1 p diff latest-good live
 grep -q '^TRUNCATED /etc/pve/corosync.conf' <<<"$out" || fail "no TRUNCATED line for /etc/pve/corosync.conf: $out"
-sqlite3 "$db" "UPDATE tree SET data = CAST(readfile('$scratch/corosync.conf.good') AS BLOB) WHERE parent = 0 AND name = 'corosync.conf';"
+pass "the db's corosync.conf cut short: bad (pve-corosync-truncated); diff latest live names latest-good first; latest-good diff flags it"
+
+# The repair through a mounted, writable /etc/pve, with the digest diff
+# prints. pmxcfs cannot run here: bindfs (FUSE, as pmxcfs) stands in for
+# the mount, showing the db's cut copy; what pmxcfs would then store in the
+# db, the test writes there itself.
+run 1 p diff latest-good live --path /etc/pve/corosync.conf --json
+digest=$(jq -r '.changes[] | select(.path == "/etc/pve/corosync.conf") | .expect_digest' <<<"$out")
+pve=$scratch/root/etc/pve
+if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] &&
+   mkdir -p "$scratch/pvedata" "$pve" && bindfs "$scratch/pvedata" "$pve" 2>/dev/null; then
+  trap 'status_seen=$?; umount "$pve" 2>/dev/null || true; on_exit $status_seen' EXIT
+  sqlite3 "$db" "SELECT writefile('$pve/corosync.conf', data) FROM tree WHERE $pve_conf_sql;" >/dev/null
+  cp "$pve/corosync.conf" "$scratch/pve-corosync.cut"
+  [ "$(sha256sum <"$pve/corosync.conf" | cut -d' ' -f1)" = "$digest" ] || fail "diff's expect_digest $digest is not the cut copy's"
+  run 0 p restore file latest-good /etc/pve/corosync.conf --expect-digest "$digest"
+  cmp -s "$pve/corosync.conf" <(zstd -dcq "$reference" | tar -xO pve/corosync.conf) || fail "restore file latest-good: not the good bytes"
+  cmp -s "$pve/corosync.conf" "$scratch/pve-corosync.good" || fail "the restored /etc/pve/corosync.conf is not the db's copy before the cut"
+  kept=$(ls "$pve"/corosync.conf.pmxsnap-*)
+  cmp -s "$kept" "$scratch/pve-corosync.cut" || fail "the cut /etc/pve/corosync.conf was not kept aside as it was"
+  contains "$out" "kept the previous file as $kept"
+  sqlite3 "$db" "UPDATE tree SET data = CAST(readfile('$pve/corosync.conf') AS BLOB) WHERE $pve_conf_sql;"
+  umount "$pve"
+  trap on_exit EXIT
+  pass "restore file latest-good /etc/pve/corosync.conf with diff's digest: the good bytes back, the cut copy kept beside it"
+else
+  skip_part "restore file into a FUSE mount (needs root, /dev/fuse and bindfs)"
+  sqlite3 "$db" "UPDATE tree SET data = CAST(readfile('$scratch/pve-corosync.good') AS BLOB) WHERE $pve_conf_sql;"
+fi
 bump_db
-run 0 snap --if-changed
-pass "the db's corosync.conf cut short: bad (pve-corosync-truncated); latest-good diff flags it"
+run 0 p diff latest-good live --path /etc/pve/corosync.conf
+contains "$out" "identical"
+run 0 snap --if-changed --json
+reference=$(jq -r .archive <<<"$out")
 
 sqlite3 "$db" "WITH RECURSIVE gone(inode) AS (
     SELECT inode FROM tree WHERE name = 'pve2' AND parent = (SELECT inode FROM tree WHERE parent = 0 AND name = 'nodes')
@@ -103,9 +149,10 @@ run 1 snap --if-changed --json
 [ "$(jq -r '[.problems[].id] | join(",")' <<<"$out")" = node-directory-missing ] || fail "node dir: $(jq -c .problems <<<"$out")"
 contains "$(jq -r '.problems[0].message' <<<"$out")" "/etc/pve/nodes/pve2 is missing"
 [ "$(healths)" = "good bad good bad good bad" ] || fail "list: $(healths)"
+names_latest_good "$reference"
 run 1 p diff latest-good live --stat
 contains "$out" "/etc/pve/nodes/pve2"
-pass "a deleted node directory: bad (node-directory-missing); latest-good still has it"
+pass "a deleted node directory: bad (node-directory-missing); diff latest live names latest-good first; latest-good still has it"
 
 # Archives from before health: unknown, never latest-good, and --if-changed
 # writes the state again once so there is a verdict to find.

@@ -28,11 +28,11 @@ for mode in "" --json; do
   capture "$PMXSNAP" inspect "$archive" $mode
   capture "$PMXSNAP" inspect "$db" $mode
   capture "$PMXSNAP" inspect "$scratch/root/etc/corosync/corosync.conf" $mode
-  capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest $mode
-  capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~2 live $mode
-  capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" latest~1 latest --stat $mode
-  capture "$PMXSNAP" doctor --root "$scratch/root" --repo "$repo" --offline $mode
-  capture "$PMXSNAP" restore plan "$archive" --root "$scratch/root" --offline $mode
+  capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest~1 latest $mode
+  capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest~2 live $mode
+  capture "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest~1 latest --stat $mode
+  capture "$PMXSNAP" doctor --root "$scratch/root" --repo "$repo" --pubkey "$pub" --offline $mode
+  capture "$PMXSNAP" restore plan "$archive" --pubkey "$pub" --root "$scratch/root" --offline $mode
   capture "$PMXSNAP" ls --root "$scratch/root" --repo "$repo" --pubkey "$pub" latest $mode
 done
 for path in /etc/pve/storage.cfg /etc/pve/priv/token.cfg /etc/pve/priv/authkey.key \

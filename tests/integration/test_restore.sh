@@ -89,14 +89,14 @@ contains "$err" "not restorable"
 pass "an archive whose db breaks a pmxcfs rule: rejected (exit 1) even with --force, db untouched"
 
 # extract: only into the directory, refusing a non-empty one.
-run 0 "$PMXSNAP" restore extract "$archive" --to "$scratch/x"
+run 0 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/x"
 [ "$(sha256sum <"$scratch/x/db/config.db" | cut -d' ' -f1)" = "$(archived_db_sha "$archive")" ] || fail "extract db"
 cmp -s "$scratch/x/host/etc/hosts" <(zstd -dc "$archive" | tar -xO host/etc/hosts) || fail "extract hosts"
-run 2 "$PMXSNAP" restore extract "$archive" --to "$scratch/x"
+run 2 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/x"
 one_line "$err"; contains "$err" "not empty"
-run 0 "$PMXSNAP" restore extract "$archive" --to "$scratch/y" /etc/pve/storage.cfg
+run 0 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/y" /etc/pve/storage.cfg
 [ "$(find "$scratch/y" -type f | wc -l)" = 1 ] || fail "extract of one path: $(find "$scratch/y" -type f)"
-run 2 "$PMXSNAP" restore extract "$archive" --to "$scratch/z" /etc/pve/no-such.cfg
+run 2 "$PMXSNAP" restore extract "$archive" --pubkey "$pub" --to "$scratch/z" /etc/pve/no-such.cfg
 one_line "$err"
 pass "extract: byte-identical files, a non-empty target refused, one path extracted alone, an unknown path refused"
 
@@ -104,38 +104,74 @@ pass "extract: byte-identical files, a non-empty target refused, one path extrac
 # here; bindfs (a real FUSE filesystem, as pmxcfs is one) stands in for the
 # mount, which is all restore file depends on.
 pve=$scratch/root/etc/pve
-run 2 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/root" --force
+run 2 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/pve/storage.cfg --root "$scratch/root" --force
 one_line "$err"; contains "$err" "not mounted"
 if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ] &&
    mkdir -p "$scratch/pvedata" "$pve" && bindfs "$scratch/pvedata" "$pve" 2>/dev/null; then
   trap 'status_seen=$?; umount "$pve" 2>/dev/null || true; on_exit $status_seen' EXIT
   printf 'dir: local\n\tpath /var/lib/vz\n' >"$pve/storage.cfg"
   live_sha=$(sha256sum <"$pve/storage.cfg" | cut -d' ' -f1)
-  run 2 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/root"
+  run 2 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/pve/storage.cfg --root "$scratch/root"
   one_line "$err"; contains "$err" "--expect-digest"
-  run 2 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/root" --expect-digest 0000
+  run 2 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/pve/storage.cfg --root "$scratch/root" --expect-digest 0000
   one_line "$err"; contains "$err" "changed since it was reviewed"
   [ "$(sha256sum <"$pve/storage.cfg" | cut -d' ' -f1)" = "$live_sha" ] || fail "a refused restore file changed the file"
-  run 0 "$PMXSNAP" restore file "$archive" /etc/pve/storage.cfg --root "$scratch/root" --expect-digest "$live_sha"
+  run 0 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/pve/storage.cfg --root "$scratch/root" --expect-digest "$live_sha"
   cmp -s "$pve/storage.cfg" <(zstd -dc "$archive" | tar -xO pve/storage.cfg) || fail "restored storage.cfg differs from the archive's"
   [ -z "$(find "$scratch/pvedata" -name '.pmxsnap-tmp.*')" ] || fail "restore file left a temporary file"
-  run 2 "$PMXSNAP" restore file "$archive" /etc/fstab --root "$scratch/root" --force
+  kept=$(ls "$pve"/storage.cfg.pmxsnap-*)
+  cmp -s "$kept" <(printf 'dir: local\n\tpath /var/lib/vz\n') || fail "the replaced storage.cfg was not kept as it was"
+  contains "$out" "kept the previous file as $kept"
+  run 2 "$PMXSNAP" restore file "$archive" --pubkey "$pub" /etc/fstab --root "$scratch/root" --force
   one_line "$err"; contains "$err" "node-local files"
+  pass "restore file: refused unmounted, without a digest, on a changed file; with the reviewed digest the archive's content is in place, the replaced file kept beside it"
+
+  # The cluster's corosync.conf cut short through /etc/pve: put back from
+  # latest-good with the digest diff would print, the cut file kept beside
+  # it in /etc/pve (a sibling name, as pmxcfs allows); the checks of the
+  # /etc/corosync copy hold for this one too.
+  archived_conf() { zstd -dc "$1" | tar -xO pve/corosync.conf; }
+  archived_conf "$archive" | head -c 300 >"$pve/corosync.conf"
+  cp "$pve/corosync.conf" "$scratch/pve-corosync.cut"
+  cut_sha=$(sha256sum <"$pve/corosync.conf" | cut -d' ' -f1)
+  run 2 "$PMXSNAP" restore file latest-good /etc/pve/corosync.conf --root "$scratch/root" --repo "$repo" --pubkey "$pub"
+  one_line "$err"; contains "$err" "--expect-digest"
+  run 2 "$PMXSNAP" restore file "$other" /etc/pve/corosync.conf --root "$scratch/root" --pubkey "$pub" --expect-digest "$cut_sha"
+  one_line "$err"; contains "$err" "refusing: the archive is of cluster othercl, this host is in cluster demo"
+  cmp -s "$pve/corosync.conf" "$scratch/pve-corosync.cut" && [ -z "$(ls "$pve"/corosync.conf.pmxsnap-* 2>/dev/null)" ] ||
+    fail "a refused restore file changed /etc/pve/corosync.conf or kept a copy"
+  run 0 "$PMXSNAP" restore file latest-good /etc/pve/corosync.conf --root "$scratch/root" --repo "$repo" --pubkey "$pub" --expect-digest "$cut_sha"
+  cmp -s "$pve/corosync.conf" <(archived_conf "$archive") || fail "/etc/pve/corosync.conf is not the archived bytes"
+  kept=$(ls "$pve"/corosync.conf.pmxsnap-*)
+  cmp -s "$kept" "$scratch/pve-corosync.cut" || fail "the cut /etc/pve/corosync.conf was not kept as it was"
+  contains "$out" "kept the previous file as $kept"
+  contains "$out" "config_version"
+  [ -z "$(find "$scratch/pvedata" -name '.pmxsnap-tmp.*')" ] || fail "restore file left a temporary file"
+  # An archive whose /etc/pve/corosync.conf is itself cut short: refused
+  # (exit 1) even with --force, as for /etc/corosync's copy.
+  cp "$db" "$scratch/pre-cut.db"
+  sqlite3 "$db" "UPDATE tree SET data = CAST(substr(data, 1, 200) AS BLOB) WHERE parent = 0 AND name = 'corosync.conf';"
+  run 1 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo-pvecut" --key "$key"
+  cp "$scratch/pre-cut.db" "$db"; rm -f "$db-wal" "$db-shm"
+  pvecut=$(find "$scratch/repo-pvecut" -name '*.pmxsnap')
+  run 1 "$PMXSNAP" restore file "$pvecut" /etc/pve/corosync.conf --root "$scratch/root" --pubkey "$pub" --force
+  one_line "$err"; contains "$err" "pve/corosync.conf: the archived copy"; contains "$err" "not restored"
+  cmp -s "$pve/corosync.conf" <(archived_conf "$archive") || fail "a refused archived copy changed /etc/pve/corosync.conf"
   umount "$pve"
-  pass "restore file: refused unmounted, without a digest, on a changed file; with the reviewed digest the archive's content is in place"
+  pass "restore file latest-good /etc/pve/corosync.conf over a cut copy: the archived bytes back with diff's digest, the cut copy kept beside it; another cluster's archive refused (exit 2), an archived copy cut short refused (exit 1) even with --force"
 else
   skip_part "restore file into a FUSE mount (needs root, /dev/fuse and bindfs)"
 fi
 
 # Plans, as reviewed in tests/golden (the archive path and stamps normalised).
 for scenario in single-node rejoin cluster file; do
-  run 0 "$PMXSNAP" restore plan "$archive" --root "$scratch/root" --offline --scenario "$scenario" --file /etc/pve/storage.cfg
+  run 0 "$PMXSNAP" restore plan "$archive" --pubkey "$pub" --root "$scratch/root" --offline --scenario "$scenario" --file /etc/pve/storage.cfg
   got=$(sed "s|$archive|ARCHIVE|g" <<<"$out")
   diff -u "$golden/restore-plan-$scenario.txt" <(printf '%s\n' "$got") >"$scratch/plan.diff" ||
     fail "plan $scenario differs from tests/golden/restore-plan-$scenario.txt: $(cat "$scratch/plan.diff")"
 done
 # Auto mode with the peers not probed (--offline): no scenario is guessed (exit 1).
-run 1 "$PMXSNAP" restore plan "$archive" --root "$scratch/root" --offline --json
+run 1 "$PMXSNAP" restore plan "$archive" --pubkey "$pub" --root "$scratch/root" --offline --json
 [ "$(jq -r '.schema, .decided, .scenario' <<<"$out" | tr '\n' ' ')" = "pmxsnap.restore-plan/1 false null " ] || fail "plan json: $out"
 pass "plans for single-node, rejoin, cluster and file equal the golden files; --json; auto mode offline undecided"
 

@@ -21,7 +21,7 @@ run 0 as_pve_node "$PMXSNAP" snapshot --repo "$repo" --key "$key"
 # (0 or 1 by its preconditions; never 2).
 plan() {
   set +e
-  as_pve_node "$PMXSNAP" restore plan latest --repo "$repo" --json >"$scratch/plan.json" 2>"$scratch/plan.err"
+  as_pve_node "$PMXSNAP" restore plan latest --repo "$repo" --pubkey "$pub" --json >"$scratch/plan.json" 2>"$scratch/plan.err"
   status=$?
   set -e
   out=$(cat "$scratch/plan.json")

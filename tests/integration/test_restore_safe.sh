@@ -9,14 +9,18 @@
 # - auto mode with the peers unknown (--offline) proposes no step, never
 #   `pvecm create`, and asks for --scenario (exit 1), corosync broken or not;
 # - another cluster's archive is a failed precondition of every plan;
-# - every `pmxsnap ...` command these plans print is accepted by pmxsnap.
+# - every `pmxsnap ...` command these plans print is accepted by pmxsnap;
+# - plan, extract and file authenticate the archive first: a snapshot
+#   signed by an untrusted key whose index claims health=good (what
+#   latest-good then picks) is refused, exit 1 naming the signature, and
+#   read only with --no-verify, which their first line states.
 source "$TESTLIB"
 need jq zstd tar sha256sum
 make_node --preset typical
 make_key
 conf=$scratch/root/etc/corosync/corosync.conf
 hosts=$scratch/root/etc/hosts
-g=(--root "$scratch/root" --repo "$repo")
+g=(--root "$scratch/root" --repo "$repo" --pubkey "$pub")
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 member() { zstd -dc "$1" | tar -xO "$2"; }
 
@@ -36,7 +40,7 @@ run 0 "$PMXSNAP" restore extract latest~1 "${g[@]}" --to "$scratch/x-older"
 cmp -s "$scratch/x-older/host/etc/hosts" <(member "$older" host/etc/hosts) || fail "extract latest~1 is not the older archive"
 run 0 "$PMXSNAP" restore extract latest "${g[@]}" --to "$scratch/x-newer" /etc/hosts
 grep -q added-later "$scratch/x-newer/host/etc/hosts" || fail "extract latest is not the newer archive"
-run 0 "$PMXSNAP" restore apply latest "${g[@]}" --pubkey "$pub" --dry-run
+run 0 "$PMXSNAP" restore apply latest "${g[@]}" --dry-run
 contains "$out" "would install"
 run 2 "$PMXSNAP" restore plan latest~5 "${g[@]}" --offline
 one_line "$err"; contains "$err" "latest~5: only 2 snapshots"
@@ -60,7 +64,7 @@ one_line "$err"; contains "$err" "changed since it was reviewed"; unchanged
 run 2 "$PMXSNAP" restore file latest /etc/corosync/corosync.conf "${g[@]}" --expect-digest absent
 one_line "$err"; unchanged
 # The digest to give is the one diff prints for the live file.
-run 1 "$PMXSNAP" diff latest live "${g[@]}" --pubkey "$pub" --offline --path /etc/corosync/corosync.conf --json
+run 1 "$PMXSNAP" diff latest live "${g[@]}" --offline --path /etc/corosync/corosync.conf --json
 digest=$(jq -r '.changes[] | select(.path == "/etc/corosync/corosync.conf") | .expect_digest' <<<"$out")
 [ "$digest" = "$cut_sha" ] || fail "diff's expect_digest for corosync.conf: $digest, live $cut_sha"
 run 0 "$PMXSNAP" restore file latest /etc/corosync/corosync.conf "${g[@]}" --expect-digest "$digest"
@@ -71,7 +75,7 @@ contains "$out" "kept the previous file as $kept"
 contains "$out" "systemctl restart corosync"
 [ "$(stat -c %A "$conf")" = "$archived_mode" ] || fail "mode $(stat -c %A "$conf"), archived $archived_mode"
 [ -z "$(find "$(dirname "$conf")" -name '.pmxsnap-tmp.*')" ] || fail "a temporary file was left"
-run 0 "$PMXSNAP" diff latest live "${g[@]}" --pubkey "$pub" --offline --path /etc/corosync/corosync.conf
+run 0 "$PMXSNAP" diff latest live "${g[@]}" --offline --path /etc/corosync/corosync.conf
 pass "restore file latest /etc/corosync/corosync.conf: refused (exit 2, nothing changed) with a stale digest; with diff's digest the archived bytes and mode are back, the truncated file kept byte for byte"
 
 # A missing node-local file: --expect-digest absent; --json names what happened.
@@ -88,10 +92,10 @@ for path in /etc/ssh/ssh_host_ed25519_key.pub /etc/fstab /etc/corosync/authkey; 
 done
 echo pve9 >"$scratch/root/etc/hostname"
 before=$(sha "$hosts")
-run 2 "$PMXSNAP" restore file "$newer" /etc/hosts --root "$scratch/root" --expect-digest "$before"
+run 2 "$PMXSNAP" restore file "$newer" /etc/hosts --root "$scratch/root" --pubkey "$pub" --expect-digest "$before"
 one_line "$err"; contains "$err" "the archive is of node pve1, this host is pve9"
 [ "$(sha "$hosts")" = "$before" ] || fail "another node's archive changed /etc/hosts"
-run 0 "$PMXSNAP" restore file "$newer" /etc/hosts --root "$scratch/root" --force
+run 0 "$PMXSNAP" restore file "$newer" /etc/hosts --root "$scratch/root" --pubkey "$pub" --force
 contains "$err" "--force: going on although the archive is of node pve1"
 echo pve1 >"$scratch/root/etc/hostname"
 cp "$scratch/truncated" "$conf"
@@ -99,7 +103,7 @@ run 1 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo-cut" --ke
 cut_archive=$(find "$scratch/repo-cut" -name '*.pmxsnap' | head -1)
 [ -n "$cut_archive" ] || fail "no archive of the truncated state"
 cp "$kept" "$conf" # any content: the archive is what is refused
-run 1 "$PMXSNAP" restore file "$cut_archive" /etc/corosync/corosync.conf --root "$scratch/root" --force
+run 1 "$PMXSNAP" restore file "$cut_archive" /etc/corosync/corosync.conf --root "$scratch/root" --pubkey "$pub" --force
 one_line "$err"; contains "$err" "not restored"
 cmp -s "$conf" "$kept" || fail "a refused archived copy changed corosync.conf"
 run 0 "$PMXSNAP" restore file latest /etc/corosync/corosync.conf "${g[@]}" --force
@@ -120,7 +124,7 @@ run 1 "$PMXSNAP" restore plan latest "${g[@]}" --offline --json
 [ "$(jq -r '.decided, .scenario, (.steps | length), (.choices | length)' <<<"$out" | tr '\n' ' ')" = "false null 0 3 " ] || fail "undecided plan json: $out"
 grep -q "pvecm create" <<<"$out" && fail "undecided json names pvecm create"
 cp "$scratch/truncated" "$conf" # this node's corosync broken: still no guess
-run 1 "$PMXSNAP" restore plan "$newer" --root "$scratch/root" --offline
+run 1 "$PMXSNAP" restore plan "$newer" --root "$scratch/root" --pubkey "$pub" --offline
 no_guess "$out"
 cp "$kept" "$conf"; run 0 "$PMXSNAP" restore file latest /etc/corosync/corosync.conf "${g[@]}" --force
 pass "auto mode, peers not probed (corosync.conf good or truncated): undecided, exit 1, no pvecm create, the scenarios to choose from"
@@ -128,7 +132,7 @@ pass "auto mode, peers not probed (corosync.conf good or truncated): undecided, 
 # Another cluster's archive: a failed precondition of every plan.
 "$MKFIXTURE" --root "$scratch/other" --preset typical --cluster othercl >/dev/null
 for scenario in auto single-node rejoin cluster file; do
-  run 1 "$PMXSNAP" restore plan "$newer" --root "$scratch/other" --offline --scenario "$scenario"
+  run 1 "$PMXSNAP" restore plan "$newer" --root "$scratch/other" --pubkey "$pub" --offline --scenario "$scenario"
   contains "$out" "failed  the archive is of cluster demo, this host is in cluster othercl"
 done
 pass "a cluster-name mismatch is a failed precondition (exit 1) in auto mode and every scenario"
@@ -145,7 +149,7 @@ for args in "" "--scenario single-node" "--scenario rejoin" "--scenario cluster"
 done
 echo "pmxsnap restore plan latest" >>"$scratch/commands" # what doctor prints
 # apply --host-files-only says what it leaves out, and the command that restores corosync.conf.
-run 0 "$PMXSNAP" restore apply latest "${g[@]}" --pubkey "$pub" --host-files-only --dry-run
+run 0 "$PMXSNAP" restore apply latest "${g[@]}" --host-files-only --dry-run
 contains "$out" "not installed: /etc/corosync/corosync.conf"
 grep -o '`pmxsnap restore file [^`]*`' <<<"$out" | tr -d '`' >>"$scratch/commands"
 grep -q "^pmxsnap restore file $newer /etc/corosync/corosync.conf$" "$scratch/commands" ||
@@ -153,3 +157,62 @@ grep -q "^pmxsnap restore file $newer /etc/corosync/corosync.conf$" "$scratch/co
 [ "$(wc -l <"$scratch/commands")" -ge 10 ] || fail "too few commands collected: $(cat "$scratch/commands")"
 accept_printed_commands "$scratch/commands" "$scratch/root" "$repo"
 pass "every pmxsnap command the plans (and apply --host-files-only) print ($checked distinct) is accepted"
+
+# A forged "good": a snapshot in the repository signed by a key that is not
+# trusted, its index saying health=good, is what latest-good picks (the
+# selector reads the index as listed); every restore step refuses it.
+cp "$hosts" "$scratch/hosts.before"
+"$PMXSNAP" keygen --out "$scratch/forger/signing.key" >/dev/null
+echo "198.18.6.6 forged" >>"$hosts"
+cp "$hosts" "$scratch/hosts.forged"
+SOURCE_DATE_EPOCH=1900007200 run 0 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$scratch/forger/signing.key"
+forged=$(archives | tail -1)
+[ "$forged" != "$newer" ] && grep -q ' health=good$' "$forged.minisig" || fail "the forged snapshot: $forged $(sed -n 3p "$forged.minisig")"
+cp "$scratch/hosts.before" "$hosts"
+hosts_sha=$(sha "$hosts")
+kept_hosts() { ls -d "$hosts".pmxsnap-* 2>/dev/null | wc -l; }
+kept_before=$(kept_hosts)
+refused() {
+  [ -z "$out" ] || fail "a refused archive printed: $out"
+  one_line "$err"
+  contains "$err" "pmxsnap: $forged: signature: untrusted: signed by key "
+  contains "$err" "--no-verify"
+}
+run 1 "$PMXSNAP" restore file latest-good /etc/hosts "${g[@]}"
+refused
+[ "$(sha "$hosts")" = "$hosts_sha" ] && [ "$(kept_hosts)" = "$kept_before" ] || fail "a refused restore file changed /etc/hosts"
+run 1 "$PMXSNAP" restore file latest-good /etc/hosts "${g[@]}" --force
+refused
+run 1 "$PMXSNAP" restore extract latest-good "${g[@]}" --to "$scratch/x-forged"
+refused
+[ ! -e "$scratch/x-forged" ] || fail "a refused extract wrote: $(find "$scratch/x-forged")"
+run 1 "$PMXSNAP" restore plan latest-good "${g[@]}" --offline --scenario single-node
+refused
+run 1 "$PMXSNAP" restore plan latest-good "${g[@]}" --offline --scenario single-node --json
+[ "$(jq -r '.schema, .exit' <<<"$out" | tr '\n' ' ')" = "pmxsnap.error/1 1 " ] || fail "refusal --json: $out"
+contains "$(jq -r .error.message <<<"$out")" "$forged: signature: untrusted"
+pass "an archive signed by an untrusted key, its index claiming good: restore file (even --force), extract and plan of latest-good refuse it (exit 1, one line naming the signature), nothing written"
+
+unverified="UNVERIFIED (--no-verify): the signature of $forged was not checked; what it holds may not be what was captured"
+run 0 "$PMXSNAP" restore file latest-good /etc/hosts "${g[@]}" --no-verify
+[ "$(sed -n 1p <<<"$out")" = "$unverified" ] || fail "restore file --no-verify, first line: $out"
+contains "$(sed -n 2p <<<"$out")" "restored $hosts from host/etc/hosts"
+cmp -s "$hosts" "$scratch/hosts.forged" || fail "restore file --no-verify did not restore the archive's bytes"
+run 0 "$PMXSNAP" restore extract latest-good "${g[@]}" --no-verify --to "$scratch/x-forged"
+[ "$(sed -n 1p <<<"$out")" = "$unverified" ] || fail "extract --no-verify, first line: $out"
+cmp -s "$scratch/x-forged/host/etc/hosts" "$scratch/hosts.forged" || fail "extract --no-verify: not the archive's bytes"
+run 0 "$PMXSNAP" restore plan latest-good "${g[@]}" --no-verify --offline --scenario single-node
+[ "$(sed -n 1p <<<"$out")" = "$unverified" ] || fail "plan --no-verify, first line: $out"
+contains "$out" "archive: $forged (latest-good)"
+run 0 "$PMXSNAP" restore plan latest-good "${g[@]}" --no-verify --offline --scenario single-node --json
+[ "$(jq -r '.verified, .schema' <<<"$out" | tr '\n' ' ')" = "false pmxsnap.restore-plan/1 " ] || fail "plan --no-verify --json: $out"
+contains "$(jq -r '.warnings[]' <<<"$out")" "--no-verify: the signature of $forged was not checked"
+[ -z "$err" ] || fail "--json wrote to stderr: $err"
+run 0 "$PMXSNAP" restore file latest-good /etc/hosts "${g[@]}" --no-verify -q
+[ -z "$out" ] && [ "$err" = "pmxsnap: warning: --no-verify: the signature of $forged was not checked" ] ||
+  fail "restore file --no-verify -q: stdout: $out stderr: $err"
+# --no-verify asks for no key at all.
+run 0 "$PMXSNAP" restore extract latest-good --root "$scratch/root" --repo "$repo" --no-verify --to "$scratch/x-nokey" /etc/hosts
+run 0 "$PMXSNAP" restore file latest~1 /etc/hosts "${g[@]}" --json
+[ "$(jq -r .verified <<<"$out")" = true ] || fail "an authentic archive: verified $(jq -c .verified <<<"$out")"
+pass "--no-verify: restore file, extract and plan read the forged archive and say so on their first line (--json: verified false and a warning; -q: the warning); no key needed"
