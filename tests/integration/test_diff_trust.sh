@@ -210,7 +210,8 @@ for tries in $(seq 1 50); do
 done
 run 1 as_pve_node "$PMXSNAP" diff latest~1 live --repo "$repo" --pubkey "$pub"
 no_key_bytes "$out$err"
-grep -q "authkey\|quorate" <<<"$out" && fail "the key is back and node 1 is quorate, yet: $out"
+grep -qE "authkey|changed   running cluster quorate" <<<"$out" && fail "the key is back and node 1 is quorate, yet: $out"
+contains "$out" "running (CMAP, now)            config_version 1, 1 of 3 nodes members, quorate"
 grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
   fail "expected 1: members line: $out"
 grep -qxF "changed   running cluster expected votes: 3 → 1" <<<"$out" ||
