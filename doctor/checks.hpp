@@ -5,6 +5,9 @@
 #include "finding.hpp"
 #include "inputs.hpp"
 
+#include <optional>
+#include <string>
+
 namespace pmxsnap::doctor {
 
 std::vector<Finding>
@@ -19,5 +22,11 @@ std::vector<Finding> check_network(const Inputs& in); // net.ring-addr, net.name
 std::vector<Finding> check_membership(const Inputs& in); // runtime.links, quorum.partition
 std::vector<Finding> check_pmxcfs(const Inputs& in);     // pmxcfs.mount, pmxcfs.nodes
 Finding check_time(const Inputs& in);                    // time.sync
+
+// How a decision names its reference: "the last good snapshot, <file name>"
+// (the file that `latest-good` selects now, so the operator can check it is
+// the one meant); nullopt when this node has none marked good, and then no
+// decision may print a latest-good command: pmxsnap would refuse it.
+std::optional<std::string> last_good_snapshot(const Inputs& in);
 
 } // namespace pmxsnap::doctor

@@ -6,18 +6,24 @@
 #include <fmt/format.h>
 
 namespace pmxsnap::doctor {
+std::optional<std::string> last_good_snapshot(const Inputs& in) {
+    if (!in.good_snapshot_file)
+        return std::nullopt;
+    return "the last good snapshot, " + *in.good_snapshot_file;
+}
+
 namespace {
 
 // The last good snapshot, never merely the newest: after the damage the
 // automation's next snapshot holds the broken file (marked bad).
 std::string compare_hint(const Inputs& in) {
-    if (!in.good_snapshot_file)
+    auto reference = last_good_snapshot(in);
+    if (!reference)
         return "no snapshot of this node is marked good to compare with: repair the file from "
                "another node's /etc/corosync/corosync.conf or from /etc/pve/corosync.conf";
-    return fmt::format("compare with the last good snapshot, {} (`pmxsnap diff latest-good "
-                       "live`), and restore the file from it (`pmxsnap restore file latest-good "
-                       "/etc/corosync/corosync.conf`)",
-                       *in.good_snapshot_file);
+    return fmt::format("compare with {} (`pmxsnap diff latest-good live`), and restore the file "
+                       "from it (`pmxsnap restore file latest-good /etc/corosync/corosync.conf`)",
+                       *reference);
 }
 
 std::optional<std::uint64_t> version_of(const CorosyncCopy& copy) {
@@ -102,8 +108,10 @@ Finding check_copies(const Inputs& in) {
         f.meaning = fmt::format("the live copies agree; the last snapshot's copy could not be "
                                 "read to compare: {}",
                                 *in.last_snapshot_problem);
-        f.decision =
-            "pmxsnap verify latest-good; take a new snapshot once the live copies are right";
+        // Set only when a good snapshot was found (and could not be read).
+        f.decision = fmt::format("`pmxsnap verify latest-good` says what is wrong with {}; take "
+                                 "a new snapshot once the live copies are right",
+                                 last_good_snapshot(in).value_or("the last good snapshot"));
         return f;
     }
     if (problems.empty()) {
@@ -121,10 +129,15 @@ Finding check_copies(const Inputs& in) {
                     cluster_wins ? (cluster_version ? std::to_string(*cluster_version) : "?")
                                  : (local_version ? std::to_string(*local_version) : "?"),
                     cluster_wins ? ", the cluster-wide copy" : "");
+    auto reference = last_good_snapshot(in);
     f.decision =
         cluster_wins
-            ? "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf (keep a "
-              ".bak), then restart corosync; `pmxsnap diff latest-good live` shows the change"
+            ? "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf (keep a .bak), then "
+              "restart corosync" +
+                  (reference ? fmt::format("; `pmxsnap diff latest-good live` shows the change "
+                                           "since {}",
+                                           *reference)
+                             : std::string())
             : "the local copy is newer: check it, then bring it into /etc/pve via a "
               ".new file with a higher config_version (RECOVERY.md §4)";
     return f;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 
 namespace pmxsnap::doctor {
 namespace {
@@ -28,6 +29,17 @@ std::optional<std::string> snapshot_authkey(const repo::Snapshot& snapshot,
     }
 }
 
+// "<how> the last good snapshot, <file>: `pmxsnap restore plan latest-good`",
+// or, with none marked good, where to look instead of a command pmxsnap
+// would refuse.
+std::string restore_db_decision(const Inputs& in, std::string_view how) {
+    if (auto reference = last_good_snapshot(in))
+        return fmt::format("{} {}: `pmxsnap restore plan latest-good`", how, *reference);
+    return fmt::format("{} a snapshot from before the damage: none of this node is marked good, "
+                       "so pick one that `pmxsnap list` shows and give its path to restore plan",
+                       how);
+}
+
 } // namespace
 
 Finding check_db(const Inputs& in) {
@@ -36,8 +48,7 @@ Finding check_db(const Inputs& in) {
         f.status = Status::fail;
         f.evidence = {{"error", *in.db_error}};
         f.meaning = "pmxcfs cannot load a database it cannot read (\"DB load failed\")";
-        f.decision =
-            "restore the db from the last good snapshot: `pmxsnap restore plan latest-good`";
+        f.decision = restore_db_decision(in, "restore the db from");
         return f;
     }
     auto [violations, write_limits] = configdb::check_rules(*in.tree);
@@ -68,8 +79,7 @@ Finding check_db(const Inputs& in) {
                           "failed\")"
                         : "pmxcfs starts with this db but entries are missing from /etc/pve "
                           "(see violations)";
-    f.decision = "stop pve-cluster, keep the broken db aside, restore the last good snapshot: "
-                 "`pmxsnap restore plan latest-good`";
+    f.decision = restore_db_decision(in, "stop pve-cluster, keep the broken db aside, restore");
     return f;
 }
 

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace pmxsnap::doctor {
 namespace {
@@ -42,11 +43,18 @@ void read_db(Inputs& in) {
     }
 }
 
-std::string cluster_name(const Inputs& in) {
+// The cluster whose snapshots are read: the one corosync.conf names; when
+// neither copy says (both cut short, the db unreadable), the repository's
+// only cluster, as the selectors choose it, so that the latest-good a
+// decision prints is the archive doctor compared with and names.
+std::string cluster_name(const Inputs& in, const repo::Repository& repository) {
     for (const auto* copy : {&in.local, &in.cluster})
         if (copy->parsed && copy->parsed->ok() && !copy->parsed->config->cluster_name.empty())
             return copy->parsed->config->cluster_name;
-    return "standalone";
+    std::set<std::string> clusters;
+    for (const auto& directory : repository.node_directories())
+        clusters.insert(directory.cluster);
+    return clusters.size() == 1 ? *clusters.begin() : "standalone";
 }
 
 // The corosync.conf this node's newest good archive holds (content checked
@@ -78,7 +86,8 @@ void read_snapshots(Inputs& in, const std::string& repo_path, const std::string&
         return;
     repo::Repository repository(repo_path);
     std::map<std::string, repo::Snapshot> newest, newest_good;
-    for (auto& s : repository.list(cluster_name(in))) { // oldest first: the last one stays
+    for (auto& s :
+         repository.list(cluster_name(in, repository))) { // oldest first: the last one stays
         newest[s.node] = s;
         if (s.comment && s.comment->is_good())
             newest_good[s.node] = s;

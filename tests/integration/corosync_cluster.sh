@@ -144,3 +144,15 @@ write_hosts() { # the address node1 resolves to
   { echo "127.0.0.1 localhost"; echo "$1 node1.test node1"
     echo "$(node_address 2) node2"; echo "$(node_address 3) node3"; } >"$scratch/hosts"
 }
+# pve_node_root DIR: node 1 as as_pve_node shows it, copied to DIR for
+# commands run with --root (accept_printed_commands): the fixture with
+# node 1's hostname, the running cluster's corosync.conf (or $NODE_CONF)
+# and $scratch/hosts.
+pve_node_root() {
+  local dir=$1
+  rm -rf "$dir"
+  cp -a "$scratch/root" "$dir"
+  cp "$scratch/hostname" "$dir/etc/hostname"
+  cp "${NODE_CONF:-$cluster_dir/corosync.conf}" "$dir/etc/corosync/corosync.conf"
+  cp "$scratch/hosts" "$dir/etc/hosts"
+}

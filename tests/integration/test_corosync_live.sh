@@ -59,7 +59,11 @@ running() { jq -r "[.corosync.running[] | select(.when == \"now\")][0] | $1" "$s
 as_pve_node "$PMXSNAP" diff latest live --repo "$repo" --pubkey "$pub" --path '/etc/corosync/*' >"$scratch/diff.txt" 2>&1 || true
 pass "diff latest live: the running column (config_version, nodelist, 3 members) agrees with corosync-cmapctl; corosync uses /etc/corosync/corosync.conf"
 
-doctor_live() { as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true; }
+# Every document's decisions are kept: the commands they print are run at the end.
+doctor_live() {
+  as_pve_node "$PMXSNAP" doctor --repo "$repo" --json >"$scratch/doctor.json" 2>/dev/null || true
+  jq -r '.findings[].decision // empty' "$scratch/doctor.json" >>"$scratch/decisions"
+}
 doctor_status() { jq -r --arg id "$1" '[.findings[] | select(.id == $id) | .status] | first' "$scratch/doctor.json"; }
 doctor_live
 for id in conf.parse conf.nodeid-name net.ring-addr net.name-resolution runtime.cmap \
@@ -170,3 +174,11 @@ doctor_live
 contains "$(jq -r '.findings[] | select(.id == "runtime.cmap") | .meaning' "$scratch/doctor.json")" \
   "cannot initialize CMAP service"
 pass "doctor with corosync stopped: runtime.cmap fails with the CMAP message, first failing layer corosync"
+
+# The commands doctor's decisions printed in these scenarios, run on a copy
+# of node 1 (--root, --offline): none is one pmxsnap rejects.
+grep -o '`pmxsnap [^`]*`' "$scratch/decisions" | tr -d '`' >"$scratch/commands" || true
+[ -s "$scratch/commands" ] || fail "doctor printed no pmxsnap command: $(sort -u "$scratch/decisions")"
+pve_node_root "$scratch/node1"
+accept_printed_commands "$scratch/commands" "$scratch/node1" "$repo"
+pass "every pmxsnap command doctor's decisions printed on the live cluster ($checked distinct, $situational refused by the situation) is accepted"

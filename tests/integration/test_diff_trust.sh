@@ -129,8 +129,11 @@ run 0 diff_ --pubkey "$pub" latest live
 pass "authkey replaced or removed: exit 1, one line saying so, no key bytes or digest in text or JSON; --path leaves it out"
 
 # The running cluster, for real: a 3-node corosync cluster, a snapshot on
-# node 1 recording it, then node 1's authkey replaced on disk and two peers'
-# corosync stopped (by pid): 3 members → 1, quorum lost.
+# node 1 recording it, then two peers' corosync stopped (by pid): 3 members
+# → 1, quorum lost, a change on its own (the authkey untouched); then node
+# 1's authkey replaced on disk as well; then, the key put back, expected
+# votes lowered to 1 (`pvecm expected 1`): quorate again, and the change
+# is the members and the expected votes.
 if [ "$(id -u)" -ne 0 ]; then
   skip_part "a real corosync cluster needs root (network namespaces)"
   exit 0
@@ -154,10 +157,24 @@ run 0 live_diff
 contains "$out" "identical: latest and live ("
 pass "cluster of 3, all up: diff latest live on node 1 is identical (the running cluster as recorded)"
 
-cp "$scratch/authkey.new" "$authkey"
 stop_node 3
 stop_node 2
 wait_for_members 1 1
+cmp -s "$authkey" "$scratch/authkey.original" || fail "node 1's authkey is not the one captured"
+run 1 live_diff
+no_key_bytes "$out$err"
+grep -q "authkey" <<<"$out" && fail "the authkey is untouched, yet: $out"
+grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
+  fail "membership alone: members line: $out"
+grep -qxF "changed   running cluster quorate: yes → NO (without quorum /etc/pve is read-only on this node)" <<<"$out" ||
+  fail "membership alone: quorate line: $out"
+contains "$(tail -1 <<<"$out")" "latest and live differ: 0 paths (0 added, 0 removed, 0 modified), and changed: running cluster members, running cluster quorate; "
+run 1 live_diff --json
+[ "$(jq -c '[.state_changes[].subject]' <<<"$out")" = '["running cluster members","running cluster quorate"]' ] ||
+  fail "membership alone JSON: $(jq -c .state_changes <<<"$out")"
+pass "membership 3 → 1 alone (no file, no authkey changed): exit 1, the members gone and the lost quorum"
+
+cp "$scratch/authkey.new" "$authkey"
 run 1 live_diff
 no_key_bytes "$out$err"
 grep -qxF "changed   authkey /etc/corosync/authkey: a key → another key (corosync on nodes with different keys cannot talk to each other; secret: neither bytes nor digest shown)" <<<"$out" ||
@@ -181,6 +198,29 @@ grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (nod
   fail "two archives: members line: $out"
 grep -qF "changed   authkey /etc/corosync/authkey: a key → another key" <<<"$out" || fail "two archives: authkey line: $out"
 pass "two archives (3 members, then 1): the same authkey and membership lines"
+
+# The key put back, and node 1 told to expect one vote (what `pvecm
+# expected 1` does): quorate again, so the quorum line goes; the members
+# that left and the expected votes are what differs from the first archive.
+cp -p "$scratch/authkey.original" "$authkey"
+in_node 1 corosync-quorumtool -e 1 >/dev/null 2>&1 || fail "corosync-quorumtool -e 1 on node 1"
+for tries in $(seq 1 50); do
+  in_node 1 corosync-quorumtool -s 2>/dev/null | grep -qE '^Quorate: +Yes' && break
+  sleep 0.2
+done
+run 1 as_pve_node "$PMXSNAP" diff latest~1 live --repo "$repo" --pubkey "$pub"
+no_key_bytes "$out$err"
+grep -qE "authkey|changed   running cluster quorate" <<<"$out" && fail "the key is back and node 1 is quorate, yet: $out"
+contains "$out" "running (CMAP, now)            config_version 1, 1 of 3 nodes members, quorate"
+grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
+  fail "expected 1: members line: $out"
+grep -qxF "changed   running cluster expected votes: 3 → 1" <<<"$out" ||
+  fail "expected 1: expected votes line: $out"
+contains "$(tail -1 <<<"$out")" "and changed: running cluster members, running cluster expected votes; "
+run 1 as_pve_node "$PMXSNAP" diff latest~1 live --repo "$repo" --pubkey "$pub" --json
+[ "$(jq -c '[.state_changes[] | [.subject, .before, .after]]' <<<"$out")" = '[["running cluster members","3 (node1, node2, node3)","1 (node1)"],["running cluster expected votes","3","1"]]' ] ||
+  fail "expected 1 JSON: $(jq -c .state_changes <<<"$out")"
+pass "quorate again with expected votes 1: exit 1 from the members that left, and an expected votes line 3 → 1"
 
 stop_node 1
 run 1 live_diff

@@ -46,6 +46,14 @@ run 1 doctor
 contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .meaning' <<<"$out")" \
   "authoritative copy is /etc/corosync/corosync.conf (config_version 5"
 pass "copies with different config_version: conf.copies names the authoritative one"
+# decision_of ID: that finding's decision.
+decision_of() { jq -r --arg id "$1" '.findings[] | select(.id == $id) | .decision' <<<"$out"; }
+sed 's/config_version: 3/config_version: 2/' "$scratch/corosync.conf.good" >"$conf"
+run 1 doctor
+[ "$(status_of conf.copies)" = fail ] || fail "an older local copy: $out"
+contains "$(decision_of conf.copies)" "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf"
+contains "$(decision_of conf.copies)" "\`pmxsnap diff latest-good live\` shows the change since the last good snapshot, $good_file"
+pass "an older local copy: conf.copies says to copy the cluster-wide one and names the last good snapshot ($good_file)"
 cp "$scratch/corosync.conf.good" "$conf"
 
 sed -i 's/^pve1$/pve7/' "$scratch/root/etc/hostname"
@@ -70,8 +78,18 @@ run 1 doctor
 [ "$(status_of pmxcfs.db)" = fail ] || fail "db: $out"
 [ "$(jq -r .first_failing_layer <<<"$out")" = pmxcfs ] || fail "first failing layer: pmxcfs"
 contains "$(jq -r '.findings[] | select(.id == "pmxcfs.db") | .evidence.violations[0]' <<<"$out")" missing-parent
+[ "$(decision_of pmxcfs.db)" = "stop pve-cluster, keep the broken db aside, restore the last good snapshot, $good_file: \`pmxsnap restore plan latest-good\`" ] ||
+  fail "pmxcfs.db decision: $(decision_of pmxcfs.db)"
 cp "$scratch/config.db.good" "$db"
-pass "a db breaking a pmxcfs rule: pmxcfs.db fails, first failing layer pmxcfs"
+pass "a db breaking a pmxcfs rule: pmxcfs.db fails, first failing layer pmxcfs, the decision names $good_file"
+printf 'not a database, not even close' >"$db"
+run 1 doctor
+[ "$(status_of pmxcfs.db)" = fail ] && [ "$(jq -r '.findings[] | select(.id == "pmxcfs.db") | .evidence.error' <<<"$out")" != null ] ||
+  fail "an unreadable db: $out"
+[ "$(decision_of pmxcfs.db)" = "restore the db from the last good snapshot, $good_file: \`pmxsnap restore plan latest-good\`" ] ||
+  fail "unreadable db decision: $(decision_of pmxcfs.db)"
+cp "$scratch/config.db.good" "$db"
+pass "a db that is not one: pmxcfs.db fails with the error, the decision names $good_file"
 
 # The seed's log lines, one saved journal each.
 check_log() { # EXPECTED-CHECK LINE
@@ -132,10 +150,20 @@ run 1 doctor
 [ "$(status_of conf.copies)" = warn ] || fail "a damaged newest snapshot: $out"
 contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .evidence.last_snapshot_problem' <<<"$out")" "$newest: "
 contains "$(jq -r '.findings[] | select(.id == "conf.copies") | .meaning' <<<"$out")" "could not be read to compare"
+[ "$(decision_of conf.copies)" = "\`pmxsnap verify latest-good\` says what is wrong with the last good snapshot, $(basename "$newest"); take a new snapshot once the live copies are right" ] ||
+  fail "damaged reference decision: $(decision_of conf.copies)"
 cp "$scratch/newest.good" "$newest"
 run 0 doctor
 [ "$(status_of conf.copies)" = ok ] || fail "conf.copies after the snapshot is whole again: $out"
-pass "a damaged newest good snapshot: conf.copies warns that it could not compare, naming the archive"
+pass "a damaged newest good snapshot: conf.copies warns that it could not compare, naming the archive (evidence and decision)"
+
+# Every decision that names latest-good names the archive it selects too.
+unnamed=$(jq -r '.findings[].decision // empty | select(contains("latest-good"))' "$scratch/doctor.all" |
+  grep -vE 'the last good snapshot, [0-9]{8}T[0-9]{6}Z\.pmxsnap\b' || true)
+[ -z "$unnamed" ] || fail "a decision names latest-good without its archive: $unnamed"
+[ "$(jq -r '.findings[].decision // empty | select(contains("latest-good")) | .[0:20]' "$scratch/doctor.all" | sort -u | wc -l)" -ge 4 ] ||
+  fail "too few kinds of latest-good decisions: $(jq -r '.findings[].decision // empty | select(contains("latest-good"))' "$scratch/doctor.all" | sort -u)"
+pass "every decision naming latest-good names the archive file too"
 
 # Every command doctor printed in these scenarios is one pmxsnap accepts.
 jq -r '.findings[].decision // empty' "$scratch/doctor.all" | grep -o '`pmxsnap [^`]*`' | tr -d '`' >"$scratch/commands" || true

@@ -1,6 +1,8 @@
 # snapshot --metrics: a Prometheus textfile-collector file, replaced whole on
 # every run — success and failure alike, so an alert on
-# pmxsnap_snapshot_last_run_success == 0 fires when snapshots stop working.
+# pmxsnap_snapshot_last_run_success == 0 fires when snapshots stop working,
+# and one on pmxsnap_snapshot_newest_good == 0 when the state they capture
+# is broken (a truncated corosync.conf: archived as evidence, marked bad).
 source "$TESTLIB"
 make_node --preset typical
 make_key
@@ -19,12 +21,30 @@ grep -q '^pmxsnap_snapshot_db_version{cluster="demo",node="pve1"} [0-9]' "$metri
 # Every sample has its HELP and TYPE, in the exposition format's order.
 awk '/^# HELP/{h=$3} /^# TYPE/{if ($3 != h || $4 != "gauge") exit 1; t=$3}
      /^[a-z]/{split($1, n, "{"); if (n[1] != t) exit 1}' "$metrics" || fail "not exposition format: $(cat "$metrics")"
-pass "a successful run: success 1, written 1, size and db version of the archive, 0644"
+[ "$(value pmxsnap_snapshot_newest_good)" = 1 ] || fail "a good state, newest_good not 1: $(cat "$metrics")"
+pass "a successful run: success 1, written 1, newest_good 1, size and db version of the archive, 0644"
 
 run 0 snap --if-changed --metrics "$metrics"
 [ "$(value pmxsnap_snapshot_written)" = 0 ] || fail "unchanged run: $(cat "$metrics")"
 [ "$(value pmxsnap_snapshot_newest_size_bytes)" = "$size" ] || fail "unchanged run lost the size"
 pass "an unchanged --if-changed run: written 0, still the newest archive's facts"
+
+# A truncated corosync.conf: the run works (success 1, an archive written)
+# and exits 1, the state it captured is bad (newest_good 0); the next run
+# on the repaired file says good again.
+conf=$scratch/root/etc/corosync/corosync.conf
+cp -p "$conf" "$scratch/corosync.conf.good"
+head -c $(($(stat -c %s "$conf") / 2)) "$scratch/corosync.conf.good" >"$conf"
+run 1 snap --metrics "$metrics"
+[ "$(value pmxsnap_snapshot_last_run_success)" = 1 ] && [ "$(value pmxsnap_snapshot_written)" = 1 ] ||
+  fail "a bad state is still a successful run that wrote an archive: $(cat "$metrics")"
+[ "$(value pmxsnap_snapshot_newest_good)" = 0 ] || fail "a truncated corosync.conf, newest_good not 0: $(cat "$metrics")"
+grep -q '^pmxsnap_snapshot_newest_good{cluster="demo",node="pve1"} 0$' "$metrics" ||
+  fail "newest_good with labels: $(cat "$metrics")"
+cp -p "$scratch/corosync.conf.good" "$conf"
+run 0 snap --metrics "$metrics"
+[ "$(value pmxsnap_snapshot_newest_good)" = 1 ] || fail "repaired, newest_good not 1: $(cat "$metrics")"
+pass "a truncated corosync.conf: exit 1, success 1, newest_good 0; repaired: exit 0, newest_good 1"
 
 run 2 snap --metrics "$metrics" --recipient not-a-recipient
 [ "$(value pmxsnap_snapshot_last_run_success)" = 0 ] || fail "failed run: $(cat "$metrics")"

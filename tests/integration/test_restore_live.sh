@@ -6,6 +6,7 @@
 # - nodes 2 and 3 stopped, their hosts up: their ring addresses refuse UDP
 #   5405 (a host whose corosync is down is not a lost node) — undecided, exit 1;
 # - nodes 2 and 3 gone (their namespaces deleted): unreachable — cluster.
+# Every pmxsnap command these plans print is then accepted by pmxsnap.
 source "$TESTLIB"
 source "$(dirname "$TESTLIB")/corosync_cluster.sh"
 need_cluster_tools
@@ -28,7 +29,10 @@ plan() {
   [ "$status" -le 1 ] || fail "restore plan exit $status: $(cat "$scratch/plan.err") $out"
   ! grep -q "pvecm create" <<<"$out" || [ "$(jq -r .scenario <<<"$out")" = cluster ] ||
     fail "pvecm create in a plan that is not the cluster scenario: $out"
+  jq -r '(.steps[].command, .choices[].command) | select(type == "string" and startswith("pmxsnap "))' \
+    <<<"$out" >>"$scratch/commands"
 }
+: >"$scratch/commands"
 field() { jq -r "$1" <<<"$out"; }
 
 plan
@@ -52,3 +56,10 @@ plan
 [ "$(field .scenario)" = cluster ] || fail "peers gone: $(field .scenario) because $(field .chosen_because)"
 contains "$(field .chosen_because)" "unreachable"
 pass "nodes 2 and 3 gone: their ring addresses are unreachable; the cluster scenario, saying why"
+
+# The commands the three plans printed, run on a copy of node 1 (--root,
+# --offline): none is one pmxsnap rejects.
+[ "$(sort -u "$scratch/commands" | wc -l)" -ge 2 ] || fail "too few commands in the plans: $(cat "$scratch/commands")"
+pve_node_root "$scratch/node1"
+accept_printed_commands "$scratch/commands" "$scratch/node1" "$repo"
+pass "every pmxsnap command the live plans printed ($checked distinct, $situational refused by the situation) is accepted"

@@ -1,6 +1,7 @@
 # restore on a guess-free footing (issue 21), on fixture roots:
 # - restore plan, extract, apply and file take the selector grammar
-#   (latest, latest~1), as doctor's `pmxsnap restore plan latest` needs;
+#   (latest, latest~1; doctor's `pmxsnap restore plan latest-good` is among
+#   the printed commands run at the end);
 # - restore file puts the archived /etc/corosync/corosync.conf back over a
 #   truncated one, keeps the truncated one aside byte for byte, and refuses
 #   (exit 2, nothing changed) without the reviewed digest or with another;
@@ -9,7 +10,8 @@
 # - auto mode with the peers unknown (--offline) proposes no step, never
 #   `pvecm create`, and asks for --scenario (exit 1), corosync broken or not;
 # - another cluster's archive is a failed precondition of every plan;
-# - every `pmxsnap ...` command these plans print is accepted by pmxsnap;
+# - every `pmxsnap ...` command these plans, and doctor on this root, print
+#   is accepted by pmxsnap.
 # - plan, extract and file authenticate the archive first: a snapshot
 #   signed by an untrusted key whose index claims health=good (what
 #   latest-good then picks) is refused, exit 1 naming the signature, and
@@ -147,7 +149,23 @@ for args in "" "--scenario single-node" "--scenario rejoin" "--scenario cluster"
   "$PMXSNAP" restore plan latest "${g[@]}" --offline --json $args >"$scratch/plan.json" || true
   collect "$(cat "$scratch/plan.json")"
 done
-echo "pmxsnap restore plan latest" >>"$scratch/commands" # what doctor prints
+# What doctor prints, from doctor itself: on this root with its db
+# unreadable and its corosync.conf cut short, its decisions name the
+# restore plan, the diff and the restore file of the last good snapshot.
+db=$scratch/root/var/lib/pve-cluster/config.db
+cp -p "$db" "$scratch/config.db.good"; cp -p "$conf" "$scratch/corosync.conf.good"
+printf 'not a database' >"$db"; cp "$scratch/truncated" "$conf"
+run 1 "$PMXSNAP" doctor "${g[@]}" --offline --json
+cp -p "$scratch/config.db.good" "$db"; cp -p "$scratch/corosync.conf.good" "$conf"
+# Neither copy of corosync.conf names the cluster now: doctor takes the
+# repository's only one, as the selectors do, and names the archive.
+contains "$(jq -r '.findings[] | select(.id == "pmxcfs.db") | .decision' <<<"$out")" "the last good snapshot, $(basename "$newer")"
+jq -r '.findings[].decision // empty' <<<"$out" | grep -o '`pmxsnap [^`]*`' | tr -d '`' >"$scratch/doctor.commands" || true
+for printed in "pmxsnap restore plan latest-good" "pmxsnap diff latest-good live" \
+  "pmxsnap restore file latest-good /etc/corosync/corosync.conf"; do
+  grep -qxF "$printed" "$scratch/doctor.commands" || fail "doctor did not print $printed: $(cat "$scratch/doctor.commands")"
+done
+cat "$scratch/doctor.commands" >>"$scratch/commands"
 # apply --host-files-only says what it leaves out, and the command that restores corosync.conf.
 run 0 "$PMXSNAP" restore apply latest "${g[@]}" --host-files-only --dry-run
 contains "$out" "not installed: /etc/corosync/corosync.conf"
@@ -156,7 +174,7 @@ grep -q "^pmxsnap restore file $newer /etc/corosync/corosync.conf$" "$scratch/co
   fail "apply --host-files-only does not name the restore file command: $out"
 [ "$(wc -l <"$scratch/commands")" -ge 10 ] || fail "too few commands collected: $(cat "$scratch/commands")"
 accept_printed_commands "$scratch/commands" "$scratch/root" "$repo"
-pass "every pmxsnap command the plans (and apply --host-files-only) print ($checked distinct) is accepted"
+pass "every pmxsnap command the plans, apply --host-files-only and doctor print ($checked distinct, $situational refused by the situation) is accepted"
 
 # A forged "good": a snapshot in the repository signed by a key that is not
 # trusted, its index saying health=good, is what latest-good picks (the
