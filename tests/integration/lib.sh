@@ -30,7 +30,12 @@ stdout: $out
 stderr: $err"
 }
 contains() { case "$1" in *"$2"*) ;; *) fail "expected to find '$2' in: $1";; esac; }
-one_line() { [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected one line, got: $1"; }
+# one_line TEXT: TEXT is exactly one non-empty line (an error that printed
+# nothing is not "one line").
+one_line() {
+  [ -n "$1" ] || fail "expected one line, got nothing"
+  [ "$(printf '%s\n' "$1" | wc -l)" -eq 1 ] || fail "expected one line, got: $1"
+}
 
 # A test that cannot run here exits 77, which ctest reports as skipped,
 # never as passed. Under CI=true a skip fails: CI runs scripts/test as root

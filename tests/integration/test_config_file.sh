@@ -23,7 +23,15 @@ run 0 p snapshot --root "$scratch/root" --key "$key"
 [ -n "$(find "$scratch/top" -name '*.pmxsnap')" ] || fail "snapshot did not write into the top-level repo"
 [ ! -e "$scratch/list-only" ] || fail "[list] repo= moved snapshot"
 [ "$(repo_of_list)" = "$scratch/list-only" ] || fail "[list] repo= not applied to list"
-pass "[list] repo= applies to list only; snapshot keeps the top-level repo"
+# verify reads the top-level repo too: it finds and checks the snapshot there.
+run 0 p verify --all --pubkey "$pub" --json
+python3 -c '
+import json, sys
+d = json.loads(sys.argv[1])
+paths = [a["archive"] for a in d["archives"]]
+assert paths and all(p.startswith(sys.argv[2] + "/") for p in paths), paths' "$out" "$scratch/top" ||
+  fail "[list] repo= moved verify --all: $out"
+pass "[list] repo= applies to list only; snapshot and verify --all keep the top-level repo"
 
 cat >"$conf" <<CONF
 repo = $scratch/top
@@ -52,6 +60,21 @@ PMXSNAP_KEY=$key run 0 "$PMXSNAP" --config /dev/null snapshot --root "$scratch/r
 PMXSNAP_KEY=$scratch/nonexistent.key run 2 "$PMXSNAP" --config /dev/null snapshot --root "$scratch/root" --repo "$scratch/envkey2"
 one_line "$err"; contains "$err" "$scratch/nonexistent.key"
 pass "PMXSNAP_REPO and PMXSNAP_KEY sit between the command line and the file"
+
+# PMXSNAP_IDENTITY stands for --identity: an encrypted repository reads with it.
+if command -v age-keygen >/dev/null; then
+  age-keygen -o "$scratch/age.key" 2>/dev/null
+  run 0 "$PMXSNAP" --config /dev/null snapshot --root "$scratch/root" --repo "$scratch/enc" --key "$key" \
+    --recipient "$(age-keygen -y "$scratch/age.key")"
+  els() { "$PMXSNAP" --config /dev/null ls latest --root "$scratch/root" --repo "$scratch/enc" --pubkey "$pub"; }
+  PMXSNAP_IDENTITY=$scratch/age.key run 0 els
+  contains "$out" "/etc/pve/storage.cfg"
+  run 2 els
+  one_line "$err"; contains "$err" "encrypted with age; give --identity FILE"
+  pass "PMXSNAP_IDENTITY reads an encrypted repository; without it, exit 2 naming --identity"
+else
+  skip_part "PMXSNAP_IDENTITY on an encrypted repository (needs age-keygen)"
+fi
 
 # Every mistake in the file is refused, naming file and line, whatever runs.
 refused() { # LINE EXPECTED-TEXT: the current $conf is refused by `list`

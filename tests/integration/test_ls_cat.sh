@@ -186,9 +186,14 @@ one_line "$err"
 run 2 cat_ latest~x /etc/pve/storage.cfg
 one_line "$err"
 contains "$err" "latest~x: not a selector"
+pass "cat of a directory, a missing path, /, a bad selector: exit 2, one line"
+# cat has no JSON form: under --json the refusal is the one error document
+# on stdout, stderr silent, as every command's.
 run 2 cat_ --json latest /etc/pve/storage.cfg
-one_line "$err"
-pass "cat of a directory, a missing path, /, a bad selector, --json: exit 2, one line"
+[ -z "$err" ] || fail "cat --json: stderr not silent: $err"
+json "assert d['schema'] == 'pmxsnap.error/1' and d['exit'] == 2, d
+assert d['command'] == 'cat' and 'ls --json' in d['error']['why'], d"
+pass "cat --json: exit 2, one pmxsnap.error/1 document pointing at ls --json"
 
 # --- encrypted archives -------------------------------------------------------
 age-keygen -o "$scratch/age.key" 2>/dev/null
