@@ -2,6 +2,7 @@
 
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/file.hpp"
 
 #include <fcntl.h>
@@ -191,7 +192,9 @@ bool is_held_by_another_process(const fs::path& live_db) {
     return probe.l_type != F_UNLCK;
 }
 
-CopyReport copy_consistent(const fs::path& live_db, const fs::path& destination) {
+namespace {
+
+CopyReport copy_by_method(const fs::path& live_db, const fs::path& destination) {
     if (!fs::exists(live_db))
         fail("{}: no such file; is this a Proxmox VE node (or give --root)?", live_db.string());
     auto header = read_sqlite_header(live_db);
@@ -202,6 +205,17 @@ CopyReport copy_consistent(const fs::path& live_db, const fs::path& destination)
         return {CopyMethod::read_transaction, stamp_of(sibling(live_db, "-wal")).size > 0};
     }
     return copy_privately(live_db, destination);
+}
+
+} // namespace
+
+CopyReport copy_consistent(const fs::path& live_db, const fs::path& destination) {
+    auto report = copy_by_method(live_db, destination);
+    // The caller's scratch now holds the db in plaintext, priv/ included:
+    // every command that copies one (snapshot, diff live, inspect, restore,
+    // doctor) must be able to stop here and remove it.
+    interruption_point("db-copied");
+    return report;
 }
 
 } // namespace pmxsnap::configdb

@@ -2,7 +2,8 @@
 # large fixture remove the private scratch copy of config.db (priv/ keys
 # included) and the repository's temporary files, say so in one line, exit
 # 2 and write failure metrics; the next run removes the scratch a SIGKILLed
-# run left; verify interrupted the same way leaves nothing either.
+# run left; verify interrupted the same way leaves nothing either, and so
+# do inspect, diff live, restore plan and doctor once they hold a db copy.
 #
 # The points are hit by a handshake, not by timing: PMXSNAP_TEST_STOP_AT
 # makes pmxsnap stop itself (SIGSTOP) at that named point; the test waits for
@@ -183,3 +184,22 @@ finish "$pid"
 run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" "$latest"
 [ -z "$(ls -A "$tmp")" ] || fail "verify left scratch: $(ls -A "$tmp")"
 pass "verify interrupted by SIGTERM: exit 2, one line, its scratch gone"
+
+# Every other command that copies a db into a scratch directory stops at the
+# same point (configdb's consistent copy, "db-copied"): the db of inspect,
+# the live side of diff, the live db restore plan reads, doctor's.
+for command in "inspect $db" "diff latest live --root $scratch/root --repo $repo --pubkey ${key%.key}.pub --offline" \
+  "restore plan latest --root $scratch/root --repo $repo --pubkey ${key%.key}.pub --offline --scenario single-node" \
+  "doctor --root $scratch/root --repo $repo --pubkey ${key%.key}.pub --offline"; do
+  # shellcheck disable=SC2086 # the command's words
+  start_stopped db-copied "$PMXSNAP" $command
+  [ -n "$(scratch_of "$pid")" ] || fail "${command%% *}: no scratch directory at this point"
+  kill -TERM "$pid"
+  kill -CONT "$pid"
+  finish "$pid"
+  [ "$rc" -eq 2 ] || fail "${command%% *}: exit $rc, expected 2: $err"
+  [ "$err" = "pmxsnap: interrupted by SIGTERM; scratch removed" ] || fail "${command%% *}: stderr: $err"
+  [ -z "$(ls -A "$tmp")" ] || fail "${command%% *}: left in TMPDIR: $(ls -A "$tmp")"
+  pass "${command%% *} interrupted by SIGTERM once it holds a copy of the db: exit 2, one line, its scratch gone"
+done
+[ "$(db_sums)" = "$live_before" ] || fail "the interrupted commands changed the live db"
