@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cerrno>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -183,7 +184,12 @@ struct MountLine {
 
 std::vector<MountLine> read_mountinfo(pid_t pid) {
     std::vector<MountLine> lines;
-    auto text = read_file_if_exists("/proc/" + std::to_string(pid) + "/mountinfo", 16u << 20);
+    std::optional<std::string> text;
+    try {
+        text = read_file_if_exists("/proc/" + std::to_string(pid) + "/mountinfo", 16u << 20);
+    } catch (const Error&) {
+        return lines; // pmxcfs just exited: its mountinfo reads as EINVAL
+    }
     if (!text)
         return lines;
     std::istringstream in(*text);
