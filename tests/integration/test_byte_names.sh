@@ -134,7 +134,7 @@ pass "restore apply: the db back byte for byte, both names exact; diff says iden
 # (bindfs standing in for pmxcfs's FUSE mount) that holds the edited one.
 pve=$scratch/root/etc/pve
 if command -v bindfs >/dev/null && [ "$(id -u)" -eq 0 ] && [ -c /dev/fuse ]; then
-  run 0 "$PMXSNAP" restore extract "$second" --to "$scratch/now"
+  run 0 "$PMXSNAP" restore extract "$second" --pubkey "$pub" --to "$scratch/now"
   [ "$(cat "$scratch/now/pve/$raw")" = "raw byte name, edited" ] || fail "the second archive lacks the edit"
   mkdir -p "$pve"
   bindfs "$scratch/now/pve" "$pve" || fail "bindfs"

@@ -48,7 +48,7 @@ cases=(
   "diff --root $scratch/root --repo $repo --pubkey $pub --offline latest live"
   "snapshot --root $scratch/root --repo $repo --key $key --if-changed"
   "prune --repo $repo --pubkey $pub --keep-last 5 --dry-run"
-  "restore extract $archive --to $scratch/extract-@"
+  "restore extract $archive --pubkey $pub --to $scratch/extract-@"
   "keygen --out $scratch/keys-@/signing.key"
 )
 n=0

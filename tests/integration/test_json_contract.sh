@@ -54,7 +54,7 @@ cp "$archive" "$tampered"
 cp "$archive.minisig" "$tampered.minisig"
 python3 -c "
 import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=0xff; open(p,'wb').write(b)" "$tampered"
-error_case 1 restore extract "$tampered" --to "$scratch/extracted"
+error_case 1 restore extract "$tampered" --pubkey "$pub" --to "$scratch/extracted"
 contains "$out" "tampered.pmxsnap"
 pass "errors are one pmxsnap.error/1 document (exit 2, and exit 1 for a tampered archive), stderr silent"
 
