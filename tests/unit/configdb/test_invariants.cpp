@@ -180,8 +180,50 @@ TEST_CASE("a root row with another name, or none at all, is reported") {
     auto none = [](Writer&) {};
     CHECK(has(violations_after(none, "UPDATE tree SET name = 'other' WHERE inode = 0"),
               rule::root_name, 0));
-    CHECK(
-        has(violations_after(none, "DELETE FROM tree WHERE inode = 0"), rule::missing_version, 0));
+    auto missing =
+        find(violations_after(none, "DELETE FROM tree WHERE inode = 0"), rule::missing_version);
+    REQUIRE(missing);
+    CHECK(missing->effect == Effect::writes_version);
+    // database.c, bdb_backend_open: pmxcfs writes the row as it opens the db.
+    CHECK_THAT(missing->message, Catch::Matchers::ContainsSubstring("when it opens the db"));
+}
+
+TEST_CASE("a __version__ row holding version 0 is missing, as pmxcfs takes it") {
+    auto none = [](Writer&) {};
+    auto check = [&](const std::string& sql) {
+        test::Scratch scratch;
+        auto path = scratch / "config.db";
+        Writer::create(path).write_file("storage.cfg", "dir: local\n", 1000);
+        SQLite::Database(path.string(), SQLite::OPEN_READWRITE).exec(sql);
+        return check_rules(Tree::load(Database::open_readonly(path)));
+    };
+    auto zero = check("UPDATE tree SET version = 0 WHERE inode = 0");
+    CHECK(zero.breaking.empty());
+    REQUIRE(zero.write_limits.size() == 1);
+    CHECK(zero.write_limits[0].rule == rule::missing_version);
+    CHECK(zero.write_limits[0].effect == Effect::writes_version);
+    CHECK_THAT(zero.write_limits[0].message, Catch::Matchers::ContainsSubstring("version 0"));
+    CHECK(check("UPDATE tree SET version = 1 WHERE inode = 0").write_limits.empty());
+    CHECK(!has(violations_after(none), rule::missing_version, 0));
+}
+
+TEST_CASE("past pmxcfs's total and inode limits is a statfs capacity, not a refusal") {
+    // memdb.c: MEMDB_MAX_FSSIZE and MEMDB_MAX_INODES only feed memdb_statfs.
+    std::vector<EntryMeta> rows{row(0, 0, 8, "__version__")};
+    rows[0].version = 5;
+    rows.push_back(row(1, 0, 8, "a.cfg", max_file_size));
+    for (std::int64_t inode = 2; rows.size() <= static_cast<std::size_t>(max_inodes); ++inode)
+        rows.push_back(row(inode, 0, 8, "f" + std::to_string(inode), 512));
+    auto check = check_rules(Tree::from_rows(std::move(rows)));
+    CHECK(check.breaking.empty());
+    REQUIRE(check.write_limits.size() == 2);
+    for (const auto& v : check.write_limits) {
+        CHECK(v.effect == Effect::exceeds_capacity);
+        CHECK(to_string(v.effect) == "exceeds statfs capacity");
+        CHECK_THAT(v.message, Catch::Matchers::ContainsSubstring("writes still succeed"));
+    }
+    CHECK(check.write_limits[0].rule == rule::total_too_large);
+    CHECK(check.write_limits[1].rule == rule::too_many_inodes);
 }
 
 TEST_CASE("violations carry pmxcfs's wording") {
