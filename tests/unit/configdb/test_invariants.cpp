@@ -188,6 +188,22 @@ TEST_CASE("a root row with another name, or none at all, is reported") {
     CHECK_THAT(missing->message, Catch::Matchers::ContainsSubstring("when it opens the db"));
 }
 
+TEST_CASE("the inode-0 row is checked as any row before its name, as pmxcfs does") {
+    auto none = [](Writer&) {};
+    auto unknown = violations_after(none, "UPDATE tree SET type = 10 WHERE inode = 0");
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].rule == rule::unknown_type);
+    CHECK(unknown[0].inode == 0);
+    auto with_data = violations_after(none, "UPDATE tree SET type = 4, data = 'x' WHERE inode = 0");
+    REQUIRE(with_data.size() == 1);
+    CHECK(with_data[0].rule == rule::directory_with_data);
+    auto nameless = violations_after(none, "UPDATE tree SET name = '' WHERE inode = 0");
+    REQUIRE(nameless.size() == 1);
+    CHECK(nameless[0].rule == rule::no_name);
+    // A directory without data is a __version__ to pmxcfs like a file.
+    CHECK(violations_after(none, "UPDATE tree SET type = 4 WHERE inode = 0").empty());
+}
+
 TEST_CASE("a __version__ row holding version 0 is missing, as pmxcfs takes it") {
     auto none = [](Writer&) {};
     auto check = [&](const std::string& sql) {
@@ -224,6 +240,26 @@ TEST_CASE("past pmxcfs's total and inode limits is a statfs capacity, not a refu
     }
     CHECK(check.write_limits[0].rule == rule::total_too_large);
     CHECK(check.write_limits[1].rule == rule::too_many_inodes);
+}
+
+TEST_CASE("pmxcfs reads only the low 8 bits of a type: 260 is a directory, 264 a file") {
+    // database.c, bdb_backend_load_index: `type & 255` into a char.
+    auto violations = violations_after([](Writer& w) {
+        w.insert_raw_row(row(700, 0, 260, "wide-dir"), std::nullopt);
+        w.insert_raw_row(row(701, 700, 264, "inside.cfg"), "x");
+        w.insert_raw_row(row(702, 0, 266, "odd"), "x");
+    });
+    REQUIRE(violations.size() == 1);
+    CHECK(violations[0].rule == rule::unknown_type);
+    CHECK(violations[0].inode == 702);
+    // pmxcfs's own words: the type it kept, 10.
+    CHECK_THAT(violations[0].message, Catch::Matchers::EndsWith("type = 10)"));
+    auto tree = Tree::from_rows({row(700, 0, 260, "wide-dir"), row(701, 700, 264, "inside.cfg")});
+    REQUIRE(tree.paths().size() == 2);
+    CHECK(tree.paths()[0].path == "wide-dir");
+    CHECK(tree.paths()[0].entry->is_directory());
+    CHECK(tree.paths()[1].path == "wide-dir/inside.cfg");
+    CHECK(tree.paths()[1].entry->is_file());
 }
 
 TEST_CASE("violations carry pmxcfs's wording") {
