@@ -122,7 +122,7 @@ ExitCode inspect_database(Context& context, const fs::path& path) {
     for (const auto& v : violations)
         context.out.say("  {} (pmxcfs {}): {}", v.rule, to_string(v.effect), v.message);
     for (const auto& v : write_limits)
-        context.out.say("  warning: {} (pmxcfs serves it, would refuse writes): {}", v.rule,
+        context.out.say("  warning: {} (pmxcfs serves it, {}): {}", v.rule, to_string(v.effect),
                         v.message);
     if (valid)
         context.out.say("  integrity ok, pmxcfs loads it and serves every entry");

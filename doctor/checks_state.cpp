@@ -66,8 +66,9 @@ Finding check_db(const Inputs& in) {
             return f;
         }
         f.status = Status::warn;
-        f.meaning = "pmxcfs loads this db and serves every entry, but refuses writes past its "
-                    "limits (see write_limits): make the named files smaller or fewer";
+        f.meaning = "pmxcfs loads this db and serves every entry, with caveats (see "
+                    "write_limits: a file it will not let grow past 1 MiB, a statfs capacity "
+                    "exceeded, a __version__ row it writes at start)";
         return f;
     }
     f.status = Status::fail;

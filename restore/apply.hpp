@@ -43,7 +43,7 @@ struct ApplyResult {
     std::vector<Operation> operations;
     std::vector<std::string> forced;        // refusals overridden by --force
     std::vector<std::string> not_installed; // archived host files left out, and why
-    std::vector<std::string> warnings;      // installable, but pmxcfs would refuse some writes
+    std::vector<std::string> warnings;      // installable; pmxcfs serves it with a caveat
     bool applied = false;
 };
 

@@ -133,33 +133,54 @@ class Checker {
     }
 
     void check_root() {
+        // bdb_backend_load_index checks the inode-0 row's name, type and
+        // data as any row's (a __version__ of unknown type stops the load)
+        // before it asks whether it is __version__.
+        if (const auto& row = tree_.root_row(); row && !check_stored_form(*row))
+            return;
         for (const auto& row : tree_.stray_root_rows())
             add(rule::root_name, Effect::refuses_start, row,
                 fmt::format("root inode has unexpected name '{}' (inode = {:016X})",
                             escape_name(row.name), row.inode));
-        if (!tree_.root_version())
-            violations_.push_back({rule::missing_version, Effect::refuses_writes, root_inode, "",
-                                   "missing __version__ entry (inode 0): pmxcfs starts at "
-                                   "version 0 and writes one with its first change"});
+        // database.c, bdb_backend_open: a root version of 0 after the load
+        // (no __version__ row, or one holding 0) and pmxcfs writes the row
+        // with version 1 before it serves anything.
+        const auto& root = tree_.root_version();
+        if (!root)
+            violations_.push_back({rule::missing_version, Effect::writes_version, root_inode, "",
+                                   "missing __version__ entry (inode 0): pmxcfs writes one "
+                                   "(version 1) when it opens the db"});
+        else if (root->version == 0)
+            violations_.push_back({rule::missing_version, Effect::writes_version, root_inode, "",
+                                   "__version__ entry (inode 0) holds version 0: pmxcfs takes "
+                                   "it for missing and rewrites it (version 1) when it opens "
+                                   "the db"});
     }
 
-    void check_row(const EntryMeta& row) {
+    // The checks every row gets, inode 0's too; false when one failed.
+    bool check_stored_form(const EntryMeta& row) {
+        auto before = violations_.size();
         if (row.name.empty())
             add(rule::no_name, Effect::refuses_start, row,
                 fmt::format("inode has no name (inode = {:016X})", row.inode));
-        else if (!is_safe_name(row.name))
+        if (!row.is_directory() && !row.is_file())
+            add(rule::unknown_type, Effect::refuses_start, row,
+                fmt::format("inode has unknown type (inode = {:016X}, type = {})", row.inode,
+                            pmxcfs_type(row.type)));
+        if (row.is_directory() && row.size > 0)
+            add(rule::directory_with_data, Effect::refuses_start, row,
+                fmt::format("directory inode contains data (inode = {:016X})", row.inode));
+        return violations_.size() == before;
+    }
+
+    void check_row(const EntryMeta& row) {
+        check_stored_form(row);
+        if (!row.name.empty() && !is_safe_name(row.name))
             add(rule::unsafe_name, Effect::drops_entries, row,
                 fmt::format("name '{}' cannot be a path component (inode = {:016X}): pmxcfs "
                             "starts, but the entry cannot be reached and listing its directory "
                             "fails",
                             escape_name(row.name), row.inode));
-        if (!row.is_directory() && !row.is_file())
-            add(rule::unknown_type, Effect::refuses_start, row,
-                fmt::format("inode has unknown type (inode = {:016X}, type = {})", row.inode,
-                            row.type));
-        if (row.is_directory() && row.size > 0)
-            add(rule::directory_with_data, Effect::refuses_start, row,
-                fmt::format("directory inode contains data (inode = {:016X})", row.inode));
         if (row.is_file() && row.size > max_file_size)
             add(rule::file_too_large, Effect::refuses_writes, row,
                 fmt::format("file has {} bytes, more than the {} pmxcfs accepts in a write "
@@ -241,15 +262,17 @@ class Checker {
         auto total = tree_.total_data_size();
         if (total > max_total_size)
             violations_.push_back(
-                {rule::total_too_large, Effect::refuses_writes, root_inode, "",
-                 fmt::format("{} bytes of data, more than the {} pmxcfs lets writes reach", total,
-                             max_total_size)});
+                {rule::total_too_large, Effect::exceeds_capacity, root_inode, "",
+                 fmt::format("{} bytes of data, more than the {} statfs capacity pmxcfs "
+                             "reports: df shows wrapped free counts; writes still succeed",
+                             total, max_total_size)});
         auto inodes = static_cast<std::int64_t>(tree_.rows().size()) + 1;
         if (inodes > max_inodes)
             violations_.push_back(
-                {rule::too_many_inodes, Effect::refuses_writes, root_inode, "",
-                 fmt::format("{} inodes, more than the {} pmxcfs lets writes reach", inodes,
-                             max_inodes)});
+                {rule::too_many_inodes, Effect::exceeds_capacity, root_inode, "",
+                 fmt::format("{} inodes, more than the {} statfs capacity pmxcfs reports: "
+                             "df -i shows wrapped free counts; writes still succeed",
+                             inodes, max_inodes)});
     }
 
     const Tree& tree_;
@@ -267,6 +290,10 @@ std::string to_string(Effect effect) {
         return "drops entries";
     case Effect::refuses_writes:
         return "refuses writes";
+    case Effect::exceeds_capacity:
+        return "exceeds statfs capacity";
+    case Effect::writes_version:
+        return "writes __version__ at start";
     }
     return "?";
 }
@@ -274,7 +301,9 @@ std::string to_string(Effect effect) {
 RuleCheck check_rules(const Tree& tree) {
     RuleCheck check;
     for (auto& v : Checker(tree).run())
-        (v.effect == Effect::refuses_writes ? check.write_limits : check.breaking)
+        (v.effect == Effect::refuses_start || v.effect == Effect::drops_entries
+             ? check.breaking
+             : check.write_limits)
             .push_back(std::move(v));
     return check;
 }

@@ -23,6 +23,8 @@ Tree Tree::from_rows(std::vector<EntryMeta> rows) {
     for (const auto& row : tree.rows_) {
         if (row.inode != root_inode)
             continue;
+        if (!tree.root_row_)
+            tree.root_row_ = row;
         if (row.name == version_entry_name)
             tree.root_version_ = RootVersion{row.version, row.writer, row.mtime};
         else
@@ -42,6 +44,7 @@ Tree Tree::from_rows(std::vector<EntryMeta> rows) {
 std::vector<char> Tree::release_path_text() && {
     // Assigned new vectors, not `= {}`: that clears and keeps the capacity.
     root_version_.reset();
+    root_row_.reset();
     rows_ = std::vector<EntryMeta>();
     stray_root_rows_ = std::vector<EntryMeta>();
     paths_ = std::vector<PathEntry>();

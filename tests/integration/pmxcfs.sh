@@ -149,6 +149,31 @@ pmxsnap_verdict() { # DB
     else "loads" end' <<<"$json"
 }
 
+# The rule of pmxsnap's first "refuses to start" violation of DB ("" if none).
+pmxsnap_refusal_rule() { # DB
+  { "$PMXSNAP" inspect "$1" --json || true; } |
+    jq -r '[.violations[] | select(.effect == "refuses to start") | .rule] | first // ""'
+}
+
+# What pmxcfs logs when it refuses a db for RULE, read in its sources:
+# database.c (bdb_backend_load_index), status.c (vmlist_hash_insert_vm) and
+# memdb.c (vmlist_add_dir's g_return_val_if_fail, which glib logs as
+# "FUNCTION: assertion 'EXPR' failed" through pmxcfs's log handler).
+pmxcfs_refusal_phrase() { # RULE
+  case $1 in
+    no-name) echo "inode has no name" ;;
+    unknown-type) echo "inode has unknown type" ;;
+    directory-with-data) echo "directory inode contains data" ;;
+    root-name) echo "root inode has unexpected name" ;;
+    parent-not-directory) echo "parent is not a directory" ;;
+    missing-parent) echo "missing directory inode" ;;
+    duplicate-name) echo "found entry with duplicate name" ;;
+    duplicate-vmid) echo "detected duplicate VMID" ;;
+    guest-dir-not-directory) echo "vmlist_add_dir: assertion 'subdir->type == DT_DIR' failed" ;;
+    *) return 1 ;;
+  esac
+}
+
 # pmxcfs_agree NAME DB ROOT: pmxcfs and pmxsnap agree on DB; when pmxcfs
 # serves it, the served tree equals the archive of a copy of ROOT holding DB,
 # its node links are pve1's and its .vmlist lists the archive's guests.
@@ -164,7 +189,15 @@ pmxcfs_agree() {
   case $pmxcfs_status in
     0) verdict=loads ;;
     90) verdict=refuses
-        grep -q "memdb_open failed" "$pmxcfs_log" || fail "$name: pmxcfs exited, but not for its db: $(tail -3 "$pmxcfs_log")" ;;
+        grep -q "memdb_open failed" "$pmxcfs_log" || fail "$name: pmxcfs exited, but not for its db: $(tail -3 "$pmxcfs_log")"
+        # For the cause pmxsnap names first (the corpus breaks one rule a db).
+        local rule phrase
+        rule=$(pmxsnap_refusal_rule "$db")
+        if [ -n "$rule" ]; then
+          phrase=$(pmxcfs_refusal_phrase "$rule") || fail "$name: no pmxcfs log phrase known for rule $rule"
+          grep -qF -- "$phrase" "$pmxcfs_log" ||
+            fail "$name: pmxsnap says $rule, but pmxcfs's log does not say \"$phrase\": $(tail -5 "$pmxcfs_log")"
+        fi ;;
     *) fail "$name: pmxcfs did not answer (status $pmxcfs_status): $(tail -3 "$pmxcfs_log")" ;;
   esac
   # pmxcfs has no word for "drops": it serves, and entries are missing.

@@ -5,8 +5,9 @@
 #   health) and verify fail naming both
 #   paths, and restore apply refuses it, --force or not, changing nothing;
 # - a 2 MiB file and a db without its __version__ row, which pmxcfs serves
-#   (its limits apply to writes): snapshot, verify and restore apply work,
-#   each with a warning naming the write limit, and the snapshot is good.
+#   (its 1 MiB limit applies to writes; it writes the row itself): snapshot,
+#   verify and restore apply work, each with a warning naming the write
+#   limit, restore apply without --force too, and the snapshot is good.
 source "$TESTLIB"
 need jq sqlite3 sha256sum zstd tar
 make_key
@@ -73,9 +74,23 @@ for case in file-too-large missing-version; do
   contains "$err" "pmxcfs write limit $case"
   run 0 "$PMXSNAP" inspect "$db"
   contains "$out" "warning: $case"
+  archived_db=$(zstd -dc "$archive" | tar -xO db/config.db | sha256sum | cut -d' ' -f1)
+  # Without --force, where every precondition holds (no live db: nothing
+  # newer to lose): the warning never needs --force.
+  rm -rf "$scratch/fresh"
+  cp -a "$scratch/target" "$scratch/fresh"
+  rm -f "$scratch/fresh/var/lib/pve-cluster/config.db"*
+  run 0 "$PMXSNAP" restore apply "$archive" --root "$scratch/fresh" --pubkey "$pub" --yes --json
+  [ "$(jq -r .applied <<<"$out")" = true ] || fail "$case: restore apply without --force did not apply: $out"
+  [ "$(jq -c .forced <<<"$out")" = '[]' ] || fail "$case: restore apply forced something: $out"
+  contains "$(jq -r '.warnings[]' <<<"$out")" "pmxcfs write limit $case"
+  [ "$(sha "$scratch/fresh/var/lib/pve-cluster/config.db")" = "$archived_db" ] ||
+    fail "$case: restore apply without --force did not install the archived db"
+  # Over a live db --force passes the preconditions it is for (the archive
+  # without a __version__ row is at version 0, older than the live db); the
+  # warning stays a warning.
   run 0 "$PMXSNAP" restore apply "$archive" --root "$scratch/target" --pubkey "$pub" --yes --force
   contains "$err" "pmxcfs write limit $case"
-  [ "$(sha "$target_db")" = "$(zstd -dc "$archive" | tar -xO db/config.db | sha256sum | cut -d' ' -f1)" ] ||
-    fail "$case: restore apply did not install the archived db"
-  pass "$case: snapshot (good), verify, inspect and restore apply work, each warning of the write limit"
+  [ "$(sha "$target_db")" = "$archived_db" ] || fail "$case: restore apply did not install the archived db"
+  pass "$case: snapshot (good), verify, inspect and restore apply (without --force too) work, each warning of the write limit"
 done

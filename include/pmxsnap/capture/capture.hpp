@@ -27,7 +27,7 @@ struct Capture {
     configdb::CopyReport copy;
     std::unique_ptr<configdb::Database> db;
     std::vector<configdb::Violation> violations;   // what changes what pmxcfs serves
-    std::vector<configdb::Violation> write_limits; // what it serves but would not write
+    std::vector<configdb::Violation> write_limits; // what it serves, with a caveat
     // The manifest's fields (captured_at left for the writer), and of its
     // members only those outside pve/. pve/'s entries are in `pve`, and come
     // right after members[pve_at - 1], the "pve" directory: for_each_member

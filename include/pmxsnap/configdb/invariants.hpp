@@ -1,9 +1,9 @@
 // The rules pmxcfs follows when it loads config.db (database.c,
-// bdb_backend_load_index; memdb.c, memdb_recreate_vmlist) and the limits
-// memdb enforces on writes, in one checker that snapshot, verify, inspect,
-// restore and doctor all use. Each violation names its rule, what pmxcfs does
-// about it, the inode and (when it has one) the path; messages use pmxcfs's
-// words so they can be matched against its log.
+// bdb_backend_load_index; memdb.c, memdb_recreate_vmlist), the one limit
+// memdb enforces on writes and the capacity it reports, in one checker that
+// snapshot, verify, inspect, restore and doctor all use. Each violation names its rule, what pmxcfs
+// does about it, the inode and (when it has one) the path; messages use pmxcfs's words so they can
+// be matched against its log.
 #pragma once
 
 #include "pmxsnap/configdb/tree.hpp"
@@ -18,9 +18,18 @@ namespace pmxsnap::configdb {
 enum class Effect {
     refuses_start,  // "DB load failed" or "memdb_open failed": pmxcfs exits
     drops_entries,  // pmxcfs starts, and the entry (and all under it) is missing from /etc/pve
-    refuses_writes, // pmxcfs starts and serves it all; it refuses writes past the limit
+    refuses_writes, // pmxcfs starts and serves it all; a write past 1 MiB fails (EFBIG)
+    // pmxcfs starts, serves it all and still accepts writes: the 128 MiB and
+    // 262,144-inode limits only feed statfs, whose free counts reach zero at
+    // the limit and wrap around past it (memdb_statfs)
+    exceeds_capacity,
+    // pmxcfs starts and, when it opens the db, writes a __version__ row
+    // (version 1) where there is none or it holds version 0
+    writes_version,
 };
-std::string to_string(Effect effect); // "refuses to start", "drops entries", "refuses writes"
+// "refuses to start", "drops entries", "refuses writes", "exceeds statfs
+// capacity", "writes __version__ at start"
+std::string to_string(Effect effect);
 
 struct Violation {
     std::string rule; // stable id, e.g. "duplicate-name"
@@ -53,9 +62,11 @@ struct RuleCheck {
     // What changes what pmxcfs serves: it refuses to start, or it drops
     // entries. Empty: pmxcfs boots this db and serves every entry.
     std::vector<Violation> breaking;
-    // What pmxcfs boots and serves but would refuse to write (a file over
-    // 1 MiB, more than 128 MiB or 262,144 inodes in all) and the __version__
-    // row it writes itself when missing: warnings, never a reason to refuse.
+    // What pmxcfs boots and serves whole: a file over 1 MiB (a write to it
+    // past 1 MiB fails), more than 128 MiB or 262,144 inodes in all (statfs
+    // shows no or wrapped free counts; writes still succeed) and the
+    // __version__ row it writes itself when it opens the db: warnings, never
+    // a reason to refuse.
     std::vector<Violation> write_limits;
 };
 RuleCheck check_rules(const Tree& tree);

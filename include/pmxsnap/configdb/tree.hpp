@@ -43,6 +43,9 @@ class Tree {
     const EntryMeta* find(std::int64_t inode) const;
     // Rows with inode 0 that are not __version__ (an invariant violation).
     const std::vector<EntryMeta>& stray_root_rows() const { return stray_root_rows_; }
+    // The row with inode 0 as it is, __version__ or not: pmxcfs checks its
+    // name, type and data as any row's before it looks at the name.
+    const std::optional<EntryMeta>& root_row() const { return root_row_; }
 
     std::int64_t total_data_size() const;
 
@@ -57,6 +60,7 @@ class Tree {
     void resolve_paths();
 
     std::optional<RootVersion> root_version_;
+    std::optional<EntryMeta> root_row_;
     std::vector<EntryMeta> rows_;
     std::vector<EntryMeta> stray_root_rows_;
     // Every path's bytes, one after another: a std::string per path cost

@@ -39,7 +39,7 @@ using ManifestReread = std::function<archive::Manifest()>;
 
 struct Restorability {
     std::vector<std::string> problems; // a restore would refuse it, or pmxcfs would not serve it
-    std::vector<std::string> warnings; // restorable; pmxcfs would refuse some writes (its limits)
+    std::vector<std::string> warnings; // restorable, with a caveat pmxcfs serves it with
 };
 
 Restorability check_restorable(const CondensedManifest& manifest,

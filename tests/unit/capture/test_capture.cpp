@@ -108,6 +108,14 @@ TEST_CASE("capture lists every pve/ entry as the db holds it, in path order") {
     CHECK(member_at(full, "pve/nodes/pve1/priv/token.cfg").mode == 0600);
     CHECK(member_at(full, "pve/storage.cfg").mode == 0640);
     CHECK(member_at(full, "pve/storage.cfg").gid == 33);
+    // A key outside priv/ is what pmxcfs serves it as, root:www-data 0640
+    // (cfs-utils.c's path_is_private): pinned here too, for where the tests
+    // with the real pmxcfs are skipped.
+    const auto& ssl_key = member_at(full, "pve/nodes/pve1/pve-ssl.key");
+    CHECK(ssl_key.mode == 0640);
+    CHECK(ssl_key.uid == 0);
+    CHECK(ssl_key.gid == 33);
+    CHECK(member_at(full, "pve/nodes/pve1/priv").mode == 0700);
     CHECK(c.header.authkeys.pve == sha256_hex("-----BEGIN PRIVATE KEY-----\n"));
 }
 

@@ -180,8 +180,86 @@ TEST_CASE("a root row with another name, or none at all, is reported") {
     auto none = [](Writer&) {};
     CHECK(has(violations_after(none, "UPDATE tree SET name = 'other' WHERE inode = 0"),
               rule::root_name, 0));
-    CHECK(
-        has(violations_after(none, "DELETE FROM tree WHERE inode = 0"), rule::missing_version, 0));
+    auto missing =
+        find(violations_after(none, "DELETE FROM tree WHERE inode = 0"), rule::missing_version);
+    REQUIRE(missing);
+    CHECK(missing->effect == Effect::writes_version);
+    // database.c, bdb_backend_open: pmxcfs writes the row as it opens the db.
+    CHECK_THAT(missing->message, Catch::Matchers::ContainsSubstring("when it opens the db"));
+}
+
+TEST_CASE("the inode-0 row is checked as any row before its name, as pmxcfs does") {
+    auto none = [](Writer&) {};
+    auto unknown = violations_after(none, "UPDATE tree SET type = 10 WHERE inode = 0");
+    REQUIRE(unknown.size() == 1);
+    CHECK(unknown[0].rule == rule::unknown_type);
+    CHECK(unknown[0].inode == 0);
+    auto with_data = violations_after(none, "UPDATE tree SET type = 4, data = 'x' WHERE inode = 0");
+    REQUIRE(with_data.size() == 1);
+    CHECK(with_data[0].rule == rule::directory_with_data);
+    auto nameless = violations_after(none, "UPDATE tree SET name = '' WHERE inode = 0");
+    REQUIRE(nameless.size() == 1);
+    CHECK(nameless[0].rule == rule::no_name);
+    // A directory without data is a __version__ to pmxcfs like a file.
+    CHECK(violations_after(none, "UPDATE tree SET type = 4 WHERE inode = 0").empty());
+}
+
+TEST_CASE("a __version__ row holding version 0 is missing, as pmxcfs takes it") {
+    auto none = [](Writer&) {};
+    auto check = [&](const std::string& sql) {
+        test::Scratch scratch;
+        auto path = scratch / "config.db";
+        Writer::create(path).write_file("storage.cfg", "dir: local\n", 1000);
+        SQLite::Database(path.string(), SQLite::OPEN_READWRITE).exec(sql);
+        return check_rules(Tree::load(Database::open_readonly(path)));
+    };
+    auto zero = check("UPDATE tree SET version = 0 WHERE inode = 0");
+    CHECK(zero.breaking.empty());
+    REQUIRE(zero.write_limits.size() == 1);
+    CHECK(zero.write_limits[0].rule == rule::missing_version);
+    CHECK(zero.write_limits[0].effect == Effect::writes_version);
+    CHECK_THAT(zero.write_limits[0].message, Catch::Matchers::ContainsSubstring("version 0"));
+    CHECK(check("UPDATE tree SET version = 1 WHERE inode = 0").write_limits.empty());
+    CHECK(!has(violations_after(none), rule::missing_version, 0));
+}
+
+TEST_CASE("past pmxcfs's total and inode limits is a statfs capacity, not a refusal") {
+    // memdb.c: MEMDB_MAX_FSSIZE and MEMDB_MAX_INODES only feed memdb_statfs.
+    std::vector<EntryMeta> rows{row(0, 0, 8, "__version__")};
+    rows[0].version = 5;
+    rows.push_back(row(1, 0, 8, "a.cfg", max_file_size));
+    for (std::int64_t inode = 2; rows.size() <= static_cast<std::size_t>(max_inodes); ++inode)
+        rows.push_back(row(inode, 0, 8, "f" + std::to_string(inode), 512));
+    auto check = check_rules(Tree::from_rows(std::move(rows)));
+    CHECK(check.breaking.empty());
+    REQUIRE(check.write_limits.size() == 2);
+    for (const auto& v : check.write_limits) {
+        CHECK(v.effect == Effect::exceeds_capacity);
+        CHECK(to_string(v.effect) == "exceeds statfs capacity");
+        CHECK_THAT(v.message, Catch::Matchers::ContainsSubstring("writes still succeed"));
+    }
+    CHECK(check.write_limits[0].rule == rule::total_too_large);
+    CHECK(check.write_limits[1].rule == rule::too_many_inodes);
+}
+
+TEST_CASE("pmxcfs reads only the low 8 bits of a type: 260 is a directory, 264 a file") {
+    // database.c, bdb_backend_load_index: `type & 255` into a char.
+    auto violations = violations_after([](Writer& w) {
+        w.insert_raw_row(row(700, 0, 260, "wide-dir"), std::nullopt);
+        w.insert_raw_row(row(701, 700, 264, "inside.cfg"), "x");
+        w.insert_raw_row(row(702, 0, 266, "odd"), "x");
+    });
+    REQUIRE(violations.size() == 1);
+    CHECK(violations[0].rule == rule::unknown_type);
+    CHECK(violations[0].inode == 702);
+    // pmxcfs's own words: the type it kept, 10.
+    CHECK_THAT(violations[0].message, Catch::Matchers::EndsWith("type = 10)"));
+    auto tree = Tree::from_rows({row(700, 0, 260, "wide-dir"), row(701, 700, 264, "inside.cfg")});
+    REQUIRE(tree.paths().size() == 2);
+    CHECK(tree.paths()[0].path == "wide-dir");
+    CHECK(tree.paths()[0].entry->is_directory());
+    CHECK(tree.paths()[1].path == "wide-dir/inside.cfg");
+    CHECK(tree.paths()[1].entry->is_file());
 }
 
 TEST_CASE("violations carry pmxcfs's wording") {
