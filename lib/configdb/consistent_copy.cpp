@@ -2,8 +2,8 @@
 
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/util/error.hpp"
-#include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/file.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
 #include <sqlite3.h>
