@@ -18,7 +18,10 @@ one_line "$err"
 pass "a second archive with the same pinned time is refused, not overwritten"
 
 unset SOURCE_DATE_EPOCH
-listing() { find "$repo" -type f ! -name .lock | sort | xargs -r sha256sum; }
+# Archives and signatures; not the lock, nor the quick record: a cache of
+# what the files looked like, which a run refreshes when the first run saw
+# them too freshly written to vouch for them (seen under the sanitizer pass).
+listing() { find "$repo" -type f ! -name .lock ! -name .pmxsnap-quick | sort | xargs -r sha256sum; }
 run 0 snap
 first=$(listing)
 run 0 snap --if-changed
