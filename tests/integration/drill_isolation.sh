@@ -1,4 +1,4 @@
-# Run by test_drill.sh under `unshare -m`: a stand-in for a Proxmox node's
+# Run by test_drill.sh under `unshare -m -p`: a stand-in for a Proxmox node's
 # own state — /etc/pve, /var/lib/pve-cluster (a db), /run — on overlays and a
 # tmpfs of this private mount namespace, so the test never writes the
 # machine's own /etc or /var/lib. Then three drills: a normal one, one whose
@@ -32,10 +32,15 @@ node_state() {
   find /etc/pve /var/lib/pve-cluster /run -xdev -type f -exec sha256sum {} + | LC_ALL=C sort
   cat /proc/self/mountinfo
 }
+# A process runs pmxcfs when its executable is that file (device and inode:
+# the exe link's text names a path in the drill's mount namespace, which in
+# a chroot is not this one's).
+pmxcfs_file=$(stat -L -c %d:%i "$pmxcfs")
+runs_pmxcfs() { [ "$(stat -L -c %d:%i "/proc/$1/exe" 2>/dev/null)" = "$pmxcfs_file" ]; }
 pmxcfs_left() {
   local p
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/exe" 2>/dev/null)" != "$pmxcfs" ] || echo "${p#/proc/}"
+    ! runs_pmxcfs "${p#/proc/}" || echo "${p#/proc/}"
   done
 }
 node_state >"$s/before"
@@ -68,7 +73,7 @@ stopped_drill() {
   [ "$state" = T ] || fail "the drill never reached its stop point"
   child=$(pgrep -P "$pid" || true)
   [ -n "$child" ] || fail "no pmxcfs under the drill"
-  [ "$(readlink "/proc/$child/exe")" = "$pmxcfs" ] || fail "the drill's child is not pmxcfs"
+  runs_pmxcfs "$child" || fail "the drill's child is not pmxcfs"
   kill "-$signal" "$child"
   kill -CONT "$pid"
   set +e

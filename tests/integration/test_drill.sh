@@ -104,7 +104,9 @@ refuses guest-dir-file "INSERT INTO tree SELECT 99990, inode, 99990, 1, 17600000
 pass "$refused dbs pmxcfs refuses, each load rule once: the drill fails with pmxcfs's own words"
 
 # 4. The node untouched, also when pmxcfs is killed or hangs.
-unshare -m bash "$(dirname "$TESTLIB")/drill_isolation.sh" "$scratch" "$typical" "$pub" "$pmxcfs_binary" "$base_db" ||
+# Its own PID namespace too: the process list it checks is then the drill's
+# alone, whatever other tests (pmxcfs's among them) run beside it.
+unshare -m -p --fork --mount-proc bash "$(dirname "$TESTLIB")/drill_isolation.sh" "$scratch" "$typical" "$pub" "$pmxcfs_binary" "$base_db" ||
   fail "host isolation (above)"
 pass "the node's paths, mounts and processes are untouched by the drill, a killed pmxcfs and a hung one"
 
