@@ -121,6 +121,8 @@ contains "$err" "not restorable"
 [ "$(sha "$target_db")" = "$before" ] || fail "a refused restore apply --drill changed the db"
 # A drill that fails on its own account (pmxcfs killed while it serves),
 # the archive otherwise sound: still refused, --force or not.
+# A failure below must not leave the stopped run (and its pmxcfs) behind.
+trap 'status=$?; [ -z "${apply_pid:-}" ] || kill -9 "$apply_pid" 2>/dev/null; on_exit $status' EXIT
 PMXSNAP_TEST_STOP_AT=drill-serving "$PMXSNAP" restore apply "$typical" --root "$scratch/target" \
   --pubkey "$pub" --yes --force --drill --pmxcfs "$pmxcfs_binary" >"$scratch/apply.out" 2>&1 &
 apply_pid=$!
@@ -136,6 +138,7 @@ set +e
 wait "$apply_pid"
 status=$?
 set -e
+apply_pid=
 [ "$status" -eq 1 ] || fail "restore apply --drill with pmxcfs killed: exit $status: $(cat "$scratch/apply.out")"
 contains "$(cat "$scratch/apply.out")" "not restorable: drill FAILED: pmxcfs died while serving the db"
 [ "$(sha "$target_db")" = "$before" ] || fail "restore apply with a failed drill changed the db"
