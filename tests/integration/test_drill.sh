@@ -156,7 +156,12 @@ grep -q '^pmxsnap_drill_duration_seconds [0-9.e+-]*$' "$scratch/drill.prom" || f
 run 1 drill "$altered" --metrics "$scratch/drill.prom"
 grep -q '^pmxsnap_drill_last_run_success 0$' "$scratch/drill.prom" || fail "metrics after a failed drill: $(cat "$scratch/drill.prom")"
 grep -q '^pmxsnap_drill_archives{result="failed"} 1$' "$scratch/drill.prom" || fail "metrics: $(cat "$scratch/drill.prom")"
-pass "verify --drill --metrics: the last drill's time, result and counts"
+# A run that cannot verify at all still tells the alert it failed.
+run 2 drill "$scratch/no-such.pmxsnap" --metrics "$scratch/drill.prom"
+one_line "$err"
+grep -q '^pmxsnap_verify_last_run_success 0$' "$scratch/drill.prom" || fail "metrics after an error: $(cat "$scratch/drill.prom")"
+grep -q '^pmxsnap_drill_last_run_success 0$' "$scratch/drill.prom" || fail "metrics after an error: $(cat "$scratch/drill.prom")"
+pass "verify --drill --metrics: the last drill's time, result and counts; an error run writes failure"
 
 # 7. What cannot run is said in one line.
 run 1 "$PMXSNAP" verify "$typical" --drill --pmxcfs "$scratch/no-pmxcfs" --pubkey "$pub"
