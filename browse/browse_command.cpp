@@ -34,16 +34,6 @@ ExitCode rejected(cli::Context& context, const char* schema, const std::string& 
     return ExitCode::findings;
 }
 
-// A rejection from the reader names the member; the operator needs the file too.
-template <typename Read>
-auto naming(const SignedArchive& source, Read&& read) {
-    try {
-        return read();
-    } catch (const archive::Rejected& e) {
-        throw archive::Rejected(source.archive.string() + ": " + e.what());
-    }
-}
-
 SignedArchive open(cli::Context& context, const Arguments& args) {
     return open_signed(args.selector, context.host(), context.options.repo,
                        cli::trusted_keys(context.options),
@@ -65,7 +55,7 @@ cli::Command register_ls(CLI::App& app, cli::Context& context) {
     return {sub, [&context, args]() {
                 try {
                     auto source = open(context, *args);
-                    auto listing = naming(source, [&] {
+                    auto listing = archive::naming_archive(source.archive.string(), [&] {
                         return list_archive(source, context.options.identity, args->paths);
                     });
                     if (context.out.json_mode())
@@ -99,7 +89,7 @@ cli::Command register_cat(CLI::App& app, cli::Context& context) {
                          "PATH` gives its facts");
                 try {
                     auto source = open(context, *args);
-                    auto result = naming(source, [&] {
+                    auto result = archive::naming_archive(source.archive.string(), [&] {
                         return cat_member(source, context.options.identity, args->path,
                                           args->show_secrets ? ShowSecrets::yes : ShowSecrets::no,
                                           STDOUT_FILENO);

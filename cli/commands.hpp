@@ -1,4 +1,4 @@
-// The small commands wired directly over lib/: keygen, list, inspect.
+// The small commands wired directly over lib/: keygen and list.
 #pragma once
 
 #include "context.hpp"
@@ -7,7 +7,5 @@ namespace pmxsnap::cli {
 
 Command register_keygen(CLI::App& app, Context& context);
 Command register_list(CLI::App& app, Context& context);
-Command register_inspect(CLI::App& app, Context& context);
-Command register_prune(CLI::App& app, Context& context);
 
 } // namespace pmxsnap::cli

@@ -125,6 +125,7 @@ void set_option(CLI::Option& option, const std::vector<std::string>& values) {
 
 std::vector<std::string> texts_of(const ConfigEntry& entry) {
     std::vector<std::string> texts;
+    texts.reserve(entry.values.size());
     for (const auto& value : entry.values)
         texts.push_back(value.text);
     return texts;

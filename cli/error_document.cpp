@@ -1,5 +1,7 @@
 #include "error_document.hpp"
 
+#include "pmxsnap/util/json_optional.hpp"
+
 namespace pmxsnap::cli {
 
 nlohmann::json error_document(const std::string& command, const std::string& message,
@@ -10,7 +12,7 @@ nlohmann::json error_document(const std::string& command, const std::string& mes
     std::string what = separator == std::string::npos ? "" : message.substr(0, separator);
     std::string why = separator == std::string::npos ? message : message.substr(separator + 2);
     return {{"schema", "pmxsnap.error/1"},
-            {"command", command.empty() ? nlohmann::json(nullptr) : nlohmann::json(command)},
+            {"command", text_or_null(command)},
             {"error", {{"what", what}, {"why", why}, {"message", message}}},
             {"exit", static_cast<int>(code)}};
 }

@@ -8,8 +8,11 @@
 #include "diff_command.hpp"
 #include "doctor_command.hpp"
 #include "error_document.hpp"
+#include "inspect_command.hpp"
+#include "prune_command.hpp"
 #include "restore_command.hpp"
 #include "snapshot_command.hpp"
+#include "status_command.hpp"
 #include "usage.hpp"
 #include "verify_command.hpp"
 
@@ -52,11 +55,11 @@ int report_error(cli::Context& context, bool json, const std::string& command,
 
 std::vector<cli::Command> register_commands(CLI::App& app, cli::Context& context) {
     return {cli::register_keygen(app, context),      snapshot::register_command(app, context),
-            cli::register_list(app, context),        cli::register_inspect(app, context),
+            cli::register_list(app, context),        inspect::register_command(app, context),
             verify::register_command(app, context),  diff::register_command(app, context),
             restore::register_command(app, context), doctor::register_command(app, context),
-            cli::register_prune(app, context),       browse::register_ls(app, context),
-            browse::register_cat(app, context)};
+            prune::register_command(app, context),   browse::register_ls(app, context),
+            browse::register_cat(app, context),      status::register_command(app, context)};
 }
 
 ExitCode run_chosen(std::vector<cli::Command>& commands, cli::Context& context) {

@@ -62,6 +62,9 @@ install(FILES ${PMXSNAP_DIST}/bash-completion/pmxsnap
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
 install(FILES ${PMXSNAP_DIST}/pmxsnap.conf
         DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap/examples)
+# The off-site recipes of pmxsnap-snapshot(1), as tests/integration/test_offsite runs them.
+install(PROGRAMS ${PMXSNAP_DIST}/examples/offsite-rclone ${PMXSNAP_DIST}/examples/offsite-restic
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap/examples)
 install(FILES ${PMXSNAP_DIST}/debian/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/pmxsnap)
 install(FILES ${PMXSNAP_DIST}/debian/lintian-overrides
         DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME pmxsnap)
@@ -106,7 +109,11 @@ install(FILES
           ${PMXSNAP_DIST}/systemd/pmxsnap-prune.timer
           ${PMXSNAP_DIST}/systemd/pmxsnap-drill.service
           ${PMXSNAP_DIST}/systemd/pmxsnap-drill.timer
+          ${PMXSNAP_DIST}/systemd/pmxsnap-notify@.service
         DESTINATION ${PMXSNAP_SYSTEMD_UNIT_DIR})
+# The mail of pmxsnap-notify@.service: a helper of the unit, not a command
+# (Debian keeps those in /usr/lib/<package>).
+install(PROGRAMS ${PMXSNAP_DIST}/libexec/pmxsnap-notify DESTINATION /usr/lib/pmxsnap)
 # The config file is a conffile (dist/debian/conffiles): dpkg keeps the
 # admin's edits across upgrades; the pristine copy is in doc/examples.
 install(FILES ${PMXSNAP_DIST}/pmxsnap.conf DESTINATION /etc/pmxsnap)
@@ -144,7 +151,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # pmxsnap_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # Depends: from the binary's libraries (dpkg-shlibdeps)
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "minisign, age, zstd, prometheus-node-exporter")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS
+    "minisign, age, zstd, prometheus-node-exporter, curl, default-mta | mail-transport-agent, restic, rclone")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PMXSNAP_DIST}/debian/conffiles
     ${PMXSNAP_DIST}/debian/postinst

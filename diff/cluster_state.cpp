@@ -54,6 +54,7 @@ std::string node_name(std::uint32_t id, const corosync::LiveView& x, const coros
 std::string names_of(const std::set<std::uint32_t>& ids, const corosync::LiveView& x,
                      const corosync::LiveView& y) {
     std::vector<std::string> names;
+    names.reserve(ids.size());
     for (auto id : ids)
         names.push_back(node_name(id, x, y));
     return fmt::format("{}", fmt::join(names, ", "));

@@ -1,13 +1,11 @@
 #include "corosync_copies.hpp"
 
+#include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/corosync/parser.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 
 namespace pmxsnap::diff {
 namespace {
-
-nlohmann::json optional_json(const std::optional<std::uint64_t>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 // The running nodelist equals the file's: same nodeids, names, ring addresses.
 bool same_nodelist(const corosync::Config& config, const corosync::LiveView& running) {
@@ -21,7 +19,7 @@ bool same_nodelist(const corosync::Config& config, const corosync::LiveView& run
     return true;
 }
 
-std::optional<bool> in_use(const Side& side, const std::string& member) {
+std::optional<bool> in_use(const Side& side, std::string_view member) {
     if (!side.is_live || !side.runtime || !side.captured)
         return std::nullopt;
     auto text = side.captured->file_data(member);
@@ -36,21 +34,21 @@ void add_side(nlohmann::json& copies, const std::string& name, const Side& side)
     const auto& versions = side.manifest().corosync;
     struct Copy {
         const char* file;
-        const char* member;
+        std::string_view member;
         std::optional<std::uint64_t> version;
     };
-    for (const auto& copy :
-         {Copy{"/etc/corosync/corosync.conf", "host/etc/corosync/corosync.conf",
-               versions.host_config_version},
-          Copy{"/etc/pve/corosync.conf", "pve/corosync.conf", versions.pve_config_version}}) {
+    for (const auto& copy : {Copy{"/etc/corosync/corosync.conf", archive::corosync_conf_member,
+                                  versions.host_config_version},
+                             Copy{"/etc/pve/corosync.conf", archive::pve_corosync_conf_member,
+                                  versions.pve_config_version}}) {
         if (!find_in(side.by_path, copy.member))
             continue;
         auto use = in_use(side, copy.member);
         copies.push_back({{"side", name},
                           {"source", side.label},
                           {"file", copy.file},
-                          {"config_version", optional_json(copy.version)},
-                          {"in_use", use ? nlohmann::json(*use) : nlohmann::json(nullptr)}});
+                          {"config_version", json_or_null(copy.version)},
+                          {"in_use", json_or_null(use)}});
     }
 }
 
@@ -66,10 +64,10 @@ nlohmann::json running_of(const std::string& name, const Side& side) {
     return {{"side", name},
             {"source", side.label},
             {"when", side.is_live ? "now" : "at capture"},
-            {"config_version", optional_json(r.config_version)},
+            {"config_version", json_or_null(r.config_version)},
             {"nodelist", nodes},
             {"members", r.joined_members()},
-            {"quorate", r.quorate ? nlohmann::json(*r.quorate) : nlohmann::json(nullptr)}};
+            {"quorate", json_or_null(r.quorate)}};
 }
 
 } // namespace

@@ -2,10 +2,13 @@
 #include "paths.hpp"
 #include "text_diff.hpp"
 
+#include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/corosync/compare.hpp"
+#include "pmxsnap/corosync/limits.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/pveconfig/secrets.hpp"
 #include "pmxsnap/pveconfig/section_config.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 
 #include <fmt/format.h>
 
@@ -13,10 +16,6 @@
 
 namespace pmxsnap::diff {
 namespace {
-
-bool is_corosync_conf(const std::string& path) {
-    return path == "pve/corosync.conf" || path == "host/etc/corosync/corosync.conf";
-}
 
 // Shrank sharply or lost its tail: the seed's truncated corosync.conf, or any
 // file a failing disk or an interrupted write cut short.
@@ -30,7 +29,7 @@ std::vector<std::string> truncation_of(const std::string& path, const std::strin
         else if (after.size() * 2 <= before.size())
             why.push_back(fmt::format("shrank from {} to {} bytes", before.size(), after.size()));
     }
-    if (is_corosync_conf(path)) {
+    if (archive::is_corosync_conf_member(path) && after.size() <= corosync::max_conf_bytes) {
         for (const auto& e : corosync::truncation_evidence(after))
             if (e.id != "prefix-of-other")
                 why.push_back(e.message);
@@ -50,11 +49,10 @@ nlohmann::json section_changes(const std::string& before, const std::string& aft
                 return nullptr;
             return secret ? pveconfig::masked_value : *value;
         };
-        nlohmann::json item = {
-            {"section", c.section},
-            {"key", c.key.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.key)},
-            {"before", shown(c.before)},
-            {"after", shown(c.after)}};
+        nlohmann::json item = {{"section", c.section},
+                               {"key", text_or_null(c.key)},
+                               {"before", shown(c.before)},
+                               {"after", shown(c.after)}};
         if (secret)
             item["secret"] = true;
         out.push_back(std::move(item));
@@ -75,7 +73,7 @@ void describe_text(Change& change, const std::string& before, const std::string&
     if (!whole_file && change.path.starts_with("pve/") &&
         pveconfig::is_section_config_path(relative))
         change.detail["sections"] = section_changes(before, after, options.show_secrets);
-    if (is_corosync_conf(change.path)) {
+    if (archive::is_corosync_conf_member(change.path)) {
         auto a = corosync::parse_config(before), b = corosync::parse_config(after);
         if (a.ok() && b.ok())
             change.detail["corosync"] = corosync::compare_configs(*a.config, *b.config).to_json();

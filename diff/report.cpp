@@ -3,6 +3,7 @@
 #include "paths.hpp"
 
 #include "pmxsnap/util/json_name.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -34,7 +35,7 @@ nlohmann::json side_json(const Side& side) {
         {"health", m.health ? m.health->verdict : "unknown"},
         {"problems", problems_json(m.health)},
         {"notes", side.notes},
-        {"signed_by", side.signer.empty() ? nlohmann::json(nullptr) : nlohmann::json(side.signer)}};
+        {"signed_by", text_or_null(side.signer)}};
 }
 
 // A SHA-256 says nothing of the content, so secrets carry theirs too: it is
@@ -102,9 +103,8 @@ std::string version_note(const Change& c) {
                            a->writer, b->writer);
     if (a && b)
         return fmt::format(" (pmxcfs version {}, writer node {})", a->version, a->writer);
-    if (a || b)
-        return fmt::format(" (pmxcfs version {}, writer node {})", (a ? a : b)->version,
-                           (a ? a : b)->writer);
+    if (const auto* either = a != nullptr ? a : b; either != nullptr)
+        return fmt::format(" (pmxcfs version {}, writer node {})", either->version, either->writer);
     return {};
 }
 
@@ -166,7 +166,8 @@ void add_digest_line(std::vector<std::string>& out, const Change& c, const Side&
     if (!live || is_directory(c))
         return;
     if (!is_pve_member(c.path) && c.secret) // /etc/corosync/authkey: not even its digest
-        out.push_back(*live ? "    live: present (secret: digest not shown)" : "    live: absent");
+        out.emplace_back(*live ? "    live: present (secret: digest not shown)"
+                               : "    live: absent");
     else if (!is_restorable_by_file(c.path)) // SSH host public keys, ...
         out.push_back(*live ? fmt::format("    live SHA-256: {}", (*live)->sha256.hex())
                             : std::string("    live: absent"));
@@ -174,7 +175,7 @@ void add_digest_line(std::vector<std::string>& out, const Change& c, const Side&
         out.push_back(fmt::format("    live SHA-256 (restore file --expect-digest): {}",
                                   (*live)->sha256.hex()));
     else
-        out.push_back("    live: absent (restore file --expect-digest absent)");
+        out.emplace_back("    live: absent (restore file --expect-digest absent)");
 }
 
 void add_change_lines(std::vector<std::string>& out, const Change& c, const Side& a,
@@ -188,11 +189,11 @@ void add_change_lines(std::vector<std::string>& out, const Change& c, const Side
         return;
     }
     if (c.secret && c.unified.empty()) {
-        out.push_back("    secret: content not shown (--show-secrets)");
+        out.emplace_back("    secret: content not shown (--show-secrets)");
         return;
     }
     if (c.binary) {
-        out.push_back("    binary files differ");
+        out.emplace_back("    binary files differ");
         return;
     }
     if (c.detail.contains("corosync"))
@@ -224,7 +225,7 @@ std::string version_text(const nlohmann::json& version) {
 void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& corosync) {
     if (corosync["copies"].empty() && corosync["running"].empty())
         return;
-    out.push_back("corosync.conf copies:");
+    out.emplace_back("corosync.conf copies:");
     for (const auto& copy : corosync["copies"])
         out.push_back(fmt::format("  {}  {:<30} config_version {}{}",
                                   copy["side"].get<std::string>(), copy["file"].get<std::string>(),
@@ -240,8 +241,9 @@ void add_copies_lines(std::vector<std::string>& out, const nlohmann::json& coros
     for (const auto& r : corosync["running"])
         live_running = live_running || r["when"] == "now";
     if (live_running && corosync["running_uses"].is_null())
-        out.push_back("  the running config matches no copy: corosync has not reloaded the file, "
-                      "or the file changed under it");
+        out.emplace_back(
+            "  the running config matches no copy: corosync has not reloaded the file, "
+            "or the file changed under it");
 }
 
 } // namespace
@@ -268,6 +270,7 @@ std::string Report::summary() const {
         truncated += c.truncated;
     }
     std::vector<std::string> subjects;
+    subjects.reserve(state.size());
     for (const auto& s : state)
         subjects.push_back(s.subject);
     return fmt::format(

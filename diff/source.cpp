@@ -18,16 +18,6 @@
 namespace pmxsnap::diff {
 namespace {
 
-// The reader's rejection names the member; the operator also needs the file.
-template <typename Read>
-auto naming_archive(const fs::path& path, Read&& read) {
-    try {
-        return read();
-    } catch (const archive::Rejected& rejected) {
-        throw archive::Rejected(fmt::format("{}: {}", path.string(), rejected.what()));
-    }
-}
-
 // The reference's members and this side's kept ones, merged by path. A path
 // both hold (listed twice here, once as the reference has it) is this
 // side's own: of a path listed twice the other entry counts.
@@ -81,7 +71,7 @@ Side open_archive(const std::string& spec, const fs::path& path, const SourceOpt
             same[static_cast<std::size_t>(at - reference->by_path.begin())] = true;
             return false;
         };
-    naming_archive(path, [&] {
+    archive::naming_archive(path.string(), [&] {
         archive::ArchiveInput input(path, identity);
         archive::Reader reader(input.source(), {}, {}, differs);
         side.archived_json_digest = reader.manifest_digest();
@@ -114,8 +104,8 @@ Side open_live(const host::Host& host, const SourceOptions& options) {
     if (host.is_live()) {
         auto mount = host::mount_at(host::current_mounts(), host::paths::pve_mount);
         if (!mount || !(mount->fs_type == "fuse" || mount->fs_type.starts_with("fuse.")))
-            side.notes.push_back("/etc/pve is not mounted: the live side is read from "
-                                 "config.db, which is what pmxcfs would serve");
+            side.notes.emplace_back("/etc/pve is not mounted: the live side is read from "
+                                    "config.db, which is what pmxcfs would serve");
     }
     if (host.is_live() && !options.offline) {
         auto view = corosync::probe_live_cluster();
@@ -193,7 +183,7 @@ read_contents(const Side& side, const std::set<std::string>& paths, std::size_t&
     for (const auto& path : paths)
         if (const auto* member = find_in(side.by_path, path))
             wanted.members.push_back(*member);
-    naming_archive(side.archive, [&] {
+    archive::naming_archive(side.archive.string(), [&] {
         archive::ArchiveInput input(side.archive, side.identity);
         archive::Reader reader(input.source(), {},
                                {&wanted, side.archived_json_digest, side.listed});

@@ -2,8 +2,11 @@
 
 #include "pmxsnap/corosync/semantic_checks.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace pmxsnap::doctor {
 std::optional<std::string> last_good_snapshot(const Inputs& in) {
@@ -12,7 +15,28 @@ std::optional<std::string> last_good_snapshot(const Inputs& in) {
     return "the last good snapshot, " + *in.good_snapshot_file;
 }
 
+bool pve_mounted(const Inputs& in) {
+    return in.probed_host && in.pve_mount &&
+           (in.pve_mount->fs_type == "fuse" || in.pve_mount->fs_type.starts_with("fuse."));
+}
+
 namespace {
+
+// Where the cluster-wide copy comes from when /etc/pve is not mounted (a
+// rescue system, pmxcfs stopped): never "copy /etc/pve/corosync.conf".
+std::string cluster_copy_unmounted(const Inputs& in) {
+    auto reference = last_good_snapshot(in);
+    std::string start = "/etc/pve is not mounted here, so there is no /etc/pve/corosync.conf to "
+                        "copy: the cluster-wide copy is the one in config.db";
+    if (!reference)
+        return start + "; no snapshot of this node is marked good: copy a quorate node's "
+                       "/etc/pve/corosync.conf";
+    return fmt::format("{} (`pmxsnap diff latest-good live` shows it next to this file and {}); "
+                       "restore the file from that snapshot (`pmxsnap restore file latest-good "
+                       "/etc/corosync/corosync.conf`) or copy a quorate node's "
+                       "/etc/pve/corosync.conf",
+                       start, *reference);
+}
 
 // The last good snapshot, never merely the newest: after the damage the
 // automation's next snapshot holds the broken file (marked bad).
@@ -35,14 +59,36 @@ std::optional<std::uint64_t> version_of(const CorosyncCopy& copy) {
 Finding check_parse(const Inputs& in) {
     Finding f{"conf.parse", Layer::corosync, Status::ok};
     const auto& local = in.local;
+    if (local.oversize) {
+        f.status = Status::fail;
+        f.evidence = {
+            {"file", local.name}, {"size", *local.oversize}, {"limit", corosync::max_conf_bytes}};
+        f.meaning =
+            corosync::oversize_conf_meaning(*local.oversize) + "; corosync cannot start with it";
+        f.decision = "keep it aside for a look (what wrote it?), then " + compare_hint(in);
+        return f;
+    }
+    if (local.text && local.text->find('\0') != std::string::npos) {
+        auto nuls = std::count(local.text->begin(), local.text->end(), '\0');
+        f.status = Status::fail;
+        f.evidence = {{"file", local.name}, {"size", local.text->size()}, {"nul_bytes", nuls}};
+        f.meaning = fmt::format("not a corosync.conf: {} of its {} bytes are NUL (a file "
+                                "overwritten or a disk block lost, not one cut short); corosync "
+                                "refuses it",
+                                nuls, local.text->size());
+        f.decision = "keep it aside for a look, then " + compare_hint(in);
+        return f;
+    }
     if (!local.text) {
         if (!in.cluster.text)
             return skipped("conf.parse", Layer::corosync, "no corosync.conf: a standalone node");
         f.status = Status::fail;
         f.evidence = {{"file", local.name}, {"state", "missing"}};
         f.meaning = "corosync has no configuration on this node, so it cannot start";
-        f.decision =
-            "copy /etc/pve/corosync.conf to /etc/corosync/corosync.conf, or " + compare_hint(in);
+        f.decision = pve_mounted(in) ? "copy /etc/pve/corosync.conf to "
+                                       "/etc/corosync/corosync.conf, or " +
+                                           compare_hint(in)
+                                     : cluster_copy_unmounted(in);
         return f;
     }
     auto truncation = corosync::truncation_evidence(*local.text);
@@ -83,23 +129,24 @@ void add_cross_copy_evidence(std::string_view text, std::string_view other,
 
 Finding check_copies(const Inputs& in) {
     Finding f{"conf.copies", Layer::corosync, Status::ok};
-    if (!in.local.text && !in.cluster.text)
+    if (!in.local.text && !in.cluster.text && !in.local.oversize)
         return skipped("conf.copies", Layer::corosync, "no corosync.conf copies");
     auto local_version = version_of(in.local), cluster_version = version_of(in.cluster);
     f.evidence = {
-        {"local",
-         {{"file", in.local.name},
-          {"config_version", local_version ? nlohmann::json(*local_version) : nullptr}}},
+        {"local", {{"file", in.local.name}, {"config_version", json_or_null(local_version)}}},
         {"cluster",
-         {{"file", in.cluster.name},
-          {"config_version", cluster_version ? nlohmann::json(*cluster_version) : nullptr}}}};
+         {{"file", in.cluster.name}, {"config_version", json_or_null(cluster_version)}}}};
     std::vector<std::string> problems;
-    if (in.local.text && in.cluster.text) {
+    bool garbage = in.local.text && in.local.text->find('\0') != std::string::npos;
+    if (in.local.oversize || garbage)
+        problems.push_back(
+            fmt::format("{} is not a corosync.conf (see conf.parse)", in.local.name));
+    if (in.local.text && in.cluster.text && !garbage) {
         add_cross_copy_evidence(*in.local.text, *in.cluster.text, in.cluster.name, problems);
         if (*in.local.text != *in.cluster.text)
-            problems.push_back("the two copies differ");
+            problems.emplace_back("the two copies differ");
     }
-    if (in.local.text && in.last_snapshot_corosync)
+    if (in.local.text && in.last_snapshot_corosync && !garbage)
         add_cross_copy_evidence(*in.local.text, *in.last_snapshot_corosync,
                                 "the last snapshot's copy", problems);
     if (problems.empty() && in.last_snapshot_problem) {
@@ -131,7 +178,8 @@ Finding check_copies(const Inputs& in) {
                     cluster_wins ? ", the cluster-wide copy" : "");
     auto reference = last_good_snapshot(in);
     f.decision =
-        cluster_wins
+        cluster_wins && !pve_mounted(in) ? cluster_copy_unmounted(in)
+        : cluster_wins
             ? "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf (keep a .bak), then "
               "restart corosync" +
                   (reference ? fmt::format("; `pmxsnap diff latest-good live` shows the change "
@@ -143,11 +191,38 @@ Finding check_copies(const Inputs& in) {
     return f;
 }
 
+// corosync 3 found this node by its address and runs: a hostname the
+// nodelist lacks is pmxcfs's and Proxmox's problem (they know the node by
+// its name), not a reason to touch corosync.
+Finding name_missing_while_running(Finding f, const Inputs& in, const std::string& running_name) {
+    f.layer = Layer::pmxcfs;
+    bool quorate = in.live->quorate.value_or(false);
+    f.evidence["running_name"] = running_name;
+    f.meaning = fmt::format("corosync found this node by its address (nodeid {}, {} in the "
+                            "running nodelist) and runs{}; the nodelist of {} has no entry named "
+                            "{}: a pmxcfs/Proxmox problem (they know the node by its hostname), "
+                            "not corosync's",
+                            in.live->local_nodeid, running_name, quorate ? " quorate" : "",
+                            f.evidence["file"].get<std::string>(), in.node);
+    f.decision = running_name == in.node
+                     ? "the file renamed this node: put its name back in the cluster-wide "
+                       "/etc/pve/corosync.conf (see runtime.config-version); corosync needs "
+                       "nothing"
+                     : fmt::format("give the host back its nodelist name {} (/etc/hostname, "
+                                   "/etc/hosts, `hostnamectl set-hostname {}`), then `systemctl "
+                                   "restart pve-cluster`; a Proxmox node is not renamed by "
+                                   "changing its hostname; corosync needs nothing",
+                                   running_name, running_name);
+    return f;
+}
+
 Finding check_node_name(const Inputs& in) {
     const CorosyncCopy& copy = in.cluster.parsed && in.cluster.parsed->ok() ? in.cluster : in.local;
-    if (!copy.parsed || !copy.parsed->ok() || in.node.empty())
+    if (!copy.parsed || !copy.parsed->ok())
+        return skipped("conf.nodeid-name", Layer::corosync, "no parsable corosync.conf");
+    if (in.node.empty())
         return skipped("conf.nodeid-name", Layer::corosync,
-                       "no parsable corosync.conf or no hostname");
+                       in.node_problem.empty() ? "no hostname" : in.node_problem);
     Finding f{"conf.nodeid-name", Layer::corosync, Status::ok};
     f.evidence = {{"hostname", in.node}, {"file", copy.name}};
     const auto* node = copy.parsed->config->find_node_by_name(in.node);
@@ -157,6 +232,10 @@ Finding check_node_name(const Inputs& in) {
         return f;
     }
     f.status = Status::fail;
+    if (in.live && in.live->reachable)
+        for (const auto& running : in.live->nodelist)
+            if (running.nodeid == in.live->local_nodeid && in.live->local_nodeid != 0)
+                return name_missing_while_running(std::move(f), in, running.name);
     f.meaning = "no nodelist entry names this host: corosync logs \"No valid name found for "
                 "nodeid\" and cannot join";
     f.decision = "fix the node's name (or ring0_addr) in the cluster-wide copy "

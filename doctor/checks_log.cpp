@@ -1,36 +1,12 @@
 #include "checks.hpp"
+#include "log_patterns.hpp"
 
-#include <regex>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <map>
 
 namespace pmxsnap::doctor {
-namespace {
-
-struct Pattern {
-    const char* regex;
-    const char* explained_by; // the check whose finding explains it
-    const char* meaning;
-};
-
-// The seed's log lines, each mapped to the check that explains it.
-const Pattern patterns[] = {
-    {"No valid name found for nodeid", "conf.nodeid-name", "the nodelist does not name this host"},
-    {"link: host: [0-9]+ link: [0-9]+ is down", "runtime.links",
-     "a knet link to a peer is down: network, VLAN, MTU or firewall (UDP 5405-5412)"},
-    {"non-primary component", "quorum.state", "this node is in a partition without quorum"},
-    {"wrong authkey|nsscrypto: Digest does not match", "auth.authkey",
-     "peers use a different authkey"},
-    {"Could only read .* bits of minimum 2048", "auth.authkey",
-     "the authkey is truncated; corosync exits"},
-    {"Token has not been received", "time.sync",
-     "token timeouts: network trouble, CPU starvation or clock jumps"},
-    {"local corosync.conf is newer", "conf.copies",
-     "pmxcfs refused to sync corosync.conf: the local copy has a higher config_version"},
-    {"DB load failed|memdb_open failed", "pmxcfs.db", "pmxcfs could not load config.db"},
-    {"cannot initialize CMAP service", "runtime.cmap",
-     "a client could not reach corosync's CMAP: corosync is down or its IPC unreachable"},
-};
-
-} // namespace
 
 std::vector<Finding> check_log(const Inputs& in) {
     if (!in.log)
@@ -39,28 +15,28 @@ std::vector<Finding> check_log(const Inputs& in) {
                             ? "no journal readable on this host; save one with `journalctl -b -u "
                               "corosync -u pve-cluster > FILE` and pass --log FILE"
                             : "no log given (--log FILE)")};
+    std::map<std::uint32_t, std::string> names; // for "host: N" → its name
+    if (const auto* config = in.effective_config())
+        for (const auto& node : config->nodes)
+            if (node.nodeid)
+                names[*node.nodeid] = node.name;
+    if (in.live)
+        for (const auto& node : in.live->nodelist)
+            names[node.nodeid] = node.name;
     std::vector<Finding> findings;
-    for (const auto& pattern : patterns) {
-        std::regex re(pattern.regex);
-        std::vector<std::string> lines;
-        std::size_t start = 0;
-        while (start < in.log->size() && lines.size() < 5) {
-            auto end = in.log->find('\n', start);
-            auto line =
-                in.log->substr(start, end == std::string::npos ? std::string::npos : end - start);
-            if (std::regex_search(line, re))
-                lines.push_back(line);
-            start = end == std::string::npos ? in.log->size() : end + 1;
-        }
-        if (lines.empty())
-            continue;
+    for (const auto& match : match_log(*in.log, names)) {
         Finding f{"log.patterns", Layer::any, Status::warn};
         f.evidence = {{"source", in.log_source},
-                      {"pattern", pattern.regex},
-                      {"lines", lines},
-                      {"explained_by", pattern.explained_by}};
-        f.meaning = pattern.meaning;
-        f.decision = std::string("see the ") + pattern.explained_by + " finding";
+                      {"pattern", match.pattern->regex},
+                      {"lines", match.lines},
+                      {"count", match.count},
+                      {"explained_by", match.pattern->explained_by}};
+        if (!match.peers.empty())
+            f.evidence["peers"] = match.peers;
+        f.meaning = match.peers.empty() ? match.pattern->meaning
+                                        : std::string(match.pattern->meaning) + " (peer " +
+                                              fmt::format("{}", fmt::join(match.peers, ", ")) + ")";
+        f.decision = std::string("see the ") + match.pattern->explained_by + " finding";
         findings.push_back(std::move(f));
     }
     if (findings.empty()) {

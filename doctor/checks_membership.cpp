@@ -1,4 +1,5 @@
 #include "checks.hpp"
+#include "situation.hpp"
 
 #include <fmt/format.h>
 
@@ -8,19 +9,58 @@
 namespace pmxsnap::doctor {
 namespace {
 
-std::string name_of(const corosync::LiveView& live, std::uint32_t nodeid) {
-    for (const auto& node : live.nodelist)
-        if (node.nodeid == nodeid && !node.name.empty())
-            return node.name;
-    return "nodeid " + std::to_string(nodeid);
-}
-
 std::set<std::uint32_t> joined(const corosync::LiveView& live) {
     std::set<std::uint32_t> ids;
     for (const auto& member : live.members)
         if (member.status == "joined")
             ids.insert(member.nodeid);
     return ids;
+}
+
+// No link reaches any peer: this node cut off, or every peer down — told
+// apart by carrier and by what the peers' ring addresses answered.
+Finding every_link_down(Finding f, const Situation& s) {
+    auto peers = fmt::format("{}", fmt::join(s.peers, ", "));
+    nlohmann::json answers = nlohmann::json::object();
+    for (const auto& [list, answer] :
+         {std::pair{&s.peers_stopped, "refused"}, std::pair{&s.peers_gone, "unreachable"},
+          std::pair{&s.peers_silent, "silent"}})
+        for (const auto& name : *list)
+            answers[name] = answer;
+    f.evidence["peer_port_answers"] = answers;
+    f.status = s.cut_off() ? Status::fail : Status::warn;
+    if (s.no_carrier()) {
+        f.meaning = fmt::format("this node is cut off: no knet link reaches any of its peers "
+                                "({}), and its ring interface {} has no carrier",
+                                peers, fmt::join(s.interfaces_without_carrier, ", "));
+        f.decision = "fix this node's network (see net.ring-addr); the peers are not the "
+                     "problem: restart nothing on them";
+    } else if (s.cut_off()) {
+        f.meaning = fmt::format("this node is cut off: no knet link reaches {}, whose corosync "
+                                "port is silent (corosync runs there, and UDP does not pass)",
+                                peers);
+        f.decision = "fix this node's network: firewall (UDP 5405-5412 between the ring "
+                     "addresses), VLAN, switch port; `corosync-cfgtool -n` shows each link";
+    } else if (s.shown_last_alive()) {
+        f.meaning = fmt::format("no link reaches {}, and their hosts do not answer on the ring "
+                                "network at all (no ARP answer): they are down, or the switch "
+                                "between is",
+                                peers);
+        f.decision = "check the peers' power and consoles, and the switch of the ring network";
+    } else if (!s.peers_stopped.empty()) {
+        f.meaning = fmt::format("no link reaches {}; {} answer on the ring network but nothing "
+                                "listens on corosync's port: corosync is stopped there",
+                                peers, fmt::join(s.peers_stopped, ", "));
+        f.decision = fmt::format("run `pmxsnap doctor` on {} (why did corosync stop there?)",
+                                 fmt::join(s.peers_stopped, ", "));
+    } else {
+        f.meaning = fmt::format("no link reaches any peer ({}): they are down, or this node "
+                                "is cut off",
+                                peers);
+        f.decision = "run `pmxsnap doctor` on a peer: if it is quorate without this node, fix "
+                     "this node's network";
+    }
+    return f;
 }
 
 // A peer unreachable on every link may be down or isolated — this node
@@ -52,11 +92,15 @@ Finding check_links(const Inputs& in) {
             per_peer.empty() ? "no peers configured" : "every knet link to every peer is up";
         return f;
     }
-    f.status = faulty.empty() ? Status::warn : Status::fail;
     f.evidence["faulty"] = faulty;
     f.evidence["unreachable"] = unreachable;
+    auto s = assess(in);
+    if (s.every_link_down)
+        return every_link_down(std::move(f), s);
+    f.status = faulty.empty() ? Status::warn : Status::fail;
     f.meaning = faulty.empty()
-                    ? fmt::format("no link reaches {}: the node is down or isolated",
+                    ? fmt::format("no link reaches {}, while the other peers are reached: that "
+                                  "node is down or cut off from the rest",
                                   fmt::join(unreachable, ", "))
                     : fmt::format("some links to {} are down while others are up: a network "
                                   "fault on those links",

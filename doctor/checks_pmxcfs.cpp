@@ -7,7 +7,16 @@
 namespace pmxsnap::doctor {
 namespace {
 
-Finding check_mount(const Inputs& in) {
+// "fix corosync and quorum first" only when one of them is not ok.
+std::string before_pmxcfs(bool lower_layers_ok) {
+    return lower_layers_ok ? "corosync and quorum are ok: read `journalctl -u pve-cluster -b` "
+                             "(DB load failed? see pmxcfs.db), then `systemctl restart "
+                             "pve-cluster`"
+                           : "fix corosync and quorum first, then `systemctl restart "
+                             "pve-cluster`";
+}
+
+Finding check_mount(const Inputs& in, bool lower_layers_ok) {
     if (!in.probed_host)
         return skipped("pmxcfs.mount", Layer::pmxcfs, "--offline or --root: no mounts to read");
     Finding f{"pmxcfs.mount", Layer::pmxcfs};
@@ -16,8 +25,7 @@ Finding check_mount(const Inputs& in) {
         f.evidence = {{"mounted", false}};
         f.meaning = "nothing is mounted on /etc/pve: what is there is an empty directory, not the "
                     "cluster's files";
-        f.decision = "do not edit /etc/pve now; fix corosync and quorum first, then "
-                     "`systemctl restart pve-cluster`";
+        f.decision = "do not edit /etc/pve now; " + before_pmxcfs(lower_layers_ok);
         return f;
     }
     const auto& mount = *in.pve_mount;
@@ -33,8 +41,8 @@ Finding check_mount(const Inputs& in) {
     f.status = Status::fail;
     f.meaning = is_fuse ? "/etc/pve is mounted read-only"
                         : fmt::format("/etc/pve is a {} mount, not pmxcfs (fuse)", mount.fs_type);
-    f.decision = "do not edit /etc/pve until pmxcfs has it mounted read-write; fix corosync and "
-                 "quorum first";
+    f.decision = "do not edit /etc/pve until pmxcfs has it mounted read-write; " +
+                 before_pmxcfs(lower_layers_ok);
     return f;
 }
 
@@ -79,8 +87,8 @@ Finding check_node_directories(const Inputs& in) {
 
 } // namespace
 
-std::vector<Finding> check_pmxcfs(const Inputs& in) {
-    return {check_mount(in), check_node_directories(in)};
+std::vector<Finding> check_pmxcfs(const Inputs& in, bool lower_layers_ok) {
+    return {check_mount(in, lower_layers_ok), check_node_directories(in)};
 }
 
 } // namespace pmxsnap::doctor

@@ -11,20 +11,25 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <string_view>
 
 namespace pmxsnap::doctor {
 namespace {
 
+// A snapshot's authkey digest; nullopt when it has none or is encrypted and
+// no identity was given. An archive that cannot be read says why in problem
+// (the finding's evidence), never silently.
 std::optional<std::string> snapshot_authkey(const repo::Snapshot& snapshot,
-                                            const std::string& identity) {
+                                            const std::string& identity, std::string& problem) {
     if (snapshot.encrypted && identity.empty())
         return std::nullopt;
     try {
         archive::ArchiveInput input(snapshot.archive, identity);
         archive::Reader reader(input.source());
         return reader.manifest().authkeys.corosync;
-    } catch (const ErrorBase&) {
+    } catch (const ErrorBase& e) {
+        problem = e.what();
         return std::nullopt;
     }
 }
@@ -84,6 +89,9 @@ Finding check_db(const Inputs& in) {
     return f;
 }
 
+// The cluster's authkey is the one most nodes have (this node's live key
+// and every other node's newest snapshot); only the nodes that differ from
+// it are named, with how many snapshots were compared.
 Finding check_authkey(const Inputs& in) {
     if (!in.authkey_sha256)
         return skipped("auth.authkey", Layer::corosync, "no /etc/corosync/authkey");
@@ -91,25 +99,79 @@ Finding check_authkey(const Inputs& in) {
         return skipped("auth.authkey", Layer::corosync, "no snapshots to compare with (--repo)");
     Finding f{"auth.authkey", Layer::corosync};
     f.evidence["this_node"] = in.authkey_sha256->substr(0, 16);
-    std::vector<std::string> differing;
+    std::map<std::string, std::string> digests; // node → digest; this node: its live key
+    std::optional<std::string> own;             // this node's newest snapshot
+    std::size_t compared = 0;
     for (const auto& snapshot : in.newest_per_node) {
-        auto digest = snapshot_authkey(snapshot, in.identity);
+        std::string problem;
+        auto digest = snapshot_authkey(snapshot, in.identity, problem);
+        if (!problem.empty())
+            f.evidence["unreadable"][snapshot.node] = problem;
         if (!digest)
             continue;
+        ++compared;
         f.evidence["snapshots"][snapshot.node] = digest->substr(0, 16);
-        if (*digest != *in.authkey_sha256)
-            differing.push_back(snapshot.node);
+        if (snapshot.node != in.node)
+            digests[snapshot.node] = *digest;
+        else
+            own = *digest;
     }
-    if (differing.empty()) {
-        f.meaning = "the authkey matches the snapshots of every node";
+    f.evidence["compared_snapshots"] = compared;
+    if (digests.empty()) { // no other node's snapshot: only this node's own history
+        if (!own || *own == *in.authkey_sha256) {
+            f.meaning = own ? "the authkey matches this node's newest snapshot (no other node's "
+                              "snapshot to compare with)"
+                            : "no snapshot's authkey could be read to compare with";
+            return f;
+        }
+        f.status = Status::fail;
+        f.evidence["differs_from"] = {in.node};
+        f.meaning = "this node's authkey changed since its newest snapshot (1 snapshot compared, "
+                    "none of another node): if the others kept the old one, \"nsscrypto: Digest "
+                    "does not match\" in the log and this node stays alone";
+        f.decision = "copy /etc/corosync/authkey (0400 root) from a node that is in the "
+                     "membership and restart corosync on this node only (RECOVERY.md §5)";
         return f;
     }
-    f.status = Status::fail;
+    digests[in.node] = *in.authkey_sha256;
+    std::map<std::string, std::size_t> votes;
+    for (const auto& [node, digest] : digests)
+        ++votes[digest];
+    auto best = std::max_element(votes.begin(), votes.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    bool tie = std::count_if(votes.begin(), votes.end(),
+                             [&best](const auto& v) { return v.second == best->second; }) > 1;
+    std::vector<std::string> differing, agreeing;
+    for (const auto& [node, digest] : digests)
+        (digest == best->first ? agreeing : differing).push_back(node);
+    if (differing.empty()) {
+        f.meaning = fmt::format("the authkey matches the newest snapshots of the other nodes ({} "
+                                "snapshots compared)",
+                                compared);
+        return f;
+    }
     f.evidence["differs_from"] = differing;
-    f.meaning = "this node's authkey differs from the cluster's (\"nsscrypto: Digest does not "
-                "match\" in the log): it stays alone in the membership";
-    f.decision = "copy /etc/corosync/authkey (0400 root) from a known-good node and restart "
-                 "corosync on the nodes that differed (RECOVERY.md §5)";
+    f.status = Status::fail;
+    if (tie) {
+        f.meaning = fmt::format("the nodes' authkeys disagree with no majority ({} snapshots "
+                                "compared): {}",
+                                compared, fmt::join(differing, ", "));
+        f.decision = "find the node whose corosync runs with its peers (quorate), copy its "
+                     "/etc/corosync/authkey (0400 root) to the others and restart corosync there "
+                     "(RECOVERY.md §5)";
+        return f;
+    }
+    bool this_differs = std::find(differing.begin(), differing.end(), in.node) != differing.end();
+    f.meaning = fmt::format(
+        "{} {} an authkey other than the cluster's ({} of the {} snapshots compared agree): "
+        "\"nsscrypto: Digest does not match\" in the log, {} alone in the membership",
+        this_differs ? "this node (" + in.node + ")"
+                     : fmt::format("{}", fmt::join(differing, ", ")),
+        differing.size() == 1 ? "has" : "have", agreeing.size(), compared,
+        differing.size() == 1 ? "it stays" : "each stays");
+    f.decision = fmt::format("copy /etc/corosync/authkey (0400 root) from {} to {} and restart "
+                             "corosync there only (RECOVERY.md §5)",
+                             agreeing.front(), fmt::join(differing, ", "));
     return f;
 }
 

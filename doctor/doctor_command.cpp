@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 
@@ -30,7 +31,7 @@ void render(cli::Output& out, const Report& report, bool colour) {
         if (f.status == Status::ok || f.status == Status::skip)
             continue;
         if (!f.evidence.empty())
-            out.say("      evidence: {}", f.evidence.dump());
+            out.say("      evidence: {}", evidence_text(f.evidence));
         if (!f.decision.empty())
             out.say("      decision: {}", f.decision);
     }
@@ -49,7 +50,10 @@ std::vector<Finding> run_checks(const Inputs& in) {
     add(check_runtime(in));
     add(check_membership(in));
     add({check_authkey(in), check_time(in)});
-    add(check_pmxcfs(in));
+    bool lower_layers_ok = std::all_of(findings.begin(), findings.end(), [](const Finding& f) {
+        return (f.layer != Layer::corosync && f.layer != Layer::quorum) || f.status != Status::fail;
+    });
+    add(check_pmxcfs(in, lower_layers_ok));
     add({check_db(in)});
     add(check_log(in));
     return findings;

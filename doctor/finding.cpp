@@ -37,4 +37,11 @@ Finding skipped(std::string id, Layer layer, std::string why) {
     return finding;
 }
 
+Finding conclude(Finding f, Status status, std::string meaning, std::string decision) {
+    f.status = status;
+    f.meaning = std::move(meaning);
+    f.decision = std::move(decision);
+    return f;
+}
+
 } // namespace pmxsnap::doctor

@@ -32,4 +32,7 @@ struct Finding {
 
 Finding skipped(std::string id, Layer layer, std::string why);
 
+// Sets status, meaning and decision at once; returns the finding.
+Finding conclude(Finding f, Status status, std::string meaning, std::string decision);
+
 } // namespace pmxsnap::doctor

@@ -1,5 +1,8 @@
 #include "inputs.hpp"
 
+#include "mtu_inputs.hpp"
+#include "situation.hpp"
+
 #include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/reader.hpp"
@@ -7,6 +10,7 @@
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/host/journal.hpp"
 #include "pmxsnap/host/names.hpp"
+#include "pmxsnap/host/neighbours.hpp"
 #include "pmxsnap/host/packages.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/sha256.hpp"
@@ -25,6 +29,19 @@ namespace {
 void parse_copy(CorosyncCopy& copy, const corosync::Rules& rules) {
     if (copy.text)
         copy.parsed = corosync::parse_config(*copy.text, rules);
+}
+
+// At most corosync::max_conf_bytes: a 200 MB file is a finding (conf.parse),
+// never the end of doctor.
+void read_local_copy(Inputs& in) {
+    auto path = in.host.resolve(host::paths::corosync_conf);
+    std::error_code error;
+    auto size = fs::file_size(path, error);
+    if (!error && size > corosync::max_conf_bytes) {
+        in.local.oversize = size;
+        return;
+    }
+    in.local.text = read_file_if_exists(path, corosync::max_conf_bytes);
 }
 
 void read_db(Inputs& in) {
@@ -62,7 +79,7 @@ std::string cluster_name(const Inputs& in, const repo::Repository& repository) {
 class KeepCorosyncConf : public archive::MemberHandler {
   public:
     void begin(const archive::Member& m) override {
-        wanted_ = m.path == "host/etc/corosync/corosync.conf";
+        wanted_ = m.path == archive::corosync_conf_member;
         current_.clear();
     }
     void data(std::string_view chunk) override {
@@ -123,8 +140,44 @@ void probe_host(Inputs& in) {
         if (!in.interface_mtus.count(address.interface))
             if (auto mtu = host::interface_mtu(address.interface))
                 in.interface_mtus[address.interface] = *mtu;
+    for (const auto& address : in.interfaces)
+        if (auto carrier = host::interface_has_carrier(address.interface))
+            in.interface_carrier[address.interface] = *carrier;
     in.pve_mount = host::mount_at(host::current_mounts(), host::paths::pve_mount);
     in.clock = host::clock_state();
+}
+
+// The corosync that serves this node: the one in this network namespace.
+void find_corosync_process(Inputs& in) {
+    for (const auto& process : host::processes_named({"corosync"}))
+        if (host::in_this_network_namespace(process.pid)) {
+            in.corosync_process = Inputs::Process{process.pid, host::process_status(process.pid)};
+            return;
+        }
+}
+
+// Each peer's ring0_addr on corosync's port, all at once, bounded (4 s:
+// long enough for the kernel to give up on ARP, ~3 s).
+void probe_peers(Inputs& in) {
+    std::vector<corosync::PortProbe> targets;
+    for (const auto& node : in.live->nodelist) {
+        auto ring0 = node.ring_addresses.find(0);
+        if (node.nodeid != in.live->local_nodeid && ring0 != node.ring_addresses.end())
+            targets.push_back({ring0->second, corosync::knet_default_port, {}, {}});
+    }
+    in.peer_probes = corosync::probe_udp_ports(std::move(targets), std::chrono::seconds(4));
+    // A silent port with no ARP answer behind it is a host that is not
+    // there (the kernel may take longer than the probe to say so), not a
+    // corosync that runs behind a firewall.
+    auto neighbours = host::arp_neighbours();
+    for (auto& probe : in.peer_probes) {
+        auto entry = neighbours.find(probe.address);
+        if (probe.answer == corosync::PortProbe::Answer::silent && entry != neighbours.end() &&
+            !entry->second) {
+            probe.answer = corosync::PortProbe::Answer::unreachable;
+            probe.detail = "no ARP answer (/proc/net/arp)";
+        }
+    }
 }
 
 // The names that matter to corosync and pmxcfs: this host's and every node's.
@@ -173,10 +226,11 @@ Inputs gather(const host::Host& host, const GatherOptions& options) {
     Inputs in(host);
     try {
         in.node = host.node_name();
-    } catch (const Error&) {
+    } catch (const Error& e) {
+        in.node_problem = e.what(); // conf.nodeid-name says it
     }
     in.local.name = host::paths::corosync_conf;
-    in.local.text = host.read_text_if_exists(host::paths::corosync_conf);
+    read_local_copy(in);
     in.cluster.name = "/etc/pve/corosync.conf";
     read_db(in);
     in.corosync_rules = corosync::choose_rules(host::installed_package_version(in.host, "corosync"),
@@ -186,12 +240,19 @@ Inputs gather(const host::Host& host, const GatherOptions& options) {
     if (auto key = read_file_if_exists(host.resolve(host::paths::corosync_authkey), 1 << 20))
         in.authkey_sha256 = sha256_hex(*key);
     read_snapshots(in, options.repo, options.identity);
+    read_recorded_mtus(in);
     bool live = !options.offline && host.is_live();
     if (live) {
         in.live = corosync::probe_live_cluster(std::chrono::seconds(3));
         probe_host(in);
+        if (!in.live->reachable)
+            find_corosync_process(in);
     }
     resolve(in, live);
+    if (live && worth_probing_peers(in))
+        probe_peers(in);
+    else if (live)
+        probe_path_mtus(in);
     if (!options.log_file.empty()) {
         in.log = read_file(options.log_file, 256 << 20);
         in.log_source = options.log_file;

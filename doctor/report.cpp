@@ -18,7 +18,36 @@ int rank(Layer layer) {
     }
 }
 
+std::string value_text(const nlohmann::json& value) {
+    if (value.is_null())
+        return "none";
+    if (value.is_string())
+        return value.get<std::string>();
+    if (value.is_array()) {
+        std::string text;
+        for (const auto& item : value)
+            text += (text.empty() ? "" : ", ") + value_text(item);
+        return text.empty() ? "none" : text;
+    }
+    if (value.is_object()) {
+        std::string text;
+        for (const auto& [key, item] : value.items())
+            text += (text.empty() ? "" : ", ") + key + " " + value_text(item);
+        return text.empty() ? "none" : text;
+    }
+    return value.dump();
+}
+
 } // namespace
+
+std::string evidence_text(const nlohmann::json& evidence) {
+    if (!evidence.is_object())
+        return value_text(evidence);
+    std::string text;
+    for (const auto& [key, value] : evidence.items())
+        text += (text.empty() ? "" : "; ") + key + ": " + value_text(value);
+    return text;
+}
 
 Report make_report(std::vector<Finding> findings) {
     std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
@@ -44,9 +73,12 @@ bool Report::healthy() const {
 }
 
 std::string Report::headline() const {
+    // The layer, the check and what it found: the decision follows on the
+    // finding itself (a headline that repeated it would stutter: "fix
+    // corosync first: fix this node's network").
     if (const auto* failure = first_failure())
-        return "fix " + to_string(failure->layer) +
-               " first: " + (failure->decision.empty() ? failure->meaning : failure->decision);
+        return "fix " + to_string(failure->layer) + " first — " + failure->id + ": " +
+               failure->meaning;
     return healthy() ? "every check is ok or skipped" : "warnings only: read them below";
 }
 

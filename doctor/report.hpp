@@ -20,4 +20,8 @@ struct Report {
 
 Report make_report(std::vector<Finding> findings);
 
+// Evidence as a person reads it: "ring0_addr: address 198.18.0.11, interface
+// eth0; local_addresses: eth0 198.18.0.11" — keys and values, no JSON syntax.
+std::string evidence_text(const nlohmann::json& evidence);
+
 } // namespace pmxsnap::doctor

@@ -1,11 +1,13 @@
 #include "apply.hpp"
 
+#include "host_files.hpp"
+#include "host_texts.hpp"
 #include "keep_aside.hpp"
+#include "kept_members.hpp"
 #include "plan.hpp"
+#include "private_archive.hpp"
 
-#include "pmxsnap/archive/archive_input.hpp"
 #include "pmxsnap/archive/member_path.hpp"
-#include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
@@ -13,6 +15,7 @@
 #include "pmxsnap/trust/verify_archive.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -24,24 +27,37 @@ namespace pmxsnap::restore {
 namespace {
 
 using archive::db_member;
-using archive::host_prefix;
 
-// Returns what the verification warns of (pmxcfs's write limits).
-std::vector<std::string> verify_first(const fs::path& archive,
-                                      const std::vector<crypto::PublicKey>& keys,
-                                      const ApplyOptions& options) {
+// What apply reads after verify: the db it installs, or the host files
+// (shown, reviewed, installed), and the configs its facts come from.
+KeptMembers::Wanted wanted_by(const ApplyOptions& options) {
+    bool host_files = !options.host_categories.empty();
+    return [host_files](const archive::Member& m) {
+        if (is_fact_source(m))
+            return true;
+        return host_files ? m.path.starts_with(archive::host_prefix) : m.path == db_member;
+    };
+}
+
+// Verifies the private copy of the archive, keeping in kept the members
+// apply goes on with; returns the manifest verify read, and in warnings what
+// the verification warns of (pmxcfs's write limits).
+archive::Manifest verify_first(const fs::path& archive, const PrivateArchive& copy,
+                               const std::vector<crypto::PublicKey>& keys,
+                               const ApplyOptions& options, KeptMembers& kept,
+                               std::vector<std::string>& warnings) {
     trust::VerifyOptions verify;
     verify.identity = options.identity;
     verify.drill = options.drill;
-    auto verdict = trust::verify_archive(archive, keys, verify);
-    std::vector<std::string> warnings;
+    verify.members = &kept;
+    auto verdict = trust::verify_archive(copy.path(), keys, verify);
     for (const auto& level : verdict.levels) {
         if (level.status != trust::Status::ok)
             archive::reject("{}: not restorable: {} {}: {}", archive.string(), level.level,
-                            trust::to_string(level.status), level.detail);
+                            trust::to_string(level.status), copy.as_original(level.detail));
         warnings.insert(warnings.end(), level.warnings.begin(), level.warnings.end());
     }
-    return warnings;
+    return std::move(*verdict.manifest);
 }
 
 void check_refusals(const ArchiveFacts& archive, const HostFacts& facts, bool force,
@@ -56,41 +72,11 @@ void check_refusals(const ArchiveFacts& archive, const HostFacts& facts, bool fo
 }
 
 // Member path → where it goes on this root.
-std::map<std::string, fs::path> targets(const archive::Manifest& manifest, const host::Host& host,
-                                        const ApplyOptions& options) {
-    std::map<std::string, fs::path> out;
-    if (!options.host_files_only)
-        out[std::string(db_member)] = host.resolve(host::paths::config_db);
-    if (options.host_files || options.host_files_only)
-        for (const auto& m : manifest.members)
-            // Not /etc/corosync (the cluster sends it at join; the cluster
-            // plan restores it by hand), not the SSH host public keys (their
-            // private halves are not archived: a mismatched pair breaks sshd).
-            if (!m.is_directory && m.path.starts_with(host_prefix) &&
-                !m.path.starts_with("host/etc/corosync/") && !m.path.starts_with("host/etc/ssh/"))
-                out[m.path] = host.resolve(archive::host_path_of_member(m.path));
-    return out;
-}
-
-// What --host-files leaves out on purpose, said so the operator is not left
-// to wonder why corosync.conf did not come back.
-std::vector<std::string> left_out(const archive::Manifest& manifest, const fs::path& archive) {
-    std::vector<std::string> out;
-    for (const auto& m : manifest.members) {
-        if (m.is_directory || !m.path.starts_with(host_prefix))
-            continue;
-        auto path = archive::host_path_of_member(m.path);
-        if (m.path == "host/etc/corosync/corosync.conf")
-            out.push_back(fmt::format("{} (a joining node gets it from the cluster; to repair "
-                                      "this node's copy: `pmxsnap restore file {} {}`)",
-                                      path, archive.string(), path));
-        else if (m.path.starts_with("host/etc/corosync/"))
-            out.push_back(path + " (a joining node gets it from the cluster; otherwise take it "
-                                 "from `pmxsnap restore extract` by hand)");
-        else if (m.path.starts_with("host/etc/ssh/"))
-            out.push_back(path + " (its private half is not archived)");
-    }
-    return out;
+std::map<std::string, fs::path> targets(const host::Host& host, const ApplyOptions& options,
+                                        const HostFileChoice& files) {
+    if (!options.host_categories.empty())
+        return files.install;
+    return {{std::string(db_member), host.resolve(host::paths::config_db)}};
 }
 
 std::vector<Operation> operations_for(const std::map<std::string, fs::path>& to_install,
@@ -99,22 +85,25 @@ std::vector<Operation> operations_for(const std::map<std::string, fs::path>& to_
     for (const auto& [member, target] : to_install) {
         auto kept = kept_name(target, stamp);
         if (fs::exists(target))
-            ops.push_back({"keep", target, kept});
+            ops.push_back({Operation::Action::keep, target, kept, {}});
         if (member == db_member)
             for (const char* suffix : {"-wal", "-shm"}) {
                 fs::path companion = target.string() + suffix;
                 if (!fs::exists(companion))
                     continue;
-                ops.push_back({"keep", companion, kept + suffix});
-                ops.push_back({"remove", companion, "kept as " + kept + suffix});
+                fs::path kept_companion = kept + suffix;
+                ops.push_back({Operation::Action::keep, companion, kept_companion, {}});
+                ops.push_back({Operation::Action::remove, companion, kept_companion, {}});
             }
-        ops.push_back({"install", target, "from " + member});
+        ops.push_back({Operation::Action::install, target, {}, member});
     }
     return ops;
 }
 
-void own_by_root(const AtomicFile& file) {
-    if (::geteuid() == 0 && ::fchown(file.fd(), 0, 0) != 0)
+// The db is root's; a host file gets its archived owner back (crontabs
+// are root:crontab). Only root can give files away.
+void own_by(const AtomicFile& file, uid_t uid, gid_t gid) {
+    if (::geteuid() == 0 && ::fchown(file.fd(), uid, gid) != 0)
         fail_errno(file.temp_path().string());
 }
 
@@ -130,7 +119,9 @@ class StageFiles : public archive::MemberHandler {
         unsigned mode = m.path == db_member ? 0600 : (m.mode & 0777);
         current_ = std::make_unique<AtomicFile>(target, mode);
         if (m.path == db_member)
-            own_by_root(*current_);
+            own_by(*current_, 0, 0);
+        else
+            own_by(*current_, static_cast<uid_t>(m.uid), static_cast<gid_t>(m.gid));
     }
     void data(std::string_view chunk) override { current_->write(chunk); }
     void end(const archive::Member& m) override {
@@ -159,14 +150,15 @@ void check_staged_db(const AtomicFile& staged) {
 // never meet an old WAL), then one rename swaps the db.
 void carry_out(const std::vector<Operation>& ops, StageFiles& stage,
                const std::map<std::string, fs::path>& to_install) {
+    using Action = Operation::Action;
     for (const auto& op : ops)
-        if (op.action == "keep" && ::link(op.path.c_str(), op.detail.c_str()) != 0)
-            fail_errno(op.detail);
+        if (op.action == Action::keep)
+            link_kept(op.path, op.kept);
     for (const auto& op : ops)
-        if (op.action == "keep")
-            fsync_directory(op.path.parent_path());
+        if (op.action == Action::keep)
+            fsync_directory(op.kept.parent_path());
     for (const auto& op : ops)
-        if (op.action == "remove" && ::unlink(op.path.c_str()) != 0 && errno != ENOENT)
+        if (op.action == Action::remove && ::unlink(op.path.c_str()) != 0 && errno != ENOENT)
             fail_errno(op.path.string());
     for (const auto& [member, target] : to_install) {
         stage.staged.at(member)->rename_into_place();
@@ -176,31 +168,66 @@ void carry_out(const std::vector<Operation>& ops, StageFiles& stage,
 
 } // namespace
 
+std::string_view to_string(Operation::Action action) {
+    switch (action) {
+    case Operation::Action::keep:
+        return "keep";
+    case Operation::Action::remove:
+        return "remove";
+    case Operation::Action::install:
+        return "install";
+    }
+    return "?";
+}
+
+std::string detail(const Operation& op) {
+    switch (op.action) {
+    case Operation::Action::keep:
+        return op.kept.string();
+    case Operation::Action::remove:
+        return "kept as " + op.kept.string();
+    case Operation::Action::install:
+        return "from " + op.member;
+    }
+    return {};
+}
+
 ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
                           const std::vector<crypto::PublicKey>& keys, const ApplyOptions& options,
                           const std::function<bool(const std::vector<Operation>&)>& ask) {
     ApplyResult result;
-    result.warnings = verify_first(archive, keys, options);
-    auto archive_facts = read_archive_facts(archive, options.identity);
+    KeptMembers kept(wanted_by(options));
+    auto manifest = [&] {
+        PrivateArchive copy(archive);
+        return verify_first(archive, copy, keys, options, kept, result.warnings);
+    }();
+    interruption_point("apply-verified"); // from here on, only kept is read
+    auto archive_facts =
+        archive_facts_from(archive, std::move(manifest),
+                           [&](archive::MemberHandler& handler) { kept.replay(handler); });
     auto host_facts = read_host_facts(host, options.offline);
-    if (!options.host_files_only)
+    if (options.host_categories.empty())
         check_refusals(archive_facts, host_facts, options.force, result);
-    auto to_install = targets(archive_facts.manifest, host, options);
-    if (options.host_files || options.host_files_only)
-        result.not_installed = left_out(archive_facts.manifest, archive);
+    HostFileChoice files;
+    if (!options.host_categories.empty()) {
+        files = choose_host_files(archive_facts.manifest, host, options.host_categories,
+                                  archive.string());
+        result.not_installed = files.left_out;
+        auto texts = read_host_texts(kept);
+        result.storage = review_storage(texts, host);
+        if (options.dry_run)
+            result.diffs = diffs_of(texts, files.install);
+    }
+    auto to_install = targets(host, options, files);
     auto stamp = compact_utc_stamp(host.now());
     result.operations = operations_for(to_install, stamp);
     if (options.dry_run || (!options.yes && !ask(result.operations)))
         return result;
 
-    archive::ArchiveInput input(archive, options.identity);
-    archive::Reader reader(input.source());
-    if (reader.manifest().state != archive_facts.manifest.state)
-        fail("{}: changed while it was being restored", archive.string());
     for (const auto& [member, target] : to_install)
         remove_leftovers(target);
     StageFiles stage(to_install);
-    reader.read_members(stage);
+    kept.replay(stage);
     if (auto db = stage.staged.find(std::string(db_member)); db != stage.staged.end())
         check_staged_db(*db->second);
     carry_out(result.operations, stage, to_install);

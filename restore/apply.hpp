@@ -9,6 +9,7 @@
 #pragma once
 
 #include "facts.hpp"
+#include "storage_review.hpp"
 
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/trust/drill.hpp"
@@ -16,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pmxsnap::restore {
@@ -24,8 +26,9 @@ struct ApplyOptions {
     bool dry_run = false;
     bool yes = false;
     bool force = false;
-    bool host_files = false;      // the db and the node-local files
-    bool host_files_only = false; // only the node-local files (rejoin)
+    // Non-empty: only these categories of node-local files, not the db
+    // (parse_host_categories; a rebuilt node rejoining its cluster).
+    std::vector<std::string> host_categories;
     bool offline = false;
     fs::path identity; // age identity file for an encrypted archive
     // Prove the archive with the real pmxcfs before anything changes; a
@@ -33,10 +36,27 @@ struct ApplyOptions {
     std::optional<trust::DrillOptions> drill;
 };
 
+// One file operation, carried out in the order of the list: every keep
+// (a hard link), then every remove, then every install (a rename).
 struct Operation {
-    std::string action; // "keep", "remove", "install"
+    enum class Action { keep, remove, install };
+    Action action;
+    fs::path path;      // the file acted on
+    fs::path kept;      // keep: the hard link it gets; remove: where it was kept
+    std::string member; // install: the archive member it comes from
+};
+
+std::string_view to_string(Operation::Action action);
+
+// For people: keep "<kept>", remove "kept as <kept>", install "from <member>".
+std::string detail(const Operation& op);
+
+// A dry run's view of one file it would install: the unified diff against
+// what is there now (secret values masked, a secret file's content never).
+struct FileDiff {
     fs::path path;
-    std::string detail; // where it is kept, where it comes from
+    std::string unified; // empty: identical
+    std::string note;    // "new file", "secret: content not shown", "binary"
 };
 
 struct ApplyResult {
@@ -44,6 +64,8 @@ struct ApplyResult {
     std::vector<std::string> forced;        // refusals overridden by --force
     std::vector<std::string> not_installed; // archived host files left out, and why
     std::vector<std::string> warnings;      // installable; pmxcfs serves it with a caveat
+    std::vector<FileDiff> diffs;            // dry run with host files
+    std::vector<StorageCheck> storage;      // the archived storage files against this machine
     bool applied = false;
 };
 

@@ -74,6 +74,7 @@ ExtractResult extract_archive(const fs::path& archive, const fs::path& directory
         fail("{}: not empty (extract refuses to mix with existing files; --force to allow)",
              directory.string());
     std::vector<std::string> wanted;
+    wanted.reserve(paths.size());
     for (const auto& p : paths)
         wanted.push_back(member_path_of(p));
     archive::ArchiveInput input(archive, identity);

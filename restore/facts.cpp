@@ -14,16 +14,85 @@
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
+
+#include <map>
 
 namespace pmxsnap::restore {
+
+bool is_fact_source(const archive::Member& m) {
+    for (const char* path : {"pve/corosync.conf", "pve/ha/resources.cfg", "pve/ha/groups.cfg",
+                             "pve/ha/rules.cfg", "pve/replication.cfg"})
+        if (m.path == path)
+            return !m.is_directory;
+    return false;
+}
+
 namespace {
 
-class KeepClusterConf : public archive::MemberHandler {
+// corosync.conf and the configs that may name a node (bounded by pmxcfs's
+// 1 MiB per file, which the reader checks against the manifest).
+class KeepClusterConfigs : public archive::MemberHandler {
   public:
-    bool wants(const archive::Member& m) override { return m.path == "pve/corosync.conf"; }
-    void data(std::string_view chunk) override { text.append(chunk); }
-    std::string text;
+    bool wants(const archive::Member& m) override { return is_fact_source(m); }
+    void begin(const archive::Member& m) override { current_ = &texts[m.path.substr(4)]; }
+    void data(std::string_view chunk) override { current_->append(chunk); }
+    std::map<std::string, std::string> texts; // by /etc/pve path
+
+  private:
+    std::string* current_ = nullptr;
 };
+
+bool names_node(std::string_view line, const std::string& node) {
+    for (auto at = line.find(node); at != std::string_view::npos; at = line.find(node, at + 1)) {
+        auto before = at == 0 ? ' ' : line[at - 1];
+        auto after = at + node.size() < line.size() ? line[at + node.size()] : ' ';
+        auto separates = [](char c) { return c == ' ' || c == '\t' || c == ',' || c == ':'; };
+        if (separates(before) && separates(after))
+            return true;
+    }
+    return false;
+}
+
+// Each line of these configs naming the node as a word: the HA rules and
+// groups it is in, the replication jobs targeting it.
+std::vector<std::string> mentions(const std::map<std::string, std::string>& texts,
+                                  std::initializer_list<const char*> files,
+                                  const std::string& node) {
+    std::vector<std::string> out;
+    for (const char* file : files) {
+        auto text = texts.find(file);
+        if (text == texts.end())
+            continue;
+        std::string_view rest = text->second;
+        while (!rest.empty()) {
+            auto end = rest.find('\n');
+            auto line = rest.substr(0, end);
+            rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+            auto start = line.find_first_not_of(" \t");
+            if (start != std::string_view::npos && names_node(line, node))
+                out.push_back(fmt::format("{}: {}", file, line.substr(start)));
+        }
+    }
+    return out;
+}
+
+void add_identity(ArchiveFacts& facts) {
+    const auto& node = facts.manifest.node;
+    auto guests_of = fmt::format("pve/nodes/{}/", node);
+    for (const auto& m : facts.manifest.members) {
+        if (m.is_directory)
+            continue;
+        if (m.path.starts_with("host/etc/ssh/ssh_host_") && m.path.ends_with("_key"))
+            facts.private_host_keys = true;
+        if (!m.path.starts_with(guests_of) || !m.path.ends_with(".conf"))
+            continue;
+        auto guest = m.path.substr(guests_of.size(), m.path.size() - guests_of.size() - 5);
+        if ((guest.starts_with("qemu-server/") || guest.starts_with("lxc/")) &&
+            guest.find('/', guest.find('/') + 1) == std::string::npos)
+            facts.guests.push_back(guest);
+    }
+}
 
 LiveDb read_live_db(const host::Host& host) {
     LiveDb db;
@@ -73,7 +142,7 @@ bool HostFacts::membership_seen() const {
 }
 
 bool HostFacts::peers_gone(const ArchiveFacts& archive) const {
-    if (!probed || membership_seen())
+    if (!probed || membership_seen() || asked_peer) // a peer that answers is not gone
         return false;
     std::size_t asked = 0;
     for (const auto& n : archive.nodelist) {
@@ -122,10 +191,21 @@ std::string ArchiveFacts::ring0_of(const std::string& node) const {
 ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identity) {
     archive::ArchiveInput input(archive, identity);
     archive::Reader reader(input.source());
-    ArchiveFacts facts{archive, reader.manifest(), {}};
-    KeepClusterConf keep;
-    reader.read_members(keep);
-    auto parsed = corosync::parse_config(keep.text);
+    return archive_facts_from(archive, reader.manifest(),
+                              [&](archive::MemberHandler& keep) { reader.read_members(keep); });
+}
+
+ArchiveFacts archive_facts_from(const fs::path& archive, archive::Manifest manifest,
+                                const MemberSource& members) {
+    ArchiveFacts facts{archive, std::move(manifest), {}, false, {}, {}, {}};
+    KeepClusterConfigs keep;
+    members(keep);
+    add_identity(facts);
+    const auto& this_node = facts.manifest.node;
+    facts.ha_mentions =
+        mentions(keep.texts, {"ha/resources.cfg", "ha/groups.cfg", "ha/rules.cfg"}, this_node);
+    facts.replication_mentions = mentions(keep.texts, {"replication.cfg"}, this_node);
+    auto parsed = corosync::parse_config(keep.texts["corosync.conf"]);
     if (parsed.ok())
         for (const auto& node : parsed.config->nodes) {
             auto ring0 = node.ring_addresses.find(0);

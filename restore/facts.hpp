@@ -4,12 +4,16 @@
 // cluster when reachable).
 #pragma once
 
+#include "peer_facts.hpp"
+
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/archive/reader.hpp"
 #include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/peer_probe.hpp"
 #include "pmxsnap/host/host.hpp"
 #include "pmxsnap/host/processes.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +30,14 @@ struct ArchiveFacts {
     };
     std::vector<Node> nodelist; // the archive's /etc/pve/corosync.conf
     std::string ring0_of(const std::string& node) const;
+    // The node's identity as archived: its private SSH host keys (encrypted
+    // archives with --include-host-keys), its guests ("qemu-server/100",
+    // "lxc/200" under nodes/<node>/), and the lines of the HA and
+    // replication configs that name it.
+    bool private_host_keys = false;
+    std::vector<std::string> guests;
+    std::vector<std::string> ha_mentions;          // "ha/rules.cfg: nodes pve1,pve2"
+    std::vector<std::string> replication_mentions; // "replication.cfg: target pve1"
 };
 
 struct LiveDb {
@@ -52,6 +64,8 @@ struct HostFacts {
         corosync::PortProbe probe;
     };
     std::vector<PeerAnswer> peers;
+    // The peer asked over SSH (restore plan --peer HOST).
+    std::optional<PeerFacts> asked_peer;
 
     bool cluster_alive() const; // reachable, quorate, with other members
     bool node_in_running_nodelist() const;
@@ -64,6 +78,14 @@ struct HostFacts {
 
 // identity: the age identity file when the archive is encrypted (may be empty).
 ArchiveFacts read_archive_facts(const fs::path& archive, const fs::path& identity);
+// The same from members already read (restore apply's KeptMembers): members
+// gives a handler the archive's members, as Reader::read_members does.
+using MemberSource = std::function<void(archive::MemberHandler&)>;
+ArchiveFacts archive_facts_from(const fs::path& archive, archive::Manifest manifest,
+                                const MemberSource& members);
+// The members the facts are read from (corosync.conf, the HA and
+// replication configs).
+bool is_fact_source(const archive::Member& member);
 HostFacts read_host_facts(const host::Host& host, bool offline);
 // Asks the archive's other nodes' ring addresses (only when the host was
 // probed: live and not --offline); fills host.peers.

@@ -1,5 +1,6 @@
 #include "plan.hpp"
 
+#include "plan_context.hpp"
 #include "restore_file.hpp"
 
 #include "pmxsnap/util/error.hpp"
@@ -11,17 +12,11 @@ namespace pmxsnap::restore {
 namespace {
 
 using State = Precondition::State;
-constexpr const char* here = "this node";
-constexpr const char* healthy = "a healthy cluster node";
-
-struct Context {
-    const ArchiveFacts& archive;
-    const HostFacts& host;
-    const PlanOptions& options;
-    std::string node, cluster, ring0, peer, archive_arg;
-};
+using Context = PlanContext;
 
 std::string pick_peer(const ArchiveFacts& archive, const HostFacts& host, const std::string& node) {
+    if (host.asked_peer)
+        return peer_host(*host.asked_peer);
     if (host.runtime && host.runtime->reachable)
         for (const auto& n : host.runtime->nodelist)
             if (n.name != node && !n.name.empty())
@@ -32,7 +27,9 @@ std::string pick_peer(const ArchiveFacts& archive, const HostFacts& host, const 
     return "<healthy node>";
 }
 
-Precondition peers_state(const HostFacts& host, bool want_alive) {
+Precondition peers_state(const HostFacts& host, const std::string& node, bool want_alive) {
+    if (host.asked_peer && !host.cluster_alive())
+        return peer_state(*host.asked_peer, node, want_alive);
     if (!host.probed)
         return {State::unknown,
                 want_alive ? "the cluster's state was not probed (--offline or --root)"
@@ -82,9 +79,10 @@ std::vector<Step> single_node_steps(const Context& c) {
          "db, 0600, by atomic rename",
          "the output names the moved-aside files; `pmxsnap inspect "
          "/var/lib/pve-cluster/config.db` shows the archive's version"},
-        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files-only --dry-run",
+        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files identity --dry-run",
          "the node's directory under /etc/pve/nodes/ is found by hostname: /etc/hostname and "
-         "/etc/hosts must name the node as the archive does (drop --dry-run to install them)",
+         "/etc/hosts must name the node as the archive does (the dry run shows the diffs; drop "
+         "--dry-run to install them)",
          fmt::format("`hostname` says {}; /etc/hosts maps {} to {}", c.node, c.node, c.ring0)},
         {here, "systemctl start pve-cluster", "pmxcfs loads the restored db",
          fmt::format("`ls /etc/pve/nodes/{}/qemu-server` lists the expected guests; `pmxsnap diff "
@@ -92,47 +90,6 @@ std::vector<Step> single_node_steps(const Context& c) {
                      c.node, c.archive_arg)},
         {here, "systemctl start pve-ha-crm pve-ha-lrm",
          "only if HA was in use; after /etc/pve is back", "`ha-manager status`"},
-    };
-}
-
-std::vector<Step> rejoin_steps(const Context& c) {
-    return {
-        {healthy, "pvecm delnode " + c.node,
-         "removes the old node from the nodelist (`cs_err_not_exist` for an offline node is "
-         "harmless); keep /etc/pve/nodes/" +
-             c.node + "/ until its guest configs are saved (the archive has them too)",
-         "`pvecm nodes` no longer lists " + c.node},
-        {healthy,
-         fmt::format("sed -i '/ root@{}$/d' /etc/pve/priv/authorized_keys && ssh-keygen -f "
-                     "/etc/pve/priv/known_hosts -R {} && ssh-keygen -f /etc/pve/priv/known_hosts "
-                     "-R {}",
-                     c.node, c.node, c.ring0.empty() ? "<ring0 address>" : c.ring0),
-         "the rebuilt node has new SSH keys; the old ones would be refused (newer releases pin "
-         "host keys in nodes/<name>/ssh_known_hosts, rewritten at join)",
-         "`grep -c root@" + c.node + " /etc/pve/priv/authorized_keys` prints 0"},
-        {healthy, "ha-manager status; pvesr list",
-         "remove " + c.node + " from HA rules/groups and replication jobs first",
-         "neither mentions " + c.node},
-        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files-only && ifreload -a",
-         "only node-local files come from the archive (hostname, hosts, interfaces, resolv.conf; "
-         "SSH host keys are not archived, so the node gets new fingerprints); never config.db "
-         "or /etc/corosync/*: the join refuses a node that has an authkey, an "
-         "/etc/pve/corosync.conf, or guests",
-         fmt::format("`ip -br addr` shows {}", c.ring0.empty() ? "the ring address" : c.ring0)},
-        {here,
-         fmt::format("cd / && pvecm add {}{}", c.peer,
-                     c.ring0.empty() ? "" : " --link0 " + c.ring0),
-         "the cluster sends corosync.conf and the authkey; this node's own db is backed up and "
-         "replaced by the cluster's",
-         "`pvecm status` is quorate with the expected votes"},
-        {here, "pvecm updatecerts", "only if SSH between nodes still fails",
-         "`ssh -o BatchMode=yes " + c.node + "` works from every node"},
-        {here,
-         fmt::format("pmxsnap restore file {} /etc/pve/nodes/{}/qemu-server/<vmid>.conf",
-                     c.archive_arg, c.node),
-         "only if /etc/pve/nodes/" + c.node +
-             "/ was removed: put each guest config back, only where its disks exist",
-         "`qm list` shows the guests"},
     };
 }
 
@@ -148,9 +105,13 @@ std::vector<Step> cluster_steps(const Context& c) {
          "all four levels ok"},
         {here, "systemctl stop pve-cluster corosync", "pmxcfs holds config.db while it runs",
          "`pgrep -x pmxcfs` and `pgrep -x corosync` print nothing"},
-        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files",
-         "installs the archived db (the old one moved aside) and the node-local files",
+        {here, "pmxsnap restore apply " + c.archive_arg,
+         "installs the archived db (the old one moved aside)",
          "`pmxsnap inspect /var/lib/pve-cluster/config.db` shows the archive's version"},
+        {here, "pmxsnap restore apply " + c.archive_arg + " --host-files network,identity",
+         "the node-local files (each replaced one kept as <file>.pmxsnap-<stamp>); storage "
+         "files only after the storage check in the dry run",
+         "`hostname` and `ip -br addr` as in the archive"},
         {here, "pmxcfs -l",
          "local mode: the db holds the old cluster's corosync.conf, whose other nodes are gone "
          "(only if every node is rebuilt from archives carrying the authkey may "
@@ -256,6 +217,7 @@ std::string other_nodes(const ArchiveFacts& archive) {
 
 std::string peer_answers(const HostFacts& host) {
     std::vector<std::string> answers;
+    answers.reserve(host.peers.size());
     for (const auto& peer : host.peers)
         answers.push_back(fmt::format("{} {} {} ({})", peer.node, peer.probe.address,
                                       corosync::to_string(peer.probe.answer), peer.probe.detail));
@@ -283,16 +245,18 @@ void leave_undecided(Plan& plan, const Context& c, const HostFacts& host,
                      const Precondition& same_cluster) {
     plan.decided = false;
     if (!host.probed)
-        plan.needs.push_back("a probe from this node itself, without --offline and --root: its "
-                             "corosync membership and the other nodes' ring addresses on UDP "
-                             "5405");
+        plan.needs.emplace_back("a probe from this node itself, without --offline and --root: its "
+                                "corosync membership and the other nodes' ring addresses on UDP "
+                                "5405");
     plan.needs.push_back(fmt::format(
         "whether {} are gone for good (powered off or reinstalled): only then --scenario cluster",
         other_nodes(c.archive)));
-    plan.needs.push_back("or whether the cluster is alive and quorate (`pvecm status` on another "
-                         "node): then --scenario rejoin, or repair this node's corosync");
-    plan.needs.push_back("`pmxsnap doctor` on this node: a damaged corosync.conf is repaired with "
-                         "one file, never with a new cluster");
+    plan.needs.emplace_back(
+        "or whether the cluster is alive and quorate (`pvecm status` on another "
+        "node): then --scenario rejoin, or repair this node's corosync");
+    plan.needs.emplace_back(
+        "`pmxsnap doctor` on this node: a damaged corosync.conf is repaired with "
+        "one file, never with a new cluster");
     auto plan_command = [&](const std::string& rest) {
         return fmt::format("pmxsnap restore plan {} {}", c.archive_arg, rest);
     };
@@ -347,6 +311,8 @@ std::optional<Scenario> choose_scenario(const ArchiveFacts& archive, const HostF
         because = "a quorate cluster is running and this node is not a healthy member of it";
         return Scenario::rejoin;
     }
+    if (auto scenario = choose_by_peer(archive, host, because))
+        return scenario;
     if (archive.nodelist.size() <= 1) {
         because = archive.nodelist.empty() ? "the archive is of a standalone node"
                                            : "the archive's cluster has this one node";
@@ -391,26 +357,27 @@ Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOpt
     auto checks = apply_preconditions(archive, host);
     if (!scenario) {
         leave_undecided(plan, c, host, checks[0]);
+        add_peer_facts(plan, c);
         return plan;
     }
     plan.scenario = *scenario;
     switch (plan.scenario) {
     case Scenario::single_node:
-        plan.preconditions = {checks[0], checks[1], peers_state(host, false)};
+        plan.preconditions = {checks[0], checks[1], peers_state(host, plan.node, false)};
         plan.steps = single_node_steps(c);
         plan.dangers = {"an older db forgets every later change (guests created since)"};
         break;
     case Scenario::rejoin:
         plan.preconditions = {checks[0],
-                              peers_state(host, true),
+                              peers_state(host, plan.node, true),
                               {State::unknown,
                                "the old install of " + plan.node + " can never boot again",
                                "power it off for good or wipe its disk first"}};
         plan.steps = rejoin_steps(c);
-        plan.dangers = {"the old install booting again means two nodes with one identity"};
+        plan.dangers = rejoin_dangers(c);
         break;
     case Scenario::cluster:
-        plan.preconditions = {checks[0], peers_state(host, false), checks[1]};
+        plan.preconditions = {checks[0], peers_state(host, plan.node, false), checks[1]};
         plan.steps = cluster_steps(c);
         plan.dangers = {"two clusters must never share one storage (locking does not cross "
                         "clusters; VMIDs clash)"};
@@ -423,6 +390,7 @@ Plan make_plan(const ArchiveFacts& archive, const HostFacts& host, const PlanOpt
         plan.steps = file_steps(c);
         break;
     }
+    add_peer_facts(plan, c);
     return plan;
 }
 

@@ -52,6 +52,9 @@ struct Plan {
     std::vector<Precondition> preconditions;
     std::vector<Step> steps;
     std::vector<std::string> dangers;
+    // --peer: what the peer said (text lines, and the JSON "peer" object).
+    std::vector<std::string> peer_text;
+    nlohmann::json peer = nullptr;
 
     bool preconditions_hold() const;
     nlohmann::json to_json() const;

@@ -1,5 +1,7 @@
 #include "plan.hpp"
 
+#include "pmxsnap/util/json_optional.hpp"
+
 #include <fmt/format.h>
 
 namespace pmxsnap::restore {
@@ -19,7 +21,7 @@ std::string state_word(Precondition::State state) {
 
 // Failed preconditions first: they are what to do before anything else.
 void add_preconditions(std::vector<std::string>& out, const std::vector<Precondition>& all) {
-    out.push_back("preconditions:");
+    out.emplace_back("preconditions:");
     for (auto wanted :
          {Precondition::State::failed, Precondition::State::unknown, Precondition::State::ok})
         for (const auto& p : all) {
@@ -38,11 +40,12 @@ std::vector<std::string> undecided_text(const Plan& plan) {
     if (!plan.selector.empty())
         out.push_back(fmt::format("archive: {} ({})", plan.archive, plan.selector));
     out.push_back("cannot tell: " + plan.chosen_because);
-    out.push_back("no steps are proposed on a guess; to decide, this needs:");
+    out.insert(out.end(), plan.peer_text.begin(), plan.peer_text.end());
+    out.emplace_back("no steps are proposed on a guess; to decide, this needs:");
     for (const auto& need : plan.needs)
         out.push_back("  - " + need);
     add_preconditions(out, plan.preconditions);
-    out.push_back("choose the scenario with --scenario:");
+    out.emplace_back("choose the scenario with --scenario:");
     for (const auto& choice : plan.choices) {
         out.push_back("  " + choice.command);
         out.push_back("     when: " + choice.when);
@@ -75,13 +78,14 @@ nlohmann::json Plan::to_json() const {
             {"needs", needs},
             {"choices", choice_list},
             {"archive", archive},
-            {"selector", selector.empty() ? nlohmann::json(nullptr) : nlohmann::json(selector)},
+            {"selector", text_or_null(selector)},
             {"node", node},
             {"cluster", cluster},
             {"preconditions_hold", preconditions_hold()},
             {"preconditions", pre},
             {"steps", list},
-            {"dangers", dangers}};
+            {"dangers", dangers},
+            {"peer", peer}};
 }
 
 std::vector<std::string> Plan::text() const {
@@ -93,8 +97,9 @@ std::vector<std::string> Plan::text() const {
     if (!selector.empty())
         out.push_back(fmt::format("archive: {} ({})", archive, selector));
     out.push_back("chosen because: " + chosen_because);
+    out.insert(out.end(), peer_text.begin(), peer_text.end());
     add_preconditions(out, preconditions);
-    out.push_back("steps:");
+    out.emplace_back("steps:");
     int number = 0;
     for (const auto& s : steps) {
         out.push_back(fmt::format("  {}. [{}] {}", ++number, s.where, s.command));

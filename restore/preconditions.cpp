@@ -53,6 +53,7 @@ Precondition no_rollback(const ArchiveFacts& archive, const HostFacts& host) {
 
 Precondition services_stopped(const HostFacts& host) {
     std::vector<std::string> running;
+    running.reserve(host.services.size() + host.holders.size());
     for (const auto& p : host.services)
         running.push_back(fmt::format("{} (pid {})", p.name, p.pid));
     for (const auto& p : host.holders)

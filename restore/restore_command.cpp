@@ -1,8 +1,10 @@
 #include "restore_command.hpp"
 
 #include "apply.hpp"
+#include "apply_review.hpp"
 #include "before_option.hpp"
 #include "extract.hpp"
+#include "host_files.hpp"
 #include "plan.hpp"
 #include "restore_file.hpp"
 #include "trusted_keys.hpp"
@@ -38,28 +40,26 @@ struct Arguments {
     std::string pmxcfs = "/usr/bin/pmxcfs";
     unsigned drill_timeout = 30;
     bool no_verify = false;
+    // What apply installs, one of three: the db (neither option), the
+    // categories of --host-files, or --host-files-only's network,identity.
+    std::string host_files;
+    std::string peer;
+    unsigned peer_timeout = 10;
+    std::vector<std::string> peer_ssh_options;
 };
-
-// The reader's rejection names the member; the operator also needs the
-// archive. It stays an archive::Rejected: exit 1 at the top level.
-template <typename Run>
-ExitCode naming_archive(const std::string& path, Run&& run) {
-    try {
-        return run();
-    } catch (const archive::Rejected& rejected) {
-        if (std::string_view(rejected.what()).starts_with(path + ":"))
-            throw;
-        throw archive::Rejected(fmt::format("{}: {}", path, rejected.what()));
-    }
-}
 
 // The one selector grammar of every command that reads archives
 // (lib/repo/selector): a `latest` form means this host's snapshots in
 // --repo — its cluster from corosync.conf under --root, its node name.
+// An archive path needs no scope: a freshly installed root (no hostname
+// yet) can still be restored into.
 fs::path selected_archive(cli::Context& context, const Arguments& args) {
     auto host = context.host();
+    auto parsed = repo::parse_selector(args.archive);
+    bool path = parsed.selector && parsed.selector->kind == repo::Selector::Kind::path;
     return repo::select_archive(args.archive, repo::Repository(context.options.repo),
-                                capture::selector_scope(host), cli::before_time(args.before, host))
+                                path ? repo::SelectorScope{} : capture::selector_scope(host),
+                                cli::before_time(args.before, host))
         .archive;
 }
 
@@ -107,8 +107,16 @@ ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& 
         options.selector = args.archive;
     auto archive = read_archive_facts(archive_path, context.options.identity);
     auto host = read_host_facts(context.host(), context.options.offline);
-    if (!options.scenario)
-        probe_peers(archive, host); // only auto mode needs to know whether they are gone
+    if (!args.peer.empty()) {
+        if (context.options.offline)
+            fail("--peer {}: --offline skips every live probe; drop one of them", args.peer);
+        host.asked_peer =
+            ask_peer({args.peer, args.peer_ssh_options, std::chrono::seconds(args.peer_timeout)});
+    }
+    // Only auto mode needs to know whether they are gone; a peer that
+    // answered over SSH already shows they are not.
+    if (!options.scenario && !host.asked_peer)
+        probe_peers(archive, host);
     auto plan = make_plan(archive, host, options);
     if (context.out.json_mode()) {
         auto doc = plan.to_json();
@@ -128,8 +136,8 @@ bool confirm_on_terminal(const std::vector<Operation>& ops) {
     if (!::isatty(0))
         fail("refusing without --yes: standard input is not a terminal to confirm on");
     for (const auto& op : ops)
-        std::cerr << "  " << op.action << " " << escape_name(op.path.string()) << " ("
-                  << escape_name(op.detail) << ")\n";
+        std::cerr << "  " << to_string(op.action) << " " << escape_name(op.path.string()) << " ("
+                  << escape_name(detail(op)) << ")\n";
     std::cerr << "Carry these out? Type yes: " << std::flush;
     std::string answer;
     std::getline(std::cin, answer);
@@ -139,9 +147,9 @@ bool confirm_on_terminal(const std::vector<Operation>& ops) {
 nlohmann::json operations_json(const ApplyResult& result) {
     nlohmann::json ops = nlohmann::json::array();
     for (const auto& op : result.operations) {
-        nlohmann::json item = {{"action", op.action}};
+        nlohmann::json item = {{"action", to_string(op.action)}};
         put_name(item, "path", op.path.string()); // a host file's name is bytes too
-        put_name(item, "detail", op.detail);
+        put_name(item, "detail", detail(op));
         ops.push_back(std::move(item));
     }
     return ops;
@@ -149,6 +157,8 @@ nlohmann::json operations_json(const ApplyResult& result) {
 
 ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path& archive) {
     auto options = args.apply;
+    if (!args.host_files.empty())
+        options.host_categories = parse_host_categories(args.host_files);
     options.offline = context.options.offline;
     options.identity = context.options.identity;
     if (args.drill) {
@@ -171,19 +181,23 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
                           {"forced", result.forced},
                           {"warnings", result.warnings},
                           {"not_installed", result.not_installed},
+                          {"host_categories", options.host_categories},
+                          {"diffs", diffs_json(result)},
+                          {"storage", storage_json(result)},
                           {"operations", operations_json(result)}});
         return result.applied || options.dry_run ? ExitCode::ok : ExitCode::findings;
     }
     for (const auto& op : result.operations)
-        context.out.say("{}{:<7} {} ({})", options.dry_run ? "would " : "", op.action,
-                        escape_name(op.path.string()), escape_name(op.detail));
+        context.out.say("{}{:<7} {} ({})", options.dry_run ? "would " : "", to_string(op.action),
+                        escape_name(op.path.string()), escape_name(detail(op)));
     for (const auto& left : result.not_installed)
         context.out.say("not installed: {}", escape_name(left));
+    render_review(context.out, result);
     if (!result.applied && !options.dry_run) {
         context.out.say("nothing changed: not confirmed");
         return ExitCode::findings;
     }
-    if (result.applied && !options.host_files_only)
+    if (result.applied && options.host_categories.empty())
         context.out.say(
             "next, in this order: systemctl start pve-cluster; systemctl start corosync; "
             "systemctl start pvedaemon pveproxy pvestatd; then pve-ha-crm and "
@@ -269,6 +283,19 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
             CLI::IsMember({"auto", "single-node", "rejoin", "cluster", "file"}).description(""));
     plan->add_option("--file", args->file, "For --scenario file: the /etc/pve path")
         ->type_name("PATH");
+    plan->add_option("--peer", args->peer,
+                     "Ask this cluster node over SSH (read-only) for its quorum, nodelist and db "
+                     "version")
+        ->type_name("[USER@]HOST");
+    plan->add_option("--peer-timeout", args->peer_timeout,
+                     "Seconds the whole conversation with --peer may take (1-300, default 10)")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(1u, 300u).description(""));
+    plan->add_option("--peer-ssh-option", args->peer_ssh_options,
+                     "An ssh_config option for --peer (Name=value; repeatable), e.g. "
+                     "IdentityFile=... or UserKnownHostsFile=...")
+        ->type_name("OPTION")
+        ->allow_extra_args(false);
 
     auto* apply = restore->add_subcommand("apply", "Install the archived db (and host files)");
     cli::add_global_options(*apply, context.options);
@@ -280,10 +307,19 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     apply->add_flag("--yes", args->apply.yes, "Do not ask for confirmation");
     apply->add_flag("--force", args->apply.force,
                     "Go on despite another cluster, a running pmxcfs/corosync or a rollback");
-    apply->add_flag("--host-files", args->apply.host_files,
-                    "Also install the node-local files (hostname, hosts, interfaces, ...)");
-    apply->add_flag("--host-files-only", args->apply.host_files_only,
-                    "Only the node-local files, not the db (a node rejoining its cluster)");
+    auto* host_files =
+        apply
+            ->add_option(
+                "--host-files", args->host_files,
+                "Install these node profile categories instead of the db: network, "
+                "identity, corosync, storage, boot, apt, jobs, mail, or all (every one but "
+                "storage and corosync); comma-separated")
+            ->type_name("CATEGORY,...");
+    apply
+        ->add_flag_callback(
+            "--host-files-only", [args] { args->host_files = "network,identity"; },
+            "Same as --host-files network,identity (a node rejoining its cluster)")
+        ->excludes(host_files);
     apply->add_flag("--drill", args->drill,
                     "Prove the archive with the real pmxcfs first (verify --drill); refuse to "
                     "install when the drill fails");
@@ -335,8 +371,8 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
     return {restore, [&context, args, plan, apply, extract, file]() {
                 auto step = [&](ExitCode (*run)(cli::Context&, const Arguments&, const fs::path&)) {
                     auto archive = selected_archive(context, *args);
-                    return naming_archive(archive.string(),
-                                          [&] { return run(context, *args, archive); });
+                    return archive::naming_archive(archive.string(),
+                                                   [&] { return run(context, *args, archive); });
                 };
                 if (file->parsed())
                     return step(run_file);

@@ -26,11 +26,11 @@
 namespace pmxsnap::restore {
 namespace {
 
-constexpr std::string_view corosync_member = "host/etc/corosync/corosync.conf";
-constexpr std::string_view pve_corosync_member = "pve/corosync.conf"; // the cluster's master copy
+using archive::corosync_conf_member;
+using archive::pve_corosync_conf_member; // the cluster's master copy
 
 bool is_corosync_conf(const std::string& member) {
-    return member == corosync_member || member == pve_corosync_member;
+    return archive::is_corosync_conf_member(member);
 }
 
 class KeepOne : public archive::MemberHandler {
@@ -150,7 +150,7 @@ std::vector<std::string> refusals(const ArchivedFile& archived, const host::Host
     if (!cluster.empty() && cluster != archived.manifest.cluster)
         found.push_back(fmt::format("the archive is of cluster {}, this host is in cluster {}",
                                     archived.manifest.cluster, cluster));
-    bool cluster_wide = archived.member.path == corosync_member ||
+    bool cluster_wide = archived.member.path == corosync_conf_member ||
                         archived.member.path.starts_with(archive::pve_prefix);
     if (!cluster_wide && !node.empty() && node != archived.manifest.node)
         found.push_back(fmt::format("the archive is of node {}, this host is {}",
@@ -159,13 +159,13 @@ std::vector<std::string> refusals(const ArchivedFile& archived, const host::Host
 }
 
 std::string next_step(const std::string& member, const fs::path& archive) {
-    if (member == pve_corosync_member)
+    if (member == pve_corosync_conf_member)
         return fmt::format("pmxcfs copies this file to /etc/corosync/corosync.conf (on every "
                            "node) only when its config_version is not lower than that copy's: "
                            "compare the two (`pmxsnap diff {} live --path "
                            "/etc/corosync/corosync.conf`) before systemctl restart corosync",
                            archive.string());
-    if (member == corosync_member)
+    if (member == corosync_conf_member)
         return "systemctl restart corosync (pmxcfs copies /etc/pve/corosync.conf over this file "
                "whenever its config_version is not lower: check `pmxsnap diff` for that copy too)";
     if (member.starts_with("host/etc/network/"))

@@ -76,6 +76,11 @@ std::optional<repo::Snapshot> own_newest(const repo::Repository& repository,
     // its verdict, so `latest-good` has something to find.
     if (index.comment->health.empty())
         return std::nullopt;
+    // Nor one from before the index carried the authkey digest and the
+    // nodelist (`status` reads them there); the authkey field is always
+    // written since, the nodelist only when its names fit the index.
+    if (!index.comment->authkey)
+        return std::nullopt;
     newest->comment = index.comment; // the signed one, not the line as read
     return newest;
 }
@@ -156,6 +161,7 @@ bool unchanged_by_quick_check(const repo::Repository& repository, const capture:
 
 std::vector<crypto::AgeRecipient> load_recipients(const SnapshotOptions& options) {
     std::vector<crypto::AgeRecipient> recipients;
+    recipients.reserve(options.recipients.size() + options.recipients_files.size());
     for (const auto& text : options.recipients)
         recipients.push_back(crypto::parse_age_recipient(text, "--recipient " + text));
     for (const auto& file : options.recipients_files)
@@ -164,6 +170,10 @@ std::vector<crypto::AgeRecipient> load_recipients(const SnapshotOptions& options
     if (options.include_authkey && recipients.empty())
         fail("--include-authkey: the corosync authkey is stored only in encrypted archives "
              "(anyone holding the key can join the cluster); add --recipient or "
+             "--recipients-file");
+    if (options.include_host_keys && recipients.empty())
+        fail("--include-host-keys: the private SSH host keys are stored only in encrypted "
+             "archives (anyone holding them can impersonate the node); add --recipient or "
              "--recipients-file");
     return recipients;
 }
@@ -208,11 +218,13 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto key = timed("load key", [&] { return crypto::load_secret_key(options.key); });
     auto recipients = load_recipients(options);
     bool encrypting = !recipients.empty();
+    auto profile = capture::make_profile(options.include, options.exclude);
+    profile.host_keys = options.include_host_keys;
     std::optional<capture::QuickState> quick;
     repo::Repository repository(options.repo);
     if (options.if_changed) {
         quick = timed("quick check", [&] {
-            return capture::quick_state(host, {options.include_authkey, encrypting});
+            return capture::quick_state(host, {options.include_authkey, encrypting, profile});
         });
         if (quick) {
             check_directory_name("cluster name", quick->cluster);
@@ -228,7 +240,8 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     auto probe =
         host.is_live() && !options.offline ? capture::LiveProbe::yes : capture::LiveProbe::no;
     auto captured = timed("capture", [&] {
-        return capture::capture(host, {options.note, probe, options.include_authkey});
+        return capture::capture(
+            host, {options.note, probe, options.include_authkey, profile, encrypting});
     });
     interruption_point("captured");
     auto& header = captured.header;
@@ -248,6 +261,8 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     result.violations = captured.violations;
     result.health = header.health;
     result.warnings = captured.warnings;
+    result.profile = profile.name();
+    result.withheld = captured.withheld;
     for (const auto& v : captured.write_limits)
         result.warnings.push_back(fmt::format("captured db: pmxcfs write limit: {} ({}{})",
                                               v.message, v.rule,
@@ -294,6 +309,9 @@ SnapshotResult take_snapshot(const host::Host& host, const SnapshotOptions& opti
     comment.file = name;
     if (header.health)
         put_health(comment, *header.health);
+    comment.authkey =
+        header.authkeys.corosync ? repo::authkey_field(*header.authkeys.corosync) : std::string();
+    comment.nodelist = repo::nodelist_field(captured.nodelist);
     AtomicFile signature_file(repo::signature_path_for(directory / name), repo::file_mode);
     signature_file.write(crypto::sign_prehashed(key, written.blake2b, comment.format(),
                                                 "signature from pmxsnap secret key"));

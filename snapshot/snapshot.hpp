@@ -8,6 +8,7 @@
 #pragma once
 
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/capture/node_profile.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/host/host.hpp"
 
@@ -28,7 +29,11 @@ struct SnapshotOptions {
     // .pmxsnap.age, encrypted to all of them.
     std::vector<std::string> recipients;
     std::vector<fs::path> recipients_files;
-    bool include_authkey = false; // only with recipients
+    bool include_authkey = false;   // only with recipients
+    bool include_host_keys = false; // the private SSH host keys; only with recipients
+    // The node profile's changes: categories or absolute paths.
+    std::vector<std::string> include;
+    std::vector<std::string> exclude;
     // Capture and decide as a real run would, then stop: no repository
     // directory, no lock file, no archive, no quick record.
     bool dry_run = false;
@@ -68,7 +73,9 @@ struct SnapshotResult {
     // and none when that archive predates health.
     std::optional<archive::Health> health;
     std::vector<std::string> warnings;
-    std::vector<fs::path> cleaned; // leftovers of killed runs removed
+    std::string profile;                     // the profile's name: default or custom
+    std::vector<capture::Withheld> withheld; // secrets present but not archived
+    std::vector<fs::path> cleaned;           // leftovers of killed runs removed
     std::vector<Phase> phases;
     // Dry runs: archive is the name a real run would write now (or the
     // newest one when --if-changed would skip); unchanged_since is the

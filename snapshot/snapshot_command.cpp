@@ -1,10 +1,13 @@
 #include "snapshot_command.hpp"
 
+#include "post_command.hpp"
 #include "snapshot.hpp"
 
 #include "pmxsnap/archive/operator_path.hpp"
 #include "pmxsnap/configdb/violation_json.hpp"
+#include "pmxsnap/host/health_ping.hpp"
 #include "pmxsnap/util/json_name.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 #include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
 
@@ -29,6 +32,13 @@ nlohmann::json dry_run_json(const SnapshotResult& r, bool if_changed) {
             {"planned_bytes", r.planned_bytes}};
 }
 
+nlohmann::json withheld_json(const SnapshotResult& r) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& w : r.withheld)
+        out.push_back({{"path", w.path}, {"reason", w.reason}});
+    return out;
+}
+
 nlohmann::json to_json(const SnapshotResult& r) {
     auto violations = configdb::violations_json(r.violations);
     nlohmann::json problems = nlohmann::json::array(), notes = nlohmann::json::array();
@@ -51,8 +61,7 @@ nlohmann::json to_json(const SnapshotResult& r) {
             {"node", r.node},
             {"captured_at", r.captured_at},
             {"db_version", r.db_version},
-            {"config_version",
-             r.config_version ? nlohmann::json(*r.config_version) : nlohmann::json(nullptr)},
+            {"config_version", json_or_null(r.config_version)},
             {"state", r.state},
             {"members", r.members},
             {"copy_method", r.copy_method},
@@ -62,7 +71,31 @@ nlohmann::json to_json(const SnapshotResult& r) {
             {"problems", problems},
             {"health_notes", notes},
             {"warnings", r.warnings},
+            {"profile", r.profile},
+            {"withheld", withheld_json(r)},
             {"seconds", phases}};
+}
+
+nlohmann::json post_command_json(const std::optional<PostCommandRun>& post) {
+    if (!post)
+        return nullptr;
+    return {{"result", post->exit.describe()},
+            {"success", post->exit.success()},
+            {"seconds", post->seconds}};
+}
+
+// Secrets of the node profile that this archive does not hold: one line,
+// each file and why with -v.
+void render_withheld(cli::Output& out, const SnapshotResult& r) {
+    if (r.withheld.empty())
+        return;
+    std::vector<std::string> names;
+    names.reserve(r.withheld.size());
+    for (const auto& w : r.withheld)
+        names.push_back(escape_name(w.path));
+    out.say("secrets not archived: {}", fmt::join(names, ", "));
+    for (const auto& w : r.withheld)
+        out.detail("  {}: {}", escape_name(w.path), w.reason);
 }
 
 std::string health_word(const SnapshotResult& r) {
@@ -137,6 +170,7 @@ void render_text(cli::Output& out, const SnapshotResult& r) {
         out.warn("captured db: pmxcfs {}: {} ({}{})", to_string(v.effect), v.message, v.rule,
                  v.path.empty() ? "" : ", " + escape_name(v.path));
     render_health(out, r);
+    render_withheld(out, r);
     if (!r.written)
         out.say("unchanged since {} (db version {}, {}{}): nothing written", r.archive.string(),
                 r.db_version, health_word(r),
@@ -196,6 +230,55 @@ ExitCode exit_code(const SnapshotResult& r) {
     return r.violations.empty() && !bad ? ExitCode::ok : ExitCode::findings;
 }
 
+// What the fail ping carries: why the run is not a success.
+std::string failure_reason(const SnapshotResult& r) {
+    std::string reason;
+    for (const auto& v : r.violations)
+        reason += fmt::format("captured db: pmxcfs {}: {}\n", to_string(v.effect), v.message);
+    if (r.health)
+        for (const auto& problem : r.health->problems)
+            reason += "state is bad: " + problem.message + "\n";
+    return reason;
+}
+
+std::string current_error() {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "interrupted";
+    }
+}
+
+struct AfterRun {
+    std::string notify_url;
+    std::string post_command;
+    std::string metrics;
+};
+
+// The post-command, then the closing ping: a failed off-site copy fails the
+// run (exit 2, a fail ping, the unit's mail) and leaves the archive alone.
+ExitCode after_success(SnapshotResult& result, const SnapshotOptions& options,
+                       const AfterRun& after, host::HealthPing& ping,
+                       std::optional<PostCommandRun>& post) {
+    auto code = exit_code(result);
+    std::string reason = failure_reason(result);
+    if (!after.post_command.empty()) {
+        post = run_post_command(after.post_command, options.repo, result);
+        if (!post->exit.success()) {
+            code = ExitCode::error;
+            reason += "post-command " + post->exit.describe() + "\n";
+            result.warnings.push_back(fmt::format("post-command {}; {} is kept as written",
+                                                  post->exit.describe(), result.archive.string()));
+        }
+    }
+    ping.finish(code == ExitCode::ok, reason);
+    for (const auto& warning : ping.warnings())
+        result.warnings.push_back(warning);
+    return code;
+}
+
 } // namespace
 
 cli::Command register_command(CLI::App& app, cli::Context& context) {
@@ -217,35 +300,60 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
         ->type_name("FILE");
     sub->add_flag("--include-authkey", options->include_authkey,
                   "Store /etc/corosync/authkey in the archive (encrypted archives only)");
-    auto metrics = std::make_shared<std::string>();
-    sub->add_option("--metrics", *metrics,
+    sub->add_flag("--include-host-keys", options->include_host_keys,
+                  "Store the private SSH host keys in the archive (encrypted archives only)");
+    sub->add_option("--include", options->include,
+                    "Add a node profile category or an absolute path (a * in its last "
+                    "component); repeatable")
+        ->type_name("CATEGORY|PATH");
+    sub->add_option("--exclude", options->exclude,
+                    "Leave a node profile category or path out; repeatable")
+        ->type_name("CATEGORY|PATH");
+    auto after = std::make_shared<AfterRun>();
+    sub->add_option("--metrics", after->metrics,
                     "Write a Prometheus textfile-collector file about this run")
         ->type_name("FILE");
+    sub->add_option("--notify-url", after->notify_url,
+                    "Ping this healthchecks-style URL: URL/start, then URL or URL/fail")
+        ->type_name("URL");
+    sub->add_option("--post-command", after->post_command,
+                    "Run this shell command after the run (an off-site copy); "
+                    "PMXSNAP_ARCHIVE and others name what was written")
+        ->type_name("COMMAND");
     auto lock_wait = std::make_shared<double>(60);
     sub->add_option("--lock-wait", *lock_wait,
                     "Seconds to wait for another snapshot of this node (0-86400, default 60)")
         ->type_name("SECONDS")
         ->check(CLI::Range(0.0, 86400.0).description(""));
-    return {sub, [&context, options, lock_wait, metrics]() {
+    return {sub, [&context, options, lock_wait, after]() {
                 options->lock_wait =
                     std::chrono::milliseconds(static_cast<long>(*lock_wait * 1000));
                 options->repo = context.options.repo;
                 options->key = context.options.key;
                 options->offline = context.options.offline;
+                // A dry run is not a run the alerts watch: no pings, no
+                // post-command, and the metrics file stays as the last real
+                // run left it.
+                bool real = !options->dry_run;
+                if (real && !after->notify_url.empty())
+                    host::HealthPing::check_url(after->notify_url);
+                host::HealthPing ping(real ? after->notify_url : "");
                 auto started = static_cast<double>(context.host().now());
+                ping.start();
                 SnapshotResult result;
                 try {
                     result = take_snapshot(context.host(), *options);
                 } catch (...) {
                     // Any failure, an interruption (pmxsnap::Interrupted is no
                     // Error) included: the metrics never keep saying success.
-                    if (!metrics->empty() && !options->dry_run)
-                        write_metrics(*metrics, nullptr, started);
+                    if (!after->metrics.empty() && real)
+                        write_metrics(after->metrics, nullptr, started);
+                    ping.finish(false, current_error());
+                    for (const auto& warning : ping.warnings())
+                        context.out.warn("{}", warning);
                     throw;
                 }
-                // A dry run is not a run the alerts watch: the metrics file
-                // stays as the last real run left it.
-                if (options->dry_run) {
+                if (!real) {
                     if (context.out.json_mode()) {
                         auto document = to_json(result);
                         document.update(dry_run_json(result, options->if_changed));
@@ -256,14 +364,19 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                                        context.options.verbose);
                     return exit_code(result);
                 }
-                if (!metrics->empty())
-                    write_metrics(*metrics, &result, started);
+                if (!after->metrics.empty())
+                    write_metrics(after->metrics, &result, started);
+                std::optional<PostCommandRun> post;
+                auto code = after_success(result, *options, *after, ping, post);
                 // Text first: under --json its warnings are already in the
                 // document ("warnings", "problems"), and stderr stays silent.
                 render_text(context.out, result);
-                if (context.out.json_mode())
-                    context.out.json(to_json(result));
-                return exit_code(result);
+                if (context.out.json_mode()) {
+                    auto document = to_json(result);
+                    document["post_command"] = post_command_json(post);
+                    context.out.json(document);
+                }
+                return code;
             }};
 }
 

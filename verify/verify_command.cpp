@@ -6,6 +6,7 @@
 #include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
+#include "pmxsnap/trust/published_keys.hpp"
 #include "pmxsnap/trust/verify_archive.hpp"
 #include "pmxsnap/util/metrics_file.hpp"
 #include "pmxsnap/util/time.hpp"
@@ -35,6 +36,7 @@ struct Selection {
     std::string pmxcfs = "/usr/bin/pmxcfs";
     unsigned drill_timeout = 30;
     std::string metrics;
+    bool trust_archived_keys = false;
 };
 
 std::optional<DrillOptions> drill_options(const Selection& selection) {
@@ -94,11 +96,15 @@ nlohmann::json to_json(const std::vector<Verdict>& verdicts) {
             if (level.seconds)
                 levels.back()["seconds"] = *level.seconds;
         }
-        archives.push_back({{"archive", v.archive.string()},
-                            {"ok", v.ok()},
-                            {"result", to_string(v.outcome())},
-                            {"skipped", v.skipped()},
-                            {"levels", levels}});
+        archives.push_back(
+            {{"archive", v.archive.string()},
+             {"ok", v.ok()},
+             {"result", to_string(v.outcome())},
+             {"skipped", v.skipped()},
+             {"levels", levels},
+             {"key_source", v.archived_key_id ? "archive" : "host"},
+             {"archived_key_id",
+              v.archived_key_id ? nlohmann::json(*v.archived_key_id) : nlohmann::json(nullptr)}});
         all_ok = all_ok && v.ok();
     }
     return {{"schema", "pmxsnap.verify/1"}, {"ok", all_ok}, {"archives", archives}};
@@ -129,6 +135,12 @@ std::string headline(const Verdict& v) {
 
 void render(cli::Output& out, const Verdict& v) {
     out.say("{}: {}", v.archive.string(), headline(v));
+    if (v.archived_key_id)
+        out.say("  {:<10} {:<7} signed by key {}, published for {} INSIDE THIS ARCHIVE ITSELF "
+                "(--trust-archived-keys): the trust comes from the archive, not from this host",
+                "key", "archive", *v.archived_key_id, v.archived_key_for);
+    else if (!v.archived_key_note.empty() && !v.ok())
+        out.say("  {:<10} {:<7} --trust-archived-keys: {}", "key", "-", v.archived_key_note);
     for (const auto& level : v.levels) {
         out.say("  {:<10} {:<7} {}", level.level, to_string(level.status), level.detail);
         for (const auto& warning : level.warnings)
@@ -161,7 +173,9 @@ class Progress {
 
 // Verifies what the selection names, says so, and gives the verdicts.
 std::vector<Verdict> verify_selected(cli::Context& context, const Selection& selection) {
-    auto keys = cli::required_trusted_keys(context.options);
+    // With --trust-archived-keys a rescue system may have no key of its own.
+    auto keys = selection.trust_archived_keys ? cli::trusted_keys(context.options)
+                                              : cli::required_trusted_keys(context.options);
     std::vector<Verdict> verdicts;
     auto archives = select_archives(context, selection);
     Progress progress(selection.all && !context.options.quiet, archives.size());
@@ -169,7 +183,17 @@ std::vector<Verdict> verify_selected(cli::Context& context, const Selection& sel
         progress.show(archive);
         VerifyOptions options{context.options.identity, selection.max_bytes,
                               selection.signature_only, drill_options(selection)};
-        verdicts.push_back(verify_archive(archive, keys, options));
+        if (!selection.trust_archived_keys) {
+            verdicts.push_back(verify_archive(archive, keys, options));
+        } else {
+            auto trust = trust_archived_keys(archive, context.options.identity, keys);
+            verdicts.push_back(verify_archive(archive, trust.keys, options));
+            if (trust.archived_key) {
+                verdicts.back().archived_key_id = trust.archived_key->key_id_hex();
+                verdicts.back().archived_key_for = trust.archived_key->published_for;
+            }
+            verdicts.back().archived_key_note = trust.note;
+        }
         // --all reports failures and partial results in full, passes as a
         // count.
         if (!selection.all || !verdicts.back().ok())
@@ -270,6 +294,9 @@ cli::Command register_command(CLI::App& app, cli::Context& context) {
                     "Seconds one drill may take, pmxcfs's start included (1-3600, default 30)")
         ->type_name("SECONDS")
         ->check(CLI::Range(1u, 3600u).description(""));
+    sub->add_flag("--trust-archived-keys", selection->trust_archived_keys,
+                  "Rescue use: also trust a key the archive itself carries in "
+                  "/etc/pve/pmxsnap/keys when it signed that archive (said in the output)");
     sub->add_option("--metrics", selection->metrics,
                     "Write a Prometheus textfile-collector file about this run")
         ->type_name("FILE");

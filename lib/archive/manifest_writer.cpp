@@ -1,5 +1,6 @@
 #include "pmxsnap/archive/manifest.hpp"
 #include "pmxsnap/util/json_name.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 
 #include <fmt/compile.h>
 #include <fmt/format.h>
@@ -80,11 +81,6 @@ class ChunkedText {
     fmt::memory_buffer buffer_;
 };
 
-template <typename T>
-Json optional_json(const std::optional<T>& value) {
-    return value ? Json(*value) : Json(nullptr);
-}
-
 Json health_json(const Health& health) {
     Json problems = Json::array();
     for (const auto& problem : health.problems)
@@ -107,17 +103,19 @@ Json top_without_members(const Manifest& m) {
                   {"copy_method", m.db.copy_method},
                   {"invariant_violations", m.db.invariant_violations}}},
                 {"corosync",
-                 {{"host_config_version", optional_json(m.corosync.host_config_version)},
-                  {"pve_config_version", optional_json(m.corosync.pve_config_version)}}},
+                 {{"host_config_version", json_or_null<Json>(m.corosync.host_config_version)},
+                  {"pve_config_version", json_or_null<Json>(m.corosync.pve_config_version)}}},
                 {"authkeys",
-                 {{"corosync_sha256", optional_json(m.authkeys.corosync)},
-                  {"pve_sha256", optional_json(m.authkeys.pve)}}},
+                 {{"corosync_sha256", json_or_null<Json>(m.authkeys.corosync)},
+                  {"pve_sha256", json_or_null<Json>(m.authkeys.pve)}}},
                 {"state", m.state},
                 {"runtime", m.runtime_json.empty() ? Json(nullptr) : Json::parse(m.runtime_json)}};
     // Left out, not null, when unknown: a manifest without health is
     // byte-for-byte what pmxsnap wrote before health existed.
     if (m.health)
         top["health"] = health_json(*m.health);
+    if (!m.profile_json.empty())
+        top["profile"] = Json::parse(m.profile_json);
     return top;
 }
 

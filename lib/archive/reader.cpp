@@ -16,7 +16,7 @@ namespace pmxsnap::archive {
 namespace {
 
 // Room for tar headers and padding on top of the members' own bytes.
-constexpr std::uint64_t per_member_overhead = 3 * 512;
+constexpr std::uint64_t per_member_overhead = std::uint64_t{3} * 512;
 constexpr std::uint64_t stream_overhead = 1 << 20;
 
 const char* type_name(mode_t type) {

@@ -1,10 +1,14 @@
 #include "pmxsnap/capture/capture.hpp"
 
+#include "host_members.hpp"
+
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/state_digest.hpp"
+#include "pmxsnap/corosync/limits.hpp"
 #include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/health/health.hpp"
+#include "pmxsnap/host/interfaces.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/interruption.hpp"
 #include "pmxsnap/util/sha256.hpp"
@@ -16,17 +20,6 @@
 
 namespace pmxsnap::capture {
 namespace {
-
-constexpr std::uint64_t max_host_file_bytes = 4 << 20;
-
-archive::Member directory_member(std::string path, unsigned mode, std::int64_t mtime) {
-    archive::Member member;
-    member.path = std::move(path);
-    member.is_directory = true;
-    member.mode = mode;
-    member.mtime = mtime;
-    return member;
-}
 
 struct FileDigest {
     std::int64_t size = 0;
@@ -130,48 +123,10 @@ void digest_files(const fs::path& db_copy, const std::string& shown_as, PveMembe
     lower.get();
 }
 
-void add_host_members(const host::Host& host, Capture& c, UnixSeconds clamp, bool include_authkey) {
-    std::set<std::string> directories;
-    std::vector<archive::Member> files;
-    auto paths = node_local_files(host);
-    if (include_authkey) {
-        if (!host.facts(host::paths::corosync_authkey))
-            fail("--include-authkey: {} does not exist",
-                 host.resolve(host::paths::corosync_authkey).string());
-        paths.push_back(host::paths::corosync_authkey);
-    }
-    for (const auto& path : paths) {
-        auto facts = host.facts(path, host::Host::Links::follow);
-        if (!facts || !facts->is_regular)
-            continue;
-        auto data = read_file(host.resolve(path), max_host_file_bytes);
-        archive::Member member;
-        member.path = archive::host_member_path(path);
-        member.mode = facts->mode & 07777;
-        member.uid = facts->uid;
-        member.gid = facts->gid;
-        member.size = static_cast<std::int64_t>(data.size());
-        member.mtime = std::min<std::int64_t>(facts->mtime, clamp);
-        member.sha256 = sha256_of(data);
-        c.host_data[member.path] = std::move(data);
-        for (auto parent = fs::path(member.path).parent_path(); !parent.empty();
-             parent = parent.parent_path())
-            directories.insert(parent.string());
-        files.push_back(std::move(member));
-    }
-    std::vector<archive::Member> members;
-    for (const auto& directory : directories) {
-        auto host_path =
-            "/" + directory.substr(std::min(directory.size(), archive::host_prefix.size()));
-        auto facts = directory == "host" ? std::nullopt : host.facts(host_path);
-        auto member = directory_member(directory, facts ? facts->mode : 0755,
-                                       facts ? std::min<std::int64_t>(facts->mtime, clamp) : 0);
-        members.push_back(std::move(member));
-    }
-    std::move(files.begin(), files.end(), std::back_inserter(members));
-    std::sort(members.begin(), members.end(),
-              [](const archive::Member& a, const archive::Member& b) { return a.path < b.path; });
-    std::move(members.begin(), members.end(), std::back_inserter(c.header.members));
+// In parse_copy's words: a file over the limit is not read to be parsed.
+void warn_oversize(Capture& c, const std::string& name, std::uint64_t size) {
+    c.warnings.push_back(fmt::format("{} does not parse ({}: {}): captured as it is", name, name,
+                                     corosync::oversize_conf_meaning(size)));
 }
 
 std::optional<corosync::Config> parse_copy(const std::string& text, const std::string& name,
@@ -187,7 +142,16 @@ std::optional<corosync::Config> parse_copy(const std::string& text, const std::s
 
 void add_corosync_facts(const host::Host& host, Capture& c) {
     std::optional<corosync::Config> host_copy, pve_copy;
-    if (auto text = host.read_text_if_exists(host::paths::corosync_conf))
+    // The captured member when the profile holds it; never more than one
+    // over the limit read otherwise (parse_copy then says what it is).
+    auto text = c.file_data(archive::host_member_path(host::paths::corosync_conf));
+    if (auto facts = text ? std::nullopt : host.facts(host::paths::corosync_conf)) {
+        if (static_cast<std::uint64_t>(facts->size) > corosync::max_conf_bytes)
+            warn_oversize(c, host::paths::corosync_conf, facts->size);
+        else
+            text = host.read_text_if_exists(host::paths::corosync_conf);
+    }
+    if (text)
         host_copy = parse_copy(*text, host::paths::corosync_conf, c);
     auto pve_conf = c.file_data(archive::pve_member_path("corosync.conf"));
     if (pve_conf)
@@ -196,6 +160,9 @@ void add_corosync_facts(const host::Host& host, Capture& c) {
         c.header.corosync.host_config_version = host_copy->config_version;
     if (pve_copy)
         c.header.corosync.pve_config_version = pve_copy->config_version;
+    if (const auto& cluster = pve_copy ? pve_copy : host_copy)
+        for (const auto& node : cluster->nodes)
+            c.nodelist.push_back(node.name);
     for (const auto* copy : {&host_copy, &pve_copy})
         if (*copy && !(*copy)->cluster_name.empty() && c.header.cluster.empty())
             c.header.cluster = (*copy)->cluster_name;
@@ -283,28 +250,6 @@ std::optional<std::string> Capture::file_data(std::string_view member_path) cons
     return db->read_data(pve.inode(*found));
 }
 
-std::vector<std::string> node_local_files(const host::Host& host) {
-    std::vector<std::string> files = {"/etc/corosync/corosync.conf", "/etc/hostname", "/etc/hosts",
-                                      "/etc/resolv.conf", "/etc/network/interfaces"};
-    auto add_matching = [&](const char* directory, auto&& accept) {
-        std::error_code ignored;
-        std::vector<std::string> found;
-        for (const auto& item : fs::directory_iterator(host.resolve(directory), ignored)) {
-            auto name = item.path().filename().string();
-            if (accept(name))
-                found.push_back(std::string(directory) + "/" + name);
-        }
-        std::sort(found.begin(), found.end());
-        files.insert(files.end(), found.begin(), found.end());
-    };
-    add_matching("/etc/network/interfaces.d",
-                 [](const std::string& name) { return !name.starts_with("."); });
-    add_matching("/etc/ssh", [](const std::string& name) {
-        return name.starts_with("ssh_host_") && name.ends_with(".pub");
-    });
-    return files;
-}
-
 bool is_node_local_config(std::string_view host_path) {
     for (std::string_view fixed : {"/etc/corosync/corosync.conf", "/etc/hostname", "/etc/hosts",
                                    "/etc/resolv.conf", "/etc/network/interfaces"})
@@ -317,11 +262,28 @@ bool is_node_local_config(std::string_view host_path) {
     return !name.empty() && !name.starts_with(".") && name.find('/') == std::string_view::npos;
 }
 
+// The MTU of the local interfaces that hold this node's running ring
+// addresses (numeric ones: a name in the nodelist is corosync's to resolve,
+// and the member's ip() names the address it bound).
+static void record_ring_interface_mtus(corosync::LiveView& view) {
+    std::set<std::string> addresses;
+    for (const auto& node : view.nodelist)
+        if (node.nodeid == view.local_nodeid)
+            for (const auto& [ring, address] : node.ring_addresses)
+                if (auto numeric = host::canonical_address(address))
+                    addresses.insert(*numeric);
+    for (const auto& local : host::interface_addresses())
+        if (addresses.count(local.address))
+            if (auto mtu = host::interface_mtu(local.interface))
+                view.ring_interface_mtus[local.interface] = *mtu;
+}
+
 static void add_runtime_view(Capture& c) {
     auto view = corosync::probe_live_cluster();
-    if (view.reachable)
+    if (view.reachable) {
+        record_ring_interface_mtus(view);
         c.header.runtime_json = view.to_json().dump();
-    else if (!c.header.cluster.empty() && c.header.cluster != "standalone")
+    } else if (!c.header.cluster.empty() && c.header.cluster != "standalone")
         c.warnings.push_back("runtime view not recorded: " + view.error);
 }
 
@@ -363,8 +325,7 @@ Capture capture(const host::Host& host, const CaptureOptions& options) {
     c.pve_at = c.header.members.size();
     c.pve = PveMembers::from_tree(std::move(tree));
     digest_files(c.db_copy, live_db.string(), c.pve);
-    add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX,
-                     options.include_authkey);
+    add_host_members(host, c, host.clock_is_pinned() ? host.now() : INT64_MAX, options);
     add_corosync_facts(host, c);
     add_authkey_digests(host, c);
     if (options.probe == LiveProbe::yes)

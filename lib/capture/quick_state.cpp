@@ -42,13 +42,15 @@ std::optional<QuickState> quick_state(const host::Host& host, const QuickStateOp
     field(digest, std::string("pmxsnap ") + PMXSNAP_VERSION); // a new version may capture more
     field(digest, options.encrypting ? "encrypted" : "plain");
     field(digest, options.include_authkey ? "authkey" : "no-authkey");
+    field(digest, profile_json(options.profile, {}).dump());
     std::string db = host::paths::config_db;
     bool settled = true;
     for (const auto& path : {db, db + "-wal"})
         field(digest, path + "=" + file_identity(host, path, settled));
-    auto files = node_local_files(host);
-    if (options.include_authkey)
-        files.push_back(host::paths::corosync_authkey);
+    auto files = node_local_files(host, options.profile, options.include_authkey);
+    if (options.profile.has("apt")) // what the generated package list is read from
+        for (const char* state : {"/var/lib/dpkg/status", "/var/lib/apt/extended_states"})
+            field(digest, fmt::format("{}={}", state, file_identity(host, state, settled)));
     for (const auto& path : files) {
         auto facts = host.facts(path, host::Host::Links::follow);
         field(digest, path);
@@ -57,7 +59,7 @@ std::optional<QuickState> quick_state(const host::Host& host, const QuickStateOp
             continue;
         }
         field(digest, fmt::format("{:o}:{}:{}", facts->mode, facts->uid, facts->gid));
-        field(digest, sha256_hex(read_file(host.resolve(path), 1 << 20)));
+        field(digest, sha256_hex(read_file(host.resolve(path), 4 << 20)));
     }
     return QuickState{parsed.config->cluster_name, host.node_name(), digest.finish_hex(), settled};
 }

@@ -185,7 +185,7 @@ std::vector<std::string> Database::integrity_problems() const {
                 problems.push_back(line);
         }
     } catch (const SQLite::Exception& e) {
-        problems.push_back(e.what());
+        problems.emplace_back(e.what());
     }
     return problems;
 }

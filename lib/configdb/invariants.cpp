@@ -71,7 +71,7 @@ class Checker {
         : tree_(tree) {
         path_of_.reserve(tree.paths().size());
         for (const auto& entry : tree.paths())
-            path_of_.push_back({entry.entry->inode, &entry.path});
+            path_of_.emplace_back(entry.entry->inode, &entry.path);
         std::stable_sort(path_of_.begin(), path_of_.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
     }

@@ -1,5 +1,7 @@
 #include "pmxsnap/corosync/compare.hpp"
 
+#include "pmxsnap/util/json_optional.hpp"
+
 #include <map>
 
 namespace pmxsnap::corosync {
@@ -87,10 +89,40 @@ ConfigComparison compare_configs(const Config& before, const Config& after) {
     return result;
 }
 
-nlohmann::json ConfigComparison::to_json() const {
-    auto optional = [](const auto& value) {
-        return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+Config running_config(const LiveView& live) {
+    Config config;
+    config.config_version = live.config_version;
+    for (const auto& node : live.nodelist) {
+        Node entry;
+        entry.name = node.name;
+        entry.nodeid = node.nodeid;
+        entry.ring_addresses = node.ring_addresses;
+        config.nodes.push_back(std::move(entry));
+    }
+    return config;
+}
+
+std::string describe(const NodeChange& change) {
+    auto who = [&change](const std::string& name) {
+        return (name.empty() ? std::string("node") : name) + " (nodeid " +
+               std::to_string(change.nodeid) + ")";
     };
+    switch (change.kind) {
+    case NodeChange::Kind::added:
+        return who(change.after) + " added";
+    case NodeChange::Kind::removed:
+        return who(change.before) + " removed";
+    case NodeChange::Kind::renamed:
+        return "nodeid " + std::to_string(change.nodeid) + " renamed: " + change.before + " → " +
+               change.after;
+    default:
+        return change.what + " of nodeid " + std::to_string(change.nodeid) + ": " +
+               (change.before.empty() ? "none" : change.before) + " → " +
+               (change.after.empty() ? "none" : change.after);
+    }
+}
+
+nlohmann::json ConfigComparison::to_json() const {
     nlohmann::json node_changes = nlohmann::json::array();
     for (const auto& change : nodes)
         node_changes.push_back({{"change", to_string(change.kind)},
@@ -101,11 +133,11 @@ nlohmann::json ConfigComparison::to_json() const {
     nlohmann::json key_changes = nlohmann::json::array();
     for (const auto& change : keys)
         key_changes.push_back({{"path", change.path},
-                               {"before", optional(change.before)},
-                               {"after", optional(change.after)}});
+                               {"before", json_or_null(change.before)},
+                               {"after", json_or_null(change.after)}});
     return {{"identical", identical()},
             {"config_version",
-             {{"before", optional(version_before)}, {"after", optional(version_after)}}},
+             {{"before", json_or_null(version_before)}, {"after", json_or_null(version_after)}}},
             {"nodes", node_changes},
             {"keys", key_changes}};
 }

@@ -27,9 +27,13 @@ std::size_t LiveView::joined_members() const {
 // answers would hang us.
 LiveView probe_live_cluster(std::chrono::milliseconds timeout) {
     auto answer = call_bounded([] { return detail::read_live_view().to_json().dump(); }, timeout);
-    if (answer.outcome == BoundedAnswer::Outcome::timed_out)
-        return unreachable("corosync did not answer within " + std::to_string(timeout.count()) +
-                           " ms (its IPC accepts connections but hangs)");
+    if (answer.outcome == BoundedAnswer::Outcome::timed_out) {
+        auto view =
+            unreachable("corosync did not answer within " + std::to_string(timeout.count()) +
+                        " ms (its IPC accepts connections but hangs)");
+        view.hung = true;
+        return view;
+    }
     auto json = nlohmann::json::parse(answer.text, nullptr, false);
     if (answer.outcome != BoundedAnswer::Outcome::answered || json.is_discarded())
         return unreachable("the corosync probe died without an answer");

@@ -1,12 +1,8 @@
 #include "pmxsnap/corosync/live_cluster.hpp"
+#include "pmxsnap/util/json_optional.hpp"
 
 namespace pmxsnap::corosync {
 namespace {
-
-template <typename T>
-nlohmann::json optional_json(const std::optional<T>& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
 
 template <typename T>
 std::optional<T> optional_from(const nlohmann::json& json, const char* key) {
@@ -39,14 +35,15 @@ nlohmann::json LiveView::to_json() const {
             {"error", error},
             {"local_nodeid", local_nodeid},
             {"cluster_name", cluster_name},
-            {"config_version", optional_json(config_version)},
+            {"config_version", json_or_null(config_version)},
             {"nodelist", nodes},
             {"members", member_list},
-            {"quorate", optional_json(quorate)},
-            {"expected_votes", optional_json(expected_votes)},
-            {"total_votes", optional_json(total_votes)},
-            {"quorum", optional_json(quorum)},
-            {"links", link_list}};
+            {"quorate", json_or_null(quorate)},
+            {"expected_votes", json_or_null(expected_votes)},
+            {"total_votes", json_or_null(total_votes)},
+            {"quorum", json_or_null(quorum)},
+            {"links", link_list},
+            {"ring_interface_mtu", ring_interface_mtus}};
 }
 
 LiveView LiveView::from_json(const nlohmann::json& json) {
@@ -77,6 +74,9 @@ LiveView LiveView::from_json(const nlohmann::json& json) {
             view.links.push_back({l.at("nodeid").get<std::uint32_t>(), l.at("link").get<int>(),
                                   l.at("enabled").get<bool>(), l.at("connected").get<bool>(),
                                   l.value("mtu", 0u)});
+        if (json.contains("ring_interface_mtu"))
+            view.ring_interface_mtus =
+                json["ring_interface_mtu"].get<std::map<std::string, unsigned>>();
     } catch (const nlohmann::json::exception& e) {
         LiveView broken;
         broken.error = std::string("unreadable probe answer: ") + e.what();

@@ -126,6 +126,7 @@ std::vector<PortProbe> probe_udp_ports(std::vector<PortProbe> targets,
         if (left.count() <= 0)
             break;
         std::vector<pollfd> polled;
+        polled.reserve(pending.size());
         for (auto i : pending)
             polled.push_back({sockets[i].fd, POLLIN, 0});
         int ready = ::poll(polled.data(), polled.size(), static_cast<int>(left.count()));

@@ -162,6 +162,7 @@ std::vector<PublicKey> load_trusted_keys(const std::filesystem::path& directory)
         fail("{}: cannot read: {}", directory.string(), error.message());
     std::sort(files.begin(), files.end());
     std::vector<PublicKey> keys;
+    keys.reserve(files.size());
     for (const auto& file : files)
         keys.push_back(load_public_key(file));
     return keys;

@@ -28,7 +28,7 @@ std::vector<std::uint8_t> global_message(const std::array<std::uint8_t, 64>& sig
 }
 
 std::string hex_id(const KeyId& id) {
-    return PublicKey{id, {}}.key_id_hex();
+    return PublicKey{id, {}, {}}.key_id_hex();
 }
 
 // BLAKE2b-512 of the file ("ED"), or the file itself for legacy "Ed".

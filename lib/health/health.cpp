@@ -1,5 +1,6 @@
 #include "pmxsnap/health/health.hpp"
 
+#include "pmxsnap/corosync/limits.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 #include "pmxsnap/corosync/truncation.hpp"
 #include "pmxsnap/util/json_name.hpp"
@@ -59,6 +60,11 @@ std::optional<corosync::Config> check_copy(const std::optional<std::string>& tex
                                            std::string_view other_name, Assessment& a) {
     if (!text)
         return std::nullopt;
+    if (text->size() > corosync::max_conf_bytes) {
+        a.problem(fmt::format("{}-corosync-unparsable", prefix),
+                  fmt::format("{}: {}", name, corosync::oversize_conf_meaning(text->size())));
+        return std::nullopt;
+    }
     auto evidence = other ? corosync::truncation_evidence(*text, *other, other_name)
                           : corosync::truncation_evidence(*text);
     auto parsed = corosync::parse_config(*text);

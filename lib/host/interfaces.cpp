@@ -56,4 +56,42 @@ std::optional<unsigned> interface_mtu(const std::string& interface) {
     return mtu;
 }
 
+std::optional<bool> carrier_from_operstate(std::string_view operstate) {
+    while (!operstate.empty() && (operstate.back() == '\n' || operstate.back() == ' '))
+        operstate.remove_suffix(1);
+    if (operstate == "down" || operstate == "lowerlayerdown" || operstate == "notpresent")
+        return false;
+    if (operstate == "up" || operstate == "unknown" || operstate == "dormant")
+        return true;
+    return std::nullopt;
+}
+
+namespace {
+
+// A sysfs attribute that cannot be read (EINVAL while the link is down,
+// the interface gone) tells nothing: the caller asks the next one.
+std::optional<std::string> sysfs_text(const std::string& path) {
+    try {
+        return read_file_if_exists(path, 64);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+// carrier says it at once ("0"/"1"; unreadable while the interface is
+// administratively down); operstate follows through the kernel's link
+// watch, up to a second later.
+std::optional<bool> interface_has_carrier(const std::string& interface) {
+    if (interface.empty() || interface.find('/') != std::string::npos)
+        return std::nullopt;
+    auto directory = "/sys/class/net/" + interface;
+    auto carrier = sysfs_text(directory + "/carrier");
+    if (carrier && !carrier->empty() && (carrier->front() == '0' || carrier->front() == '1'))
+        return carrier->front() == '1';
+    auto text = sysfs_text(directory + "/operstate");
+    return text ? carrier_from_operstate(*text) : std::nullopt;
+}
+
 } // namespace pmxsnap::host

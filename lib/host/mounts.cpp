@@ -1,5 +1,6 @@
 #include "pmxsnap/host/mounts.hpp"
 
+#include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"
 
 #include <sstream>
@@ -49,6 +50,8 @@ std::optional<Mount> parse_line(const std::string& line) {
     if (!separator || before.size() < 6 || after.size() < 3)
         return std::nullopt;
     Mount mount;
+    mount.id = before[0];
+    mount.parent_id = before[1];
     mount.mount_point = unescape(before[4]);
     mount.fs_type = after[0];
     mount.source = unescape(after[1]);
@@ -78,6 +81,16 @@ std::optional<Mount> mount_at(const std::vector<Mount>& mounts, std::string_view
 
 std::vector<Mount> current_mounts() {
     auto text = read_file_if_exists("/proc/self/mountinfo", 16u << 20);
+    return text ? parse_mountinfo(*text) : std::vector<Mount>{};
+}
+
+std::vector<Mount> mounts_of_process(int pid) {
+    std::optional<std::string> text;
+    try {
+        text = read_file_if_exists("/proc/" + std::to_string(pid) + "/mountinfo", 16u << 20);
+    } catch (const Error&) {
+        return {};
+    }
     return text ? parse_mountinfo(*text) : std::vector<Mount>{};
 }
 

@@ -34,12 +34,12 @@ std::optional<std::string> installed_package_version(const Host& host, std::stri
             if (finished())
                 return version;
             name.clear(), status.clear(), version.clear();
-        } else if (auto value = field_value(line, "Package"); !value.empty()) {
-            name = value;
-        } else if (auto value = field_value(line, "Status"); !value.empty()) {
-            status = value;
-        } else if (auto value = field_value(line, "Version"); !value.empty()) {
-            version = value;
+        } else if (auto named = field_value(line, "Package"); !named.empty()) {
+            name = named;
+        } else if (auto state = field_value(line, "Status"); !state.empty()) {
+            status = state;
+        } else if (auto release = field_value(line, "Version"); !release.empty()) {
+            version = release;
         }
     }
     if (finished())

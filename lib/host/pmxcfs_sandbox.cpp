@@ -1,5 +1,6 @@
 #include "pmxsnap/host/pmxcfs_sandbox.hpp"
 
+#include "pmxsnap/host/mounts.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/interruption.hpp"
 
@@ -17,7 +18,6 @@
 #include <array>
 #include <cerrno>
 #include <optional>
-#include <sstream>
 #include <vector>
 
 namespace pmxsnap::host {
@@ -176,47 +176,16 @@ std::string overlay_options(const std::string& lower, const std::string& upper,
     return "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work;
 }
 
-// "36 35 0:45 / /etc/pve rw,… - fuse /dev/fuse rw,…": the mount id, its
-// parent's, the mount point and the type.
-struct MountLine {
-    std::string id, parent, point, type;
-};
-
-std::vector<MountLine> read_mountinfo(pid_t pid) {
-    std::vector<MountLine> lines;
-    std::optional<std::string> text;
-    try {
-        text = read_file_if_exists("/proc/" + std::to_string(pid) + "/mountinfo", 16u << 20);
-    } catch (const Error&) {
-        return lines; // pmxcfs just exited: its mountinfo reads as EINVAL
-    }
-    if (!text)
-        return lines;
-    std::istringstream in(*text);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        MountLine mount;
-        std::string ignored, word;
-        fields >> mount.id >> mount.parent >> ignored >> ignored >> mount.point;
-        while (fields >> word && word != "-") {
-        }
-        fields >> mount.type;
-        lines.push_back(mount);
-    }
-    return lines;
-}
-
 // pmxcfs's FUSE mount on the drill's /etc overlay — not a copy of the host's
 // /etc/pve, which the namespace inherits below the overlay.
 bool serves_etc_pve(pid_t pid) {
     std::string overlay;
     bool found = false;
-    for (const auto& mount : read_mountinfo(pid)) {
-        if (mount.point == "/etc" && mount.type == "overlay")
+    for (const auto& mount : mounts_of_process(pid)) {
+        if (mount.mount_point == "/etc" && mount.fs_type == "overlay")
             overlay = mount.id;
-        else if (!overlay.empty() && mount.point == "/etc/pve" && mount.parent == overlay &&
-                 mount.type.starts_with("fuse"))
+        else if (!overlay.empty() && mount.mount_point == "/etc/pve" &&
+                 mount.parent_id == overlay && mount.fs_type.starts_with("fuse"))
             found = true;
     }
     return found;

@@ -44,6 +44,44 @@ std::vector<Process> processes_named(const std::vector<std::string>& names) {
     return found;
 }
 
+ProcessStatus parse_proc_status(std::string_view status_text) {
+    ProcessStatus status;
+    while (!status_text.empty()) {
+        auto end = status_text.find('\n');
+        auto line = status_text.substr(0, end);
+        status_text =
+            end == std::string_view::npos ? std::string_view{} : status_text.substr(end + 1);
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos)
+            continue;
+        auto key = line.substr(0, colon);
+        auto value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+            value.remove_prefix(1);
+        if (key == "State")
+            status.state = std::string(value);
+        else if (key == "Threads")
+            std::from_chars(value.data(), value.data() + value.size(), status.threads);
+    }
+    return status;
+}
+
+std::optional<ProcessStatus> process_status(pid_t pid) {
+    try {
+        auto text = read_file_if_exists("/proc/" + std::to_string(pid) + "/status", 1 << 16);
+        return text ? std::optional(parse_proc_status(*text)) : std::nullopt;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+bool in_this_network_namespace(pid_t pid) {
+    std::error_code mine_error, its_error;
+    auto mine = fs::read_symlink("/proc/self/ns/net", mine_error);
+    auto its = fs::read_symlink("/proc/" + std::to_string(pid) + "/ns/net", its_error);
+    return !mine_error && !its_error && mine == its;
+}
+
 std::vector<Process> processes_holding(const fs::path& directory) {
     std::vector<Process> found;
     std::error_code ec;

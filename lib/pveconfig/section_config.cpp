@@ -100,12 +100,12 @@ SectionConfig parse_section_config(std::string_view text) {
             builder.add(line.substr(0, space),
                         space == std::string::npos ? "" : trim_blanks(content.substr(space)),
                         number);
-        } else if (std::regex_match(line, m, bracket)) {
+        } else if (std::regex_match(line, m, bracket) ||
+                   // A bare id never has the ": " of a typed header below.
+                   (std::regex_match(line, id_header) && next_content_is_indented(lines, i))) {
             builder.open_section(line, number);
         } else if (std::regex_match(line, m, header) && next_content_is_indented(lines, i)) {
             builder.open_section(std::string(m[1]) + ": " + std::string(m[2]), number);
-        } else if (std::regex_match(line, id_header) && next_content_is_indented(lines, i)) {
-            builder.open_section(line, number);
         } else if (std::regex_match(line, m, colon_line)) {
             add_colon_line(builder, m, number);
         } else {

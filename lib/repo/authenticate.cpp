@@ -16,6 +16,23 @@ IndexCheck problem(IndexCheck check, IndexStatus status, std::string why) {
 
 } // namespace
 
+std::string published_key_problem(const std::string& directory, const crypto::PublicKey& signer,
+                                  const std::vector<crypto::PublicKey>& keys) {
+    std::vector<std::string> expected;
+    for (const auto& key : keys)
+        if (key.published_for == directory) {
+            if (key.key_id == signer.key_id && key.key == signer.key)
+                return "";
+            expected.push_back(key.key_id_hex());
+        }
+    if (expected.empty())
+        return "";
+    auto node = directory.substr(directory.rfind('/') + 1);
+    return fmt::format("signed by key {}, but node {} published key {} "
+                       "(/etc/pve/pmxsnap/keys/{}.pub): only that key may sign in {}",
+                       signer.key_id_hex(), node, fmt::join(expected, ", "), node, directory);
+}
+
 std::string_view to_string(IndexStatus status) {
     switch (status) {
     case IndexStatus::ok:
@@ -30,6 +47,8 @@ std::string_view to_string(IndexStatus status) {
         return "altered";
     case IndexStatus::misplaced:
         return "misplaced";
+    case IndexStatus::foreign:
+        return "foreign";
     }
     return "?";
 }
@@ -69,6 +88,9 @@ IndexCheck authenticate_index(const fs::path& archive, std::string_view signatur
         return problem(check, IndexStatus::misplaced,
                        fmt::format("signed capture time {} differs from the file name {}",
                                    comment->captured, archive.filename().string()));
+    if (auto foreign = published_key_problem(comment->cluster + "/" + comment->node, *signer, keys);
+        !foreign.empty())
+        return problem(check, IndexStatus::foreign, foreign);
     check.status = IndexStatus::ok;
     check.comment = std::move(comment);
     check.signer = *signer;

@@ -4,6 +4,8 @@
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/time.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace pmxsnap::repo {
@@ -13,7 +15,7 @@ constexpr std::uint64_t max_signature_bytes = 4096;
 
 std::optional<std::string> trusted_comment_line(const std::string& signature_text) {
     static constexpr std::string_view key = "trusted comment: ";
-    auto at = signature_text.find(std::string("\n") + std::string(key));
+    auto at = signature_text.find(fmt::format("\n{}", key));
     if (at == std::string::npos)
         return std::nullopt;
     at += 1 + key.size();
@@ -90,17 +92,27 @@ fs::path Repository::ensure_node_directory(const std::string& cluster,
     return directory;
 }
 
-void Repository::list_node(const fs::path& directory, const std::string& cluster,
-                           const std::string& node, std::vector<Snapshot>& out) const {
+void read_index(Snapshot& snapshot) {
+    if (auto text = read_file_if_exists(snapshot.signature, max_signature_bytes)) {
+        snapshot.signature_text = *text;
+        if (auto line = trusted_comment_line(*text))
+            snapshot.comment = TrustedComment::parse(*line);
+    }
+}
+
+namespace {
+
+// The archives of a node directory, oldest first; with Read::all each with
+// its size and signature.
+enum class Read { names, all };
+std::vector<Snapshot> scan_node(const fs::path& directory, const std::string& cluster,
+                                const std::string& node, Read read) {
     std::vector<Snapshot> found;
     for (const auto& item : entries_of(directory)) {
         auto parsed = parse_archive_name(item.path().filename().string());
         std::error_code error;
         if (!parsed || !item.is_regular_file(error))
             continue;
-        auto size = item.file_size(error);
-        if (error)
-            fail("{}: cannot read: {}", item.path().string(), error.message());
         Snapshot snapshot;
         snapshot.cluster = cluster;
         snapshot.node = node;
@@ -108,17 +120,30 @@ void Repository::list_node(const fs::path& directory, const std::string& cluster
         snapshot.encrypted = parsed->second;
         snapshot.archive = item.path();
         snapshot.signature = signature_path_for(item.path());
-        snapshot.size = static_cast<std::int64_t>(size);
-        if (auto text = read_file_if_exists(snapshot.signature, max_signature_bytes)) {
-            snapshot.signature_text = *text;
-            if (auto line = trusted_comment_line(*text))
-                snapshot.comment = TrustedComment::parse(*line);
+        if (read == Read::all) {
+            auto size = item.file_size(error);
+            if (error)
+                fail("{}: cannot read: {}", item.path().string(), error.message());
+            snapshot.size = static_cast<std::int64_t>(size);
+            read_index(snapshot);
         }
         found.push_back(std::move(snapshot));
     }
     std::sort(found.begin(), found.end(),
               [](const Snapshot& a, const Snapshot& b) { return a.stamp < b.stamp; });
+    return found;
+}
+
+} // namespace
+
+void Repository::list_node(const fs::path& directory, const std::string& cluster,
+                           const std::string& node, std::vector<Snapshot>& out) const {
+    auto found = scan_node(directory, cluster, node, Read::all);
     std::move(found.begin(), found.end(), std::back_inserter(out));
+}
+
+std::vector<Snapshot> Repository::names(const NodeDirectory& directory) const {
+    return scan_node(directory.path, directory.cluster, directory.node, Read::names);
 }
 
 std::vector<NodeDirectory> Repository::node_directories(const std::string& cluster,

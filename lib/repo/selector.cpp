@@ -81,7 +81,7 @@ std::string nodes_in(const Repository& repository, const std::string& cluster) {
 std::optional<std::int64_t> captured_time(const Snapshot& snapshot) {
     if (snapshot.comment)
         if (auto t = parse_iso8601_utc(snapshot.comment->captured))
-            return *t;
+            return t;
     return parse_compact_utc_stamp(snapshot.stamp);
 }
 

@@ -47,7 +47,28 @@ std::string TrustedComment::format() const {
     if (!health.empty())
         text += " health=" + health + (problems.empty() ? "" : ":") +
                 fmt::format("{}", fmt::join(problems, ","));
+    if (authkey)
+        text += " authkey=" + (authkey->empty() ? std::string("-") : *authkey);
+    if (nodelist)
+        text += " nodes=" + (nodelist->empty() ? std::string("-")
+                                               : fmt::format("{}", fmt::join(*nodelist, ",")));
     return text;
+}
+
+std::string authkey_field(const std::string& sha256_hex) {
+    return sha256_hex.substr(0, authkey_field_length);
+}
+
+std::optional<std::vector<std::string>> nodelist_field(const std::vector<std::string>& names) {
+    std::size_t bytes = 0;
+    for (const auto& name : names) {
+        if (!is_comment_safe(name) || name == "-" || name.find(',') != std::string::npos)
+            return std::nullopt;
+        bytes += name.size() + 1;
+    }
+    if (bytes > max_nodelist_bytes)
+        return std::nullopt;
+    return names;
 }
 
 namespace {
@@ -75,6 +96,35 @@ bool parse_health(std::string_view text, TrustedComment& comment) {
     }
 }
 
+bool parse_authkey(std::string_view text, TrustedComment& comment) {
+    if (text == "-") {
+        comment.authkey = "";
+        return true;
+    }
+    if (text.size() != authkey_field_length || !std::all_of(text.begin(), text.end(), [](char c) {
+            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        }))
+        return false;
+    comment.authkey = std::string(text);
+    return true;
+}
+
+bool parse_nodelist(std::string_view text, TrustedComment& comment) {
+    comment.nodelist.emplace();
+    if (text == "-")
+        return true;
+    while (true) {
+        auto comma = text.find(',');
+        auto name = text.substr(0, comma);
+        if (name.empty() || name == "-")
+            return false;
+        comment.nodelist->emplace_back(name);
+        if (comma == std::string_view::npos)
+            return true;
+        text.remove_prefix(comma + 1);
+    }
+}
+
 } // namespace
 
 std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
@@ -96,7 +146,10 @@ std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     static constexpr std::string_view keys[] = {
         "cluster", "node", "db_version", "config_version", "state", "captured", "file"};
     bool has_health = fields.contains("health");
-    if (fields.size() != std::size(keys) + (has_health ? 1 : 0))
+    bool has_authkey = fields.contains("authkey");
+    bool has_nodes = fields.contains("nodes");
+    if (fields.size() !=
+        std::size(keys) + (has_health ? 1 : 0) + (has_authkey ? 1 : 0) + (has_nodes ? 1 : 0))
         return std::nullopt;
     for (auto key : keys)
         if (!fields.contains(key) || !is_comment_safe(fields[key]))
@@ -118,6 +171,12 @@ std::optional<TrustedComment> TrustedComment::parse(std::string_view text) {
     comment.file = fields["file"];
     if (has_health &&
         (!is_comment_safe(fields["health"]) || !parse_health(fields["health"], comment)))
+        return std::nullopt;
+    if (has_authkey &&
+        (!is_comment_safe(fields["authkey"]) || !parse_authkey(fields["authkey"], comment)))
+        return std::nullopt;
+    if (has_nodes &&
+        (!is_comment_safe(fields["nodes"]) || !parse_nodelist(fields["nodes"], comment)))
         return std::nullopt;
     // Exactly the form format() writes: no field order, leading zero or sign
     // of its own (found by fuzz_trusted_comment: "db_version=026" was read as

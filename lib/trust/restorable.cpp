@@ -192,7 +192,7 @@ Restorability check_restorable(const CondensedManifest& manifest,
     Restorability found;
     auto& problems = found.problems;
     if (extracted.db.empty())
-        problems.push_back("db/config.db: missing from the archive");
+        problems.emplace_back("db/config.db: missing from the archive");
     else
         check_db(manifest, extracted.db, reread, problems, found.warnings);
     const std::pair<std::string, std::optional<std::uint64_t>> copies[] = {

@@ -71,12 +71,46 @@ class KeepForRestoreCheck : public archive::MemberHandler {
     ExtractedForCheck extracted;
 
   private:
-    bool is_corosync_copy() const {
-        return current_ == "host/etc/corosync/corosync.conf" || current_ == "pve/corosync.conf";
-    }
+    bool is_corosync_copy() const { return archive::is_corosync_conf_member(current_); }
     const TempDir& scratch_;
     std::string current_, text_;
     std::unique_ptr<AtomicFile> db_;
+};
+
+// Hands each member to both handlers, each only what it wants.
+class BothHandlers : public archive::MemberHandler {
+  public:
+    BothHandlers(archive::MemberHandler& first, archive::MemberHandler& second)
+        : first_(first)
+        , second_(second) {}
+    bool wants(const archive::Member& m) override {
+        first_wants_ = first_.wants(m);
+        second_wants_ = second_.wants(m);
+        return first_wants_ || second_wants_;
+    }
+    void begin(const archive::Member& m) override {
+        if (first_wants_)
+            first_.begin(m);
+        if (second_wants_)
+            second_.begin(m);
+    }
+    void data(std::string_view chunk) override {
+        if (first_wants_)
+            first_.data(chunk);
+        if (second_wants_)
+            second_.data(chunk);
+    }
+    void end(const archive::Member& m) override {
+        if (first_wants_)
+            first_.end(m);
+        if (second_wants_)
+            second_.end(m);
+    }
+
+  private:
+    archive::MemberHandler& first_;
+    archive::MemberHandler& second_;
+    bool first_wants_ = false, second_wants_ = false;
 };
 
 std::string summarize(const std::vector<std::string>& problems, const std::string& node) {
@@ -91,9 +125,11 @@ std::string summarize(const std::vector<std::string>& problems, const std::strin
 }
 
 // Levels 2, 3 and (when asked) 4, in that order: the later ones read what
-// the content level extracted.
+// the content level extracted. With options.members, the manifest is kept
+// in kept_manifest.
 std::vector<LevelResult> check_content_and_beyond(const fs::path& archive,
-                                                  const VerifyOptions& options) {
+                                                  const VerifyOptions& options,
+                                                  std::optional<archive::Manifest>& kept_manifest) {
     LevelResult content{"content", Status::failed, ""};
     LevelResult restorable{"restorable", Status::skipped, "content not verified"};
     LevelResult drilled{"drill", Status::skipped, "content not verified"};
@@ -119,10 +155,17 @@ std::vector<LevelResult> check_content_and_beyond(const fs::path& archive,
     try {
         archive::ArchiveInput input(archive, options.identity);
         archive::Reader reader(input.source(), limits);
-        reader.read_members(keep);
+        if (options.members) {
+            BothHandlers both(keep, *options.members);
+            reader.read_members(both);
+        } else {
+            reader.read_members(keep);
+        }
         interruption_point("verify-extracted"); // the archived db is in scratch
         manifest_digest = reader.manifest_digest();
         auto taken = reader.take_manifest();
+        if (options.members)
+            kept_manifest = taken;
         content.status = Status::ok;
         content.detail = std::to_string(taken.members.size() + 1) + " members match MANIFEST.json";
         manifest = condense(std::move(taken));
@@ -209,19 +252,22 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
     if (status.type() == fs::file_type::directory)
         fail("{}: is a directory; to verify the archives of a repository, use --all --repo {}",
              archive.string(), archive.string());
-    Verdict verdict{archive, {}, options.signature_only};
+    Verdict verdict;
+    verdict.archive = archive;
+    verdict.signature_only = options.signature_only;
     verdict.levels.push_back(check_signature(archive, keys));
+    interruption_point("verify-signed"); // the content level reads the file again
     auto skip_the_rest = [&](const std::string& why) {
         for (const auto* level : {"content", "restorable", "drill"})
             if (std::string_view(level) != "drill" || options.drill)
-                verdict.levels.push_back({level, Status::skipped, why});
+                verdict.levels.emplace_back(level, Status::skipped, why);
         return verdict;
     };
     if (verdict.levels.back().status != Status::ok)
         return skip_the_rest("signature not verified");
     if (options.signature_only)
         return skip_the_rest("not asked (--signature-only)");
-    for (auto& level : check_content_and_beyond(archive, options))
+    for (auto& level : check_content_and_beyond(archive, options, verdict.manifest))
         verdict.levels.push_back(std::move(level));
     return verdict;
 }

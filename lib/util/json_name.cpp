@@ -207,10 +207,10 @@ std::string name_from_json(const nlohmann::json& object, const std::string& key,
     if (auto it = object.find(key + "_hex"); it != object.end()) {
         if (!it->is_string())
             fail("{}: {}_hex: expected a string", where, key);
-        hex = it->get<std::string>();
+        hex = it->get_ref<const std::string&>();
     }
     std::string name;
-    if (auto problem = name_problem(key, plain->get<std::string>(), hex, &name))
+    if (auto problem = name_problem(key, plain->get_ref<const std::string&>(), hex, &name))
         fail("{}: {}", where, *problem);
     return name;
 }

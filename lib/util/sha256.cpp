@@ -1,7 +1,5 @@
 #include "pmxsnap/util/sha256.hpp"
 
-#include "sha256_sha_ni.hpp"
-
 #include <algorithm>
 #include <cstring>
 
@@ -17,51 +15,10 @@ void write_hex(std::span<const std::uint8_t> bytes, char* out) {
     }
 }
 
-// FIPS 180-4 section 5.3.3.
-constexpr std::uint32_t initial_state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                            0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-
-void put_big_endian(std::uint8_t* out, std::uint64_t value, int bytes) {
-    for (int i = bytes - 1; i >= 0; --i, value >>= 8)
-        out[i] = static_cast<std::uint8_t>(value);
-}
-
 } // namespace
 
-Sha256::Sha256()
-    : own_(detail::cpu_has_sha_ni()) {
-    if (own_)
-        std::memcpy(state_, initial_state, sizeof state_);
-    else
-        crypto_hash_sha256_init(&sodium_);
-}
-
-bool Sha256::uses_sha_extensions() {
-    return detail::cpu_has_sha_ni();
-}
-
-void Sha256::absorb(const std::uint8_t* data, std::size_t size) {
-    // An empty view may carry a null pointer (SQLite's NULL blob), which
-    // memcpy must not be given even for zero bytes.
-    if (size == 0)
-        return;
-    total_ += size;
-    if (block_used_ > 0) {
-        auto take = std::min(size, block_.size() - block_used_);
-        std::memcpy(block_.data() + block_used_, data, take);
-        block_used_ += take;
-        data += take;
-        size -= take;
-        if (block_used_ < block_.size())
-            return;
-        detail::sha256_blocks_sha_ni(state_, block_.data(), 1);
-        block_used_ = 0;
-    }
-    auto whole = size / 64;
-    if (whole > 0)
-        detail::sha256_blocks_sha_ni(state_, data, whole);
-    std::memcpy(block_.data(), data + whole * 64, size - whole * 64);
-    block_used_ = size - whole * 64;
+Sha256::Sha256() {
+    sha256_init(&context_);
 }
 
 Sha256& Sha256::update(std::string_view bytes) {
@@ -69,36 +26,15 @@ Sha256& Sha256::update(std::string_view bytes) {
 }
 
 Sha256& Sha256::update(std::span<const std::uint8_t> bytes) {
-    if (own_)
-        absorb(bytes.data(), bytes.size());
-    else
-        crypto_hash_sha256_update(&sodium_, bytes.data(), bytes.size());
+    // An empty view may carry a null pointer (SQLite's NULL blob).
+    if (!bytes.empty())
+        sha256_update(&context_, bytes.size(), bytes.data());
     return *this;
 }
 
-// FIPS 180-4 section 5.1.1: a one bit, zeros, and the length in bits.
-std::array<std::uint8_t, 32> Sha256::finish_own() {
-    std::uint64_t bits = total_ * 8;
-    block_[block_used_++] = 0x80;
-    if (block_used_ > 56) {
-        std::fill(block_.begin() + static_cast<std::ptrdiff_t>(block_used_), block_.end(), 0);
-        detail::sha256_blocks_sha_ni(state_, block_.data(), 1);
-        block_used_ = 0;
-    }
-    std::fill(block_.begin() + static_cast<std::ptrdiff_t>(block_used_), block_.begin() + 56, 0);
-    put_big_endian(block_.data() + 56, bits, 8);
-    detail::sha256_blocks_sha_ni(state_, block_.data(), 1);
-    std::array<std::uint8_t, 32> digest{};
-    for (int i = 0; i < 8; ++i)
-        put_big_endian(digest.data() + 4 * i, state_[i], 4);
-    return digest;
-}
-
 std::array<std::uint8_t, 32> Sha256::finish() {
-    if (own_)
-        return finish_own();
     std::array<std::uint8_t, 32> digest{};
-    crypto_hash_sha256_final(&sodium_, digest.data());
+    sha256_digest(&context_, digest.size(), digest.data());
     return digest;
 }
 

@@ -134,7 +134,7 @@ std::vector<fs::path> TempDir::sweep_stale(const fs::path& parent) {
                 removed.push_back(item.path());
         }
     } catch (const std::exception&) {
-        // An unreadable parent: nothing swept, and mkdtemp will say why.
+        return removed; // an unreadable parent: mkdtemp will say why
     }
     return removed;
 }

@@ -22,6 +22,8 @@ std::optional<UnixSeconds> parse_with(const std::string& text, const char* forma
     return static_cast<UnixSeconds>(timegm(&tm));
 }
 
+} // namespace
+
 // "1h30m": digits and a unit, repeated; at most ten years in all.
 std::optional<UnixSeconds> parse_age(const std::string& text) {
     constexpr UnixSeconds most = 10LL * 366 * 86400;
@@ -49,7 +51,7 @@ std::optional<UnixSeconds> parse_age(const std::string& text) {
             unit = 86400;
             break;
         case 'w':
-            unit = 7 * 86400;
+            unit = UnixSeconds{7} * 86400;
             break;
         default:
             return std::nullopt;
@@ -62,6 +64,20 @@ std::optional<UnixSeconds> parse_age(const std::string& text) {
         return std::nullopt;
     return total;
 }
+
+std::string format_age(UnixSeconds seconds) {
+    if (seconds < 0)
+        return fmt::format("-{}", format_age(-seconds));
+    if (seconds < 60)
+        return std::to_string(seconds) + "s";
+    if (seconds < 3600)
+        return std::to_string(seconds / 60) + "m";
+    if (seconds < 86400)
+        return std::to_string(seconds / 3600) + "h " + std::to_string(seconds % 3600 / 60) + "m";
+    return std::to_string(seconds / 86400) + "d " + std::to_string(seconds % 86400 / 3600) + "h";
+}
+
+namespace {
 
 // strptime skips blanks and takes one-digit fields; the shapes are checked
 // first so that only what the grammar says is accepted.

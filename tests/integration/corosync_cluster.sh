@@ -44,13 +44,32 @@ write_cluster_conf() { # N CONFIG_VERSION
 
 # Each program execs the next (ip → unshare → sh → corosync), so the pid
 # recorded here is corosync's own: stop_node kills exactly what it started.
+# Node I reads $cluster_dir/nI/corosync.conf when there is one (a per-node
+# edit), else the cluster's shared corosync.conf.
 start_node() {
-  local i=$1
+  local i=$1 conf=$cluster_dir/corosync.conf
+  [ ! -f "$cluster_dir/n$i/corosync.conf" ] || conf=$cluster_dir/n$i/corosync.conf
   (exec ip netns exec "$(node_ns "$i")" unshare -m sh -c '
     mount --make-rprivate / && mount --bind "$1/run" /run && mount --bind "$1/lib" /var/lib/corosync &&
-    exec corosync -f -c "$1/../corosync.conf"' sh "$cluster_dir/n$i") >"$cluster_dir/n$i/corosync.log" 2>&1 &
+    exec corosync -f -c "$2"' sh "$cluster_dir/n$i" "$conf") >"$cluster_dir/n$i/corosync.log" 2>&1 &
   cluster_pids[$i]=$!
 }
+
+# wait_for_exit I SECONDS: node I's corosync exits by itself (bounded);
+# its log stays in $cluster_dir/nI/corosync.log.
+wait_for_exit() {
+  local i=$1 pid=${cluster_pids[$1]:-} tries
+  for tries in $(seq 1 $(($2 * 5))); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; cluster_pids[$i]=; return 0; }
+    sleep 0.2
+  done
+  fail "node $i's corosync still runs after $2 s; log: $(tail -5 "$cluster_dir/n$i/corosync.log")"
+}
+
+# The network around node I: its bridge port down or up (the node's eth0
+# loses or regains carrier), its eth0's MTU.
+bridge_port() { ip -n "$(bridge_ns)" link set "pxt${cluster_id}v$1" "$2"; }
+node_mtu() { ip -n "$(node_ns "$1")" link set eth0 mtu "$2"; }
 
 stop_node() {
   local i=$1 pid=${cluster_pids[$1]:-}
@@ -121,7 +140,8 @@ wait_for_members() {
 # and its /etc/pve copy of corosync.conf — and as_pve_node CMD... running
 # CMD in node 1's namespaces with the fixture's db and host files at their
 # real paths, the running cluster's corosync.conf (or $NODE_CONF) as
-# /etc/corosync/corosync.conf, and $scratch/hosts as /etc/hosts.
+# /etc/corosync/corosync.conf, $scratch/hosts as /etc/hosts, and
+# $NODE_RESOLV (when set) as /etc/resolv.conf.
 make_cluster_pve_node() {
   make_node --preset typical --cluster testclu --node pve1
   echo node1 >"$scratch/hostname"
@@ -131,14 +151,25 @@ make_cluster_pve_node() {
        where parent = (select inode from tree where parent = 0 and name = 'nodes') and name like 'pve_'"
   write_hosts "$(node_address 1)"
 }
+# PVE_NODE=I runs it as node I instead, from the copy make_peer_pve_node made.
 as_pve_node() {
-  ip netns exec "$(node_ns 1)" unshare -m sh -c '
+  local i=${PVE_NODE:-1} base=$scratch
+  [ "$i" = 1 ] || base=$scratch/peer$i
+  ip netns exec "$(node_ns "$i")" unshare -m sh -c '
     mount --make-rprivate / && mount --bind "$1/run" /run && mount -t tmpfs tmpfs /var/lib &&
     mkdir -p /var/lib/corosync /var/lib/pve-cluster && mount --bind "$1/lib" /var/lib/corosync &&
     mount --bind "$2/var/lib/pve-cluster" /var/lib/pve-cluster &&
     mount --bind "$2/../hostname" /etc/hostname && mount --bind "$2/etc/corosync" /etc/corosync &&
     mount --bind "$3" /etc/corosync/corosync.conf && mount --bind "$2/../hosts" /etc/hosts &&
-    shift 3 && exec "$@"' sh "$cluster_dir/n1" "$scratch/root" "${NODE_CONF:-$cluster_dir/corosync.conf}" "$@"
+    { [ -z "$4" ] || mount --bind "$4" /etc/resolv.conf; } &&
+    shift 4 && exec "$@"' sh "$cluster_dir/n$i" "$base/root" "${NODE_CONF:-$cluster_dir/corosync.conf}" "${NODE_RESOLV:-}" "$@"
+}
+# make_peer_pve_node I: node 1's fixture copied for node I (its hostname).
+make_peer_pve_node() {
+  mkdir -p "$scratch/peer$1"
+  cp -a "$scratch/root" "$scratch/peer$1/root"
+  echo "node$1" >"$scratch/peer$1/hostname"
+  cp "$scratch/hosts" "$scratch/peer$1/hosts"
 }
 write_hosts() { # the address node1 resolves to
   { echo "127.0.0.1 localhost"; echo "$1 node1.test node1"

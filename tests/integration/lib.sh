@@ -53,6 +53,24 @@ skip_part() {
   skipped_parts=$((skipped_parts + 1))
 }
 
+# process_state PID: the state letter of /proc/PID/stat (empty once gone).
+process_state() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
+
+# wait_stopped PID WHAT [ERRFILE]: until PID has stopped itself (SIGSTOP at
+# a PMXSNAP_TEST_STOP_AT point); fails, quoting ERRFILE, if it ends first,
+# or after 120 s.
+wait_stopped() {
+  local pid=$1 what=$2 errfile=${3:-/dev/null} i
+  for i in $(seq 1 2400); do
+    case "$(process_state "$pid")" in
+      T) return 0 ;;
+      '' | Z) wait "$pid" || true; fail "$what: the run ended before reaching the point: $(cat "$errfile")" ;;
+    esac
+    sleep 0.05
+  done
+  fail "$what: not stopped after 120 s"
+}
+
 need() {
   local tool
   for tool in "$@"; do
@@ -67,6 +85,35 @@ pub=$scratch/keys/signing.pub
 repo=$scratch/repo
 make_key() { "$PMXSNAP" keygen --out "$key" >/dev/null; }
 snap() { "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key" "$@"; }
+# hold_lock FILE SECONDS: holds FILE's flock in the background for SECONDS
+# and returns once it is held — the holder says so on a pipe, so nothing
+# guesses with a sleep. $holder is its pid (wait for it).
+hold_lock() {
+  local line
+  exec {holder_fd}< <(exec flock "$1" sh -c 'echo held; exec sleep "$0"' "$2")
+  holder=$!
+  read -r -t 30 -u "$holder_fd" line && [ "$line" = held ] || fail "could not take the lock $1 within 30 s"
+}
+# release_lock: ends hold_lock's holder (flock and the sleep it started, by
+# their pids) and waits for it: a test holds the lock for as long as its
+# waiters need, however slow a loaded machine makes them, then lets go.
+release_lock() {
+  local child
+  for child in $(ps -o pid= --ppid "$holder"); do kill "$child" 2>/dev/null || true; done
+  kill "$holder" 2>/dev/null || true
+  wait "$holder" 2>/dev/null || true
+}
+# wait_for SECONDS DESCRIPTION CMD...: polls CMD until it succeeds; fails
+# naming DESCRIPTION after SECONDS. For a state another process reaches.
+wait_for() {
+  local limit=$1 what=$2 deadline
+  shift 2
+  deadline=$((SECONDS + limit))
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "$what: not within $limit s"
+    sleep 0.02
+  done
+}
 archives() { find "$repo" \( -name '*.pmxsnap' -o -name '*.pmxsnap.age' \) 2>/dev/null | sort; }
 
 # accept_printed_commands FILE ROOT REPO: every `pmxsnap ...` line of FILE

@@ -43,11 +43,9 @@ pass "keygen refuses to overwrite"
 
 # The lock: another snapshot of this node holds it.
 run 0 snap
-flock "$repo/demo/pve1/.lock" sleep 3 &
-holder=$!
-sleep 0.3
+hold_lock "$repo/demo/pve1/.lock" 300
 expect_error "still locked" snap --lock-wait 1
-wait $holder
+release_lock
 pass "a held lock gives up after the bounded wait"
 
 run 2 "$PMXSNAP" snapshot --no-such-option

@@ -20,7 +20,8 @@ run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" --latest --json
   "pmxsnap.verify/1 true ok,ok,ok " ] || fail "verify --json: $out"
 # The documented schema (man/pmxsnap-verify.1): exactly these keys and values.
 jq -e '(keys == ["archives","ok","schema"]) and all(.archives[];
-         (keys == ["archive","levels","ok","result","skipped"])
+         (keys == ["archive","archived_key_id","key_source","levels","ok","result","skipped"])
+         and (.key_source == "host") and (.archived_key_id == null)
          and (.result | IN("ok","partial","failed")) and (.skipped | type == "array")
          and (.levels | length == 3) and all(.levels[];
            (keys == ["detail","level","problems","status","warnings"])

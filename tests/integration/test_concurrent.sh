@@ -33,11 +33,9 @@ launch 4 --if-changed --lock-wait 30
 pass "4 at once with --if-changed: nothing changed → none written; one change → exactly one archive"
 
 # A lock held longer than --lock-wait: the waiters give up cleanly.
-flock "$repo/demo/pve1/.lock" sleep 3 &
-holder=$!
-sleep 0.3
+hold_lock "$repo/demo/pve1/.lock" 300
 launch 3 --lock-wait 1
-wait "$holder" || true
+release_lock
 [ "$(sort -u "$scratch/codes" | tr '\n' ' ')" = "2 " ] || fail "held lock: exit codes $(tr '\n' ' ' <"$scratch/codes")"
 for i in 1 2 3; do one_line "$(cat "$scratch/c$i.err")"; done
 [ -z "$(find "$repo" -name '.pmxsnap-tmp.*')" ] || fail "a waiter left a temporary file"

@@ -157,6 +157,13 @@ run 0 live_diff
 contains "$out" "identical: latest and live ("
 pass "cluster of 3, all up: diff latest live on node 1 is identical (the running cluster as recorded)"
 
+# members_lost CASE: $out shows node 1 alone: two members gone, quorum lost.
+members_lost() {
+  grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
+    fail "$1: members line: $out"
+  grep -qxF "changed   running cluster quorate: yes → NO (without quorum /etc/pve is read-only on this node)" <<<"$out" ||
+    fail "$1: quorate line: $out"
+}
 stop_node 3
 stop_node 2
 wait_for_members 1 1
@@ -164,10 +171,7 @@ cmp -s "$authkey" "$scratch/authkey.original" || fail "node 1's authkey is not t
 run 1 live_diff
 no_key_bytes "$out$err"
 grep -q "authkey" <<<"$out" && fail "the authkey is untouched, yet: $out"
-grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
-  fail "membership alone: members line: $out"
-grep -qxF "changed   running cluster quorate: yes → NO (without quorum /etc/pve is read-only on this node)" <<<"$out" ||
-  fail "membership alone: quorate line: $out"
+members_lost "membership alone"
 contains "$(tail -1 <<<"$out")" "latest and live differ: 0 paths (0 added, 0 removed, 0 modified), and changed: running cluster members, running cluster quorate; "
 run 1 live_diff --json
 [ "$(jq -c '[.state_changes[].subject]' <<<"$out")" = '["running cluster members","running cluster quorate"]' ] ||
@@ -179,10 +183,7 @@ run 1 live_diff
 no_key_bytes "$out$err"
 grep -qxF "changed   authkey /etc/corosync/authkey: a key → another key (corosync on nodes with different keys cannot talk to each other; secret: neither bytes nor digest shown)" <<<"$out" ||
   fail "cluster: authkey line: $out"
-grep -qxF "changed   running cluster members: 3 (node1, node2, node3) → 1 (node1) (no longer members: node2, node3)" <<<"$out" ||
-  fail "cluster: members line: $out"
-grep -qxF "changed   running cluster quorate: yes → NO (without quorum /etc/pve is read-only on this node)" <<<"$out" ||
-  fail "cluster: quorate line: $out"
+members_lost cluster
 contains "$(tail -1 <<<"$out")" "and changed: authkey /etc/corosync/authkey, running cluster members, running cluster quorate; "
 run 1 live_diff --json
 no_key_bytes "$out"

@@ -51,9 +51,12 @@ decision_of() { jq -r --arg id "$1" '.findings[] | select(.id == $id) | .decisio
 sed 's/config_version: 3/config_version: 2/' "$scratch/corosync.conf.good" >"$conf"
 run 1 doctor
 [ "$(status_of conf.copies)" = fail ] || fail "an older local copy: $out"
-contains "$(decision_of conf.copies)" "copy /etc/pve/corosync.conf over /etc/corosync/corosync.conf"
-contains "$(decision_of conf.copies)" "\`pmxsnap diff latest-good live\` shows the change since the last good snapshot, $good_file"
-pass "an older local copy: conf.copies says to copy the cluster-wide one and names the last good snapshot ($good_file)"
+# Under --root /etc/pve is not mounted: never "copy /etc/pve/corosync.conf".
+case "$(decision_of conf.copies)" in *"copy /etc/pve/corosync.conf over"*) fail "copies from an unmounted /etc/pve: $(decision_of conf.copies)";; esac
+contains "$(decision_of conf.copies)" "/etc/pve is not mounted here, so there is no /etc/pve/corosync.conf to copy"
+contains "$(decision_of conf.copies)" "\`pmxsnap diff latest-good live\` shows it next to this file and the last good snapshot, $good_file"
+contains "$(decision_of conf.copies)" "\`pmxsnap restore file latest-good /etc/corosync/corosync.conf\`"
+pass "an older local copy: conf.copies names the db's cluster-wide copy (/etc/pve not mounted) and the last good snapshot ($good_file)"
 cp "$scratch/corosync.conf.good" "$conf"
 
 sed -i 's/^pve1$/pve7/' "$scratch/root/etc/hostname"
@@ -156,6 +159,68 @@ cp "$scratch/newest.good" "$newest"
 run 0 doctor
 [ "$(status_of conf.copies)" = ok ] || fail "conf.copies after the snapshot is whole again: $out"
 pass "a damaged newest good snapshot: conf.copies warns that it could not compare, naming the archive (evidence and decision)"
+
+# 9: a garbage corosync.conf is a finding, and every other check still runs.
+cp "$scratch/corosync.conf.good" "$scratch/corosync.conf.keep"
+head -c 200M /dev/urandom >"$conf"
+start=$(date +%s%N)
+run 1 doctor
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+rm -f "$conf"
+[ "$took" -lt 10000 ] || fail "doctor took $took ms on a 200 MB corosync.conf"
+[ "$(status_of conf.parse)" = fail ] || fail "200 MB: $out"
+contains "$(jq -r '.findings[] | select(.id == "conf.parse") | .meaning' <<<"$out")" "not a corosync.conf: 209715200 bytes, over the 1048576-byte limit"
+[ "$(status_of pmxcfs.db)" = ok ] && [ "$(status_of auth.authkey)" = ok ] && [ "$(status_of conf.copies)" = fail ] ||
+  fail "200 MB: the other checks should still run: $out"
+head -c 65536 /dev/zero >"$conf"
+run 1 doctor
+[ "$(status_of conf.parse)" = fail ] || fail "NUL-filled: $out"
+meaning=$(jq -r '.findings[] | select(.id == "conf.parse") | .meaning' <<<"$out")
+contains "$meaning" "not a corosync.conf: 65536 of its 65536 bytes are NUL"
+case "$meaning $(jq -c '.findings[] | select(.id == "conf.parse" or .id == "conf.copies") | .evidence' <<<"$out")" in
+  *truncat*) fail "a NUL-filled file called truncated: $out";; esac
+[ "$(status_of pmxcfs.db)" = ok ] || fail "NUL-filled: the other checks should still run: $out"
+cp "$scratch/corosync.conf.keep" "$conf"
+pass "9: a 200 MB random corosync.conf and a NUL-filled one are conf.parse failures ('not a corosync.conf', never 'truncated'); the other checks still run (200 MB: $took ms)"
+
+# 9: inspect, snapshot and diff read corosync.conf under the same 1 MiB limit
+# and say so in the same words (a 2 MiB file, under snapshot's 4 MiB per file).
+{ cat "$scratch/corosync.conf.keep"; head -c 2097152 /dev/zero | tr '\0' '#'; } >"$conf"
+size=$(stat -c %s "$conf")
+limit="not a corosync.conf: $size bytes, over the 1048576-byte limit (pmxcfs serves no file over 1 MiB)"
+run 1 "$PMXSNAP" inspect --root "$scratch/root" "$conf"
+contains "$out" "$limit"
+run 1 "$PMXSNAP" inspect --root "$scratch/root" --json "$conf"
+[ "$(jq -r '.valid, .limit' <<<"$out" | tr '\n' ' ')" = "false 1048576 " ] || fail "inspect --json: $out"
+"$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$key" >"$scratch/big.out" 2>&1 || true
+contains "$(cat "$scratch/big.out")" "/etc/corosync/corosync.conf does not parse (/etc/corosync/corosync.conf: $limit): captured as it is"
+run 0 "$PMXSNAP" list --repo "$repo" --pubkey "$pub"
+contains "$(tail -1 <<<"$out")" "bad: /etc/corosync/corosync.conf does not parse"
+run 1 "$PMXSNAP" diff --root "$scratch/root" --repo "$repo" --pubkey "$pub" --json latest-good latest
+contains "$(jq -r '.changes[] | select(.path == "/etc/corosync/corosync.conf") | .corosync.after_error' <<<"$out")" "$limit"
+cp "$scratch/corosync.conf.keep" "$conf"
+pass "9: inspect (exit 1), snapshot (a warning) and diff (the change's corosync detail) name the same 1 MiB limit"
+
+# 8: three nodes' snapshots — the cluster's authkey is the one most have;
+# only the node that differs is named, with the count compared.
+for n in pve2 pve3; do
+  "$MKFIXTURE" --root "$scratch/root-$n" --preset typical --node "$n" >/dev/null
+  cp "$scratch/authkey.good" "$scratch/root-$n/etc/corosync/authkey"
+  "$PMXSNAP" snapshot --root "$scratch/root-$n" --repo "$repo" --key "$key" >/dev/null || true
+done
+head -c 256 /dev/urandom >"$scratch/root/etc/corosync/authkey"
+run 1 doctor
+[ "$(jq -r '.findings[] | select(.id == "auth.authkey") | "\(.status) \(.evidence.differs_from | join(",")) \(.evidence.compared_snapshots)"' <<<"$out")" = "fail pve1 3" ] ||
+  fail "this node's authkey differs: $(jq -c '.findings[] | select(.id == "auth.authkey")' <<<"$out")"
+contains "$(jq -r '.findings[] | select(.id == "auth.authkey") | .meaning' <<<"$out")" "this node (pve1) has an authkey other than the cluster's (2 of the 3 snapshots compared agree)"
+cp "$scratch/authkey.good" "$scratch/root/etc/corosync/authkey"
+head -c 256 /dev/urandom >"$scratch/root-pve3/etc/corosync/authkey"
+"$PMXSNAP" snapshot --root "$scratch/root-pve3" --repo "$repo" --key "$key" >/dev/null || true
+run 1 doctor
+[ "$(jq -r '.findings[] | select(.id == "auth.authkey") | .evidence.differs_from | join(",")' <<<"$out")" = pve3 ] ||
+  fail "pve3's authkey differs: $(jq -c '.findings[] | select(.id == "auth.authkey")' <<<"$out")"
+contains "$(decision_of auth.authkey)" "from pve1 to pve3 and restart corosync there only"
+pass "8: auth.authkey names only the node that differs (this one, then pve3), comparing 3 nodes' snapshots"
 
 # Every decision that names latest-good names the archive it selects too.
 unnamed=$(jq -r '.findings[].decision // empty | select(contains("latest-good"))' "$scratch/doctor.all" |

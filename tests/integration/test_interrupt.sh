@@ -26,22 +26,6 @@ live_before=$(db_sums)
 archives_before=$(archives)
 [ -z "$(ls -A "$tmp")" ] || fail "a finished snapshot left scratch: $(ls -A "$tmp")"
 
-# state PID: the process state letter of /proc/PID/stat (empty once gone).
-state() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1; }
-
-# wait_stopped PID PHASE: until PID has stopped itself at PHASE.
-wait_stopped() {
-  local pid=$1 phase=$2 i
-  for i in $(seq 1 2400); do
-    case "$(state "$pid")" in
-      T) return 0 ;;
-      ''|Z) wait "$pid" || true; fail "$phase: the run ended before reaching the point: $(cat "$scratch/err")" ;;
-    esac
-    sleep 0.05
-  done
-  fail "$phase: not stopped after 120 s"
-}
-
 # start_stopped PHASE CMD...: CMD in the background, stopped at PHASE; sets
 # $pid. SIGINT as a terminal delivers it: a non-interactive shell starts
 # background jobs with SIGINT ignored, which pmxsnap (as POSIX tools do)
@@ -50,7 +34,7 @@ start_stopped() {
   local phase=$1; shift
   PMXSNAP_TEST_STOP_AT=$phase env --default-signal=INT "$@" >"$scratch/out" 2>"$scratch/err" &
   pid=$!
-  wait_stopped "$pid" "$phase"
+  wait_stopped "$pid" "$phase" "$scratch/err"
 }
 
 # finish PID: waits for it; sets $rc and $err.
@@ -120,7 +104,7 @@ for i in 1 2 3 4 5 6; do
     --metrics "$metrics" >"$scratch/out" 2>"$scratch/err" &
   pid=$!
   for _ in $(seq 1 400); do
-    [ -n "$(scratch_of "$pid")" ] || [ -z "$(state "$pid")" ] && break
+    [ -n "$(scratch_of "$pid")" ] || [ -z "$(process_state "$pid")" ] && break
     sleep 0.01
   done
   sleep "0.$(( RANDOM % 3 ))$(( RANDOM % 10 ))"
@@ -171,16 +155,24 @@ finish "$alive"
 [ -z "$(ls -A "$tmp")" ] || fail "left in TMPDIR: $(ls -A "$tmp")"
 pass "the next run removed a SIGKILLed run's scratch, kept a live run's and what is not ours"
 
+# interrupt_at POINT CMD...: CMD stopped where it holds a scratch directory
+# (POINT), then SIGTERMed: exit 2, the one line, nothing left in TMPDIR.
+interrupt_at() {
+  local point=$1 name=${2##*/}
+  [ "$name" = pmxsnap ] && name=$3
+  start_stopped "$point" "${@:2}"
+  [ -n "$(scratch_of "$pid")" ] || fail "$name: no scratch directory at this point"
+  kill -TERM "$pid"
+  kill -CONT "$pid"
+  finish "$pid"
+  [ "$rc" -eq 2 ] || fail "$name: exit $rc, expected 2: $err"
+  [ "$err" = "pmxsnap: interrupted by SIGTERM; scratch removed" ] || fail "$name: stderr: $err"
+  [ -z "$(ls -A "$tmp")" ] || fail "$name: left in TMPDIR: $(ls -A "$tmp")"
+}
+
 # verify reads the archive's db into a scratch directory of its own.
 latest=$(archives | tail -1)
-start_stopped verify-extracted "$PMXSNAP" verify --repo "$repo" --key "$key" "$latest"
-[ -n "$(scratch_of "$pid")" ] || fail "verify: no scratch directory at this point"
-kill -TERM "$pid"
-kill -CONT "$pid"
-finish "$pid"
-[ "$rc" -eq 2 ] || fail "verify: exit $rc, expected 2: $err"
-[ "$err" = "pmxsnap: interrupted by SIGTERM; scratch removed" ] || fail "verify: stderr: $err"
-[ -z "$(ls -A "$tmp")" ] || fail "verify: left in TMPDIR: $(ls -A "$tmp")"
+interrupt_at verify-extracted "$PMXSNAP" verify --repo "$repo" --key "$key" "$latest"
 run 0 "$PMXSNAP" verify --repo "$repo" --key "$key" "$latest"
 [ -z "$(ls -A "$tmp")" ] || fail "verify left scratch: $(ls -A "$tmp")"
 pass "verify interrupted by SIGTERM: exit 2, one line, its scratch gone"
@@ -192,14 +184,7 @@ for command in "inspect $db" "diff latest live --root $scratch/root --repo $repo
   "restore plan latest --root $scratch/root --repo $repo --pubkey ${key%.key}.pub --offline --scenario single-node" \
   "doctor --root $scratch/root --repo $repo --pubkey ${key%.key}.pub --offline"; do
   # shellcheck disable=SC2086 # the command's words
-  start_stopped db-copied "$PMXSNAP" $command
-  [ -n "$(scratch_of "$pid")" ] || fail "${command%% *}: no scratch directory at this point"
-  kill -TERM "$pid"
-  kill -CONT "$pid"
-  finish "$pid"
-  [ "$rc" -eq 2 ] || fail "${command%% *}: exit $rc, expected 2: $err"
-  [ "$err" = "pmxsnap: interrupted by SIGTERM; scratch removed" ] || fail "${command%% *}: stderr: $err"
-  [ -z "$(ls -A "$tmp")" ] || fail "${command%% *}: left in TMPDIR: $(ls -A "$tmp")"
+  interrupt_at db-copied "$PMXSNAP" $command
   pass "${command%% *} interrupted by SIGTERM once it holds a copy of the db: exit 2, one line, its scratch gone"
 done
 [ "$(db_sums)" = "$live_before" ] || fail "the interrupted commands changed the live db"

@@ -48,6 +48,7 @@ error_case 2 ls "$scratch/nonexistent.pmxsnap" --pubkey "$pub"
 error_case 2 cat "$archive" /etc/pve/no-such-file.cfg --pubkey "$pub"
 error_case 2 restore file "$archive" /etc/pve/storage.cfg --pubkey "$pub"
 error_case 2 list --repo "$scratch/nonexistent-repo"
+error_case 2 status --pubkey "$pub" --stale soon
 # An archive that is itself the finding: exit 1, in the same one document.
 tampered=$scratch/tampered.pmxsnap
 cp "$archive" "$tampered"
@@ -84,4 +85,7 @@ run 0 "$PMXSNAP" "${g[@]}" --json snapshot --key "$key" --if-changed
 document pmxsnap.snapshot/1
 run 0 "$PMXSNAP" "${g[@]}" --json diff "$archive" live --pubkey "$pub"
 document pmxsnap.diff/1
+# One node of three has snapshots: the other two are findings (exit 1).
+run 1 "$PMXSNAP" "${g[@]}" --json status --pubkey "$pub"
+document pmxsnap.status/1
 pass "success documents keep stderr silent"

@@ -15,7 +15,7 @@ healths() { p list --json | jq -r '[.snapshots[].health] | join(" ")'; }
 run 0 snap --if-changed --json
 [ "$(jq -r .health <<<"$out")" = good ] || fail "a sound node: $(jq -c '{health, problems}' <<<"$out")"
 good_archive=$(jq -r .archive <<<"$out")
-grep -q ' health=good$' "$good_archive.minisig" || fail "the signed index lacks health=good: $(sed -n 3p "$good_archive.minisig")"
+grep -q ' health=good authkey=' "$good_archive.minisig" || fail "the signed index lacks health=good: $(sed -n 3p "$good_archive.minisig")"
 zstd -dcq "$good_archive" | tar -xO MANIFEST.json | jq -e '.health == {"verdict": "good", "problems": [], "notes": []}' >/dev/null ||
   fail "MANIFEST.json health: $(zstd -dcq "$good_archive" | tar -xO MANIFEST.json | jq -c .health)"
 pass "a sound node's snapshot is good, in the signed index and in MANIFEST.json"
@@ -29,7 +29,7 @@ run 1 snap --if-changed --json
 [ "$(jq -r '.written, .health' <<<"$out" | tr '\n' ' ')" = "true bad " ] || fail "after the cut: $out"
 [ "$(jq -r '.problems[0].id' <<<"$out")" = host-corosync-truncated ] || fail "problem: $(jq -c .problems <<<"$out")"
 bad_archive=$(jq -r .archive <<<"$out")
-grep -q ' health=bad:host-corosync-truncated$' "$bad_archive.minisig" || fail "signed index: $(sed -n 3p "$bad_archive.minisig")"
+grep -q ' health=bad:host-corosync-truncated authkey=' "$bad_archive.minisig" || fail "signed index: $(sed -n 3p "$bad_archive.minisig")"
 run 1 snap --if-changed
 contains "$out" "bad"
 contains "$err" "state is bad: /etc/corosync/corosync.conf"
@@ -160,9 +160,9 @@ old_repo=$scratch/old-repo
 mkdir -p "$old_repo/demo/pve1"
 cp "$good_archive" "$old_repo/demo/pve1/"
 python3 - "$good_archive.minisig" "$old_repo/demo/pve1/$(basename "$good_archive").minisig" <<'PY'
-import sys
+import re, sys
 lines = open(sys.argv[1]).read().split("\n")
-lines[2] = lines[2].replace(" health=good", "")
+lines[2] = re.sub(" health=good.*", "", lines[2])  # and the fields that came after health
 open(sys.argv[2], "w").write("\n".join(lines))
 PY
 run 1 "$PMXSNAP" list --repo "$old_repo" --pubkey "$pub" --json

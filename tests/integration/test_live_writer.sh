@@ -11,7 +11,7 @@ db=$scratch/root/var/lib/pve-cluster/config.db
 churn=$!
 trap 'status_seen=$?; touch "$scratch/stop"; wait $churn 2>/dev/null || true; on_exit $status_seen' EXIT
 while [ ! -s "$scratch/committed" ]; do sleep 0.01; done
-count=${PMXSNAP_LIVE_SNAPSHOTS:-200}
+count=${PMXSNAP_LIVE_SNAPSHOTS:-50}
 for i in $(seq 1 "$count"); do
   "$PMXSNAP" snapshot --root "$scratch/root" --repo "$scratch/repo$i" --key "$key" -q ||
     fail "snapshot $i failed"

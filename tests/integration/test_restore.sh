@@ -51,6 +51,9 @@ grep -qx "198.18.9.9 wrong" "$scratch/root/etc/hosts".pmxsnap-* || fail "the rep
 [ "$(sha256sum <"$db" | cut -d' ' -f1)" = "$db_sha" ] || fail "--host-files-only touched the db"
 [ -z "$(ls "$scratch/root/etc/ssh" 2>/dev/null | grep pmxsnap || true)" ] || fail "SSH host keys must not be restored"
 pass "--host-files-only: /etc/hosts restored, the replaced one kept, the db and SSH host keys untouched"
+run 2 apply "$archive" --yes --host-files network --host-files-only
+one_line "$err"; contains "$err" "excludes"
+pass "--host-files and --host-files-only together: refused (exit 2, one line)"
 
 # Without --yes and without a terminal.
 run 2 apply "$archive" </dev/null
@@ -69,7 +72,8 @@ pass "another cluster's archive: refused"
 cp "$(command -v sleep)" "$scratch/pmxcfs"
 "$scratch/pmxcfs" 60 3<"$db" &
 fake=$!
-sleep 0.2
+holds_db() { [ "$(readlink "/proc/$fake/fd/3")" = "$(realpath "$db")" ] && [ "$(readlink "/proc/$fake/exe")" = "$scratch/pmxcfs" ]; }
+wait_for 30 "the stand-in pmxcfs holding config.db" holds_db
 run 2 apply "$archive" --yes
 kill "$fake"; wait "$fake" 2>/dev/null || true
 one_line "$err"; contains "$err" "pmxcfs (pid $fake) holds"

@@ -185,7 +185,7 @@ echo "198.18.6.6 forged" >>"$hosts"
 cp "$hosts" "$scratch/hosts.forged"
 SOURCE_DATE_EPOCH=1900007200 run 0 "$PMXSNAP" snapshot --root "$scratch/root" --repo "$repo" --key "$scratch/forger/signing.key"
 forged=$(archives | tail -1)
-[ "$forged" != "$newer" ] && grep -q ' health=good$' "$forged.minisig" || fail "the forged snapshot: $forged $(sed -n 3p "$forged.minisig")"
+[ "$forged" != "$newer" ] && grep -q ' health=good authkey=' "$forged.minisig" || fail "the forged snapshot: $forged $(sed -n 3p "$forged.minisig")"
 cp "$scratch/hosts.before" "$hosts"
 hosts_sha=$(sha "$hosts")
 kept_hosts() { ls -d "$hosts".pmxsnap-* 2>/dev/null | wc -l; }

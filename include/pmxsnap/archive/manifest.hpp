@@ -87,6 +87,9 @@ struct Manifest {
     // The running cluster as corosync reported it at capture (a JSON object,
     // corosync::LiveView), or empty when not probed / not reachable.
     std::string runtime_json;
+    // The node profile the host files were chosen by (a JSON object,
+    // capture::profile_json), or empty in archives from before profiles.
+    std::string profile_json;
     // Absent in archives written before snapshots recorded it ("unknown").
     std::optional<Health> health;
     std::vector<Member> members;

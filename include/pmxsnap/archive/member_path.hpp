@@ -13,6 +13,13 @@ inline constexpr std::string_view manifest_member = "MANIFEST.json";
 inline constexpr std::string_view db_member = "db/config.db";
 inline constexpr std::string_view pve_prefix = "pve/";
 inline constexpr std::string_view host_prefix = "host/";
+// The two copies of corosync.conf: the node's own, and the cluster's master
+// copy pmxcfs keeps in /etc/pve.
+inline constexpr std::string_view corosync_conf_member = "host/etc/corosync/corosync.conf";
+inline constexpr std::string_view pve_corosync_conf_member = "pve/corosync.conf";
+inline bool is_corosync_conf_member(std::string_view path) {
+    return path == corosync_conf_member || path == pve_corosync_conf_member;
+}
 
 // nullopt when the name is acceptable, else why not ("absolute path", ...).
 std::optional<std::string> member_path_problem(std::string_view path);

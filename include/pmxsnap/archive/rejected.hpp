@@ -6,6 +6,9 @@
 
 #include "pmxsnap/util/error.hpp"
 
+#include <string>
+#include <string_view>
+
 namespace pmxsnap::archive {
 
 class Rejected : public ErrorBase {
@@ -17,6 +20,20 @@ class Rejected : public ErrorBase {
 template <typename... Args>
 [[noreturn]] void reject(fmt::format_string<Args...> format, Args&&... args) {
     throw Rejected(fmt::format(format, std::forward<Args>(args)...));
+}
+
+// Runs read(). A rejection from inside an archive names the member; the
+// operator also needs the archive, so it is put in front (once). It stays a
+// Rejected: exit 1 at the top level.
+template <typename Read>
+auto naming_archive(const std::string& archive, Read&& read) -> decltype(read()) {
+    try {
+        return read();
+    } catch (const Rejected& rejected) {
+        if (std::string_view(rejected.what()).starts_with(archive + ":"))
+            throw;
+        throw Rejected(fmt::format("{}: {}", archive, rejected.what()));
+    }
 }
 
 } // namespace pmxsnap::archive

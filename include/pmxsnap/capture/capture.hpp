@@ -5,6 +5,7 @@
 #pragma once
 
 #include "pmxsnap/archive/manifest.hpp"
+#include "pmxsnap/capture/node_profile.hpp"
 #include "pmxsnap/capture/pve_members.hpp"
 #include "pmxsnap/configdb/consistent_copy.hpp"
 #include "pmxsnap/configdb/database.hpp"
@@ -36,7 +37,14 @@ struct Capture {
     PveMembers pve;
     std::size_t pve_at = 0;
     std::map<std::string, std::string> host_data; // member path → bytes (small files)
+    // The nodelist's names, from /etc/pve/corosync.conf (the cluster's copy)
+    // or else /etc/corosync/corosync.conf; empty when neither parses. For
+    // the signed index (status names a node that has no snapshot).
+    std::vector<std::string> nodelist;
     std::vector<std::string> warnings;
+    // Secrets of the profile present on the host but not archived, and why
+    // (also in the manifest's profile.withheld).
+    std::vector<Withheld> withheld;
 
     void for_each_member(const archive::MemberVisitor& visit) const;
     // The walk refers to this capture: not for a temporary one.
@@ -63,13 +71,20 @@ struct CaptureOptions {
     // /etc/corosync/authkey itself, not only its digest: only for archives
     // that are encrypted (the snapshot command enforces it).
     bool include_authkey = false;
+    // Which host files (profile.host_keys: the private SSH host keys too,
+    // refused unless encrypting).
+    NodeProfile profile;
+    // The archive will be encrypted: iscsid.conf with CHAP credentials may go in.
+    bool encrypting = false;
 };
 
 Capture capture(const host::Host& host, const CaptureOptions& options);
 
-// The host files every snapshot records (node-local state that is not in
-// /etc/pve). Globs are expanded under --root.
-std::vector<std::string> node_local_files(const host::Host& host);
+// The host files a snapshot with this profile records (node-local state
+// that is not in /etc/pve), globs expanded under --root, the authkey last
+// when asked for (refused when missing). Not the generated apt list.
+std::vector<std::string> node_local_files(const host::Host& host, const NodeProfile& profile,
+                                          bool include_authkey);
 
 // Whether a host path is one of the node-local configuration files
 // node_local_files records and `restore file` may put back: corosync.conf,

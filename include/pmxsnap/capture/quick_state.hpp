@@ -5,6 +5,7 @@
 // different key only means "capture and compare". Throws pmxsnap::Error.
 #pragma once
 
+#include "pmxsnap/capture/node_profile.hpp"
 #include "pmxsnap/host/host.hpp"
 
 #include <optional>
@@ -25,6 +26,7 @@ struct QuickState {
 struct QuickStateOptions {
     bool include_authkey = false;
     bool encrypting = false;
+    NodeProfile profile;
 };
 
 // nullopt when the cluster name cannot be told without reading the db (no

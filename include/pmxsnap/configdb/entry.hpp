@@ -24,9 +24,9 @@ inline constexpr std::int64_t root_inode = 0;
 inline constexpr std::string_view version_entry_name = "__version__";
 
 // pmxcfs limits (memdb.h): per file, in total, and number of inodes.
-inline constexpr std::int64_t max_file_size = 1024 * 1024;
+inline constexpr std::int64_t max_file_size = 1024LL * 1024;
 inline constexpr std::int64_t max_total_size = 128LL * 1024 * 1024;
-inline constexpr std::int64_t max_inodes = 256 * 1024;
+inline constexpr std::int64_t max_inodes = 256LL * 1024;
 
 struct EntryMeta {
     std::int64_t inode = 0;

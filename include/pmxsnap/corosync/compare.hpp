@@ -4,6 +4,7 @@
 // serialise. Pure.
 #pragma once
 
+#include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,5 +42,13 @@ struct ConfigComparison {
 ConfigComparison compare_configs(const Config& before, const Config& after);
 
 std::string to_string(NodeChange::Kind kind);
+
+// The running config as CMAP holds it, as a Config compare_configs takes:
+// config_version and the nodelist (nodeids, names, ring addresses) only.
+Config running_config(const LiveView& live);
+
+// "ring0_addr of node3 (nodeid 3): 198.18.0.13 → 198.18.0.99", "node4
+// (nodeid 4) added": one line per change, for findings and reports.
+std::string describe(const NodeChange& change);
 
 } // namespace pmxsnap::corosync

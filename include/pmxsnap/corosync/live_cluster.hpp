@@ -41,6 +41,9 @@ struct LiveLink {
 
 struct LiveView {
     bool reachable = false;
+    // The IPC accepted the connection and did not answer in time: corosync
+    // runs but is hung (never serialised: a property of this probe only).
+    bool hung = false;
     std::string error; // when not reachable, or a part could not be read
     std::uint32_t local_nodeid = 0;
     std::string cluster_name;
@@ -52,6 +55,11 @@ struct LiveView {
     std::optional<std::uint32_t> total_votes;
     std::optional<std::uint32_t> quorum;
     std::vector<LiveLink> links;
+    // Not corosync's: the MTU of each local interface that holds this node's
+    // ring address, recorded by snapshot from the host (doctor compares a
+    // node's MTU with its own and its peers' records). Empty in archives
+    // from before it was recorded.
+    std::map<std::string, unsigned> ring_interface_mtus;
 
     nlohmann::json to_json() const;
     static LiveView from_json(const nlohmann::json& json);

@@ -22,7 +22,7 @@ class AgeNoIdentity : public Error {
     using Error::Error;
 };
 
-inline constexpr std::size_t age_chunk_size = 64 * 1024;
+inline constexpr std::size_t age_chunk_size = std::size_t{64} * 1024;
 
 class AgeEncryptor {
   public:

@@ -19,6 +19,11 @@ using KeyId = std::array<std::uint8_t, 8>;
 struct PublicKey {
     KeyId key_id{};
     std::array<std::uint8_t, 32> key{};
+    // "<cluster>/<node>" for a key the cluster published for that node
+    // (/etc/pve/pmxsnap/keys/<node>.pub, keygen --publish): the key that
+    // node's repository directory must be signed with. Empty for any other
+    // trusted key (trusted.d, --pubkey, this node's own).
+    std::string published_for;
     // As minisign prints it: the id as a little-endian 64-bit number in hex.
     std::string key_id_hex() const;
 };

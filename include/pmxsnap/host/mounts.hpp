@@ -11,6 +11,8 @@
 namespace pmxsnap::host {
 
 struct Mount {
+    std::string id;          // mountinfo's mount id, unique in its namespace
+    std::string parent_id;   // the id of the mount this one sits on
     std::string mount_point; // "/etc/pve"
     std::string fs_type;     // "fuse" for pmxcfs (its source is "/dev/fuse")
     std::string source;      // "/dev/fuse"
@@ -27,5 +29,9 @@ std::optional<Mount> mount_at(const std::vector<Mount>& mounts, std::string_view
 
 // This process's mounts (live host).
 std::vector<Mount> current_mounts();
+
+// The mounts of process pid's mount namespace; none when it has exited (its
+// mountinfo then reads as EINVAL) or is not there.
+std::vector<Mount> mounts_of_process(int pid);
 
 } // namespace pmxsnap::host

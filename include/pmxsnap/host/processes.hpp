@@ -7,7 +7,9 @@
 
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pmxsnap::host {
@@ -19,6 +21,20 @@ struct Process {
 };
 
 std::vector<Process> processes_named(const std::vector<std::string>& names);
+
+// What /proc/PID/status says of a process: its state ("S (sleeping)", "T
+// (stopped)", "D (disk sleep)") and its thread count.
+struct ProcessStatus {
+    std::string state;
+    unsigned threads = 0;
+};
+ProcessStatus parse_proc_status(std::string_view status_text);
+std::optional<ProcessStatus> process_status(pid_t pid);
+
+// Whether pid runs in this process's network namespace: the daemon that
+// serves this node where several nodes share one kernel (containers, the
+// test cluster's namespaces).
+bool in_this_network_namespace(pid_t pid);
 
 // Processes with a file descriptor open on a path inside directory.
 std::vector<Process> processes_holding(const fs::path& directory);

@@ -23,6 +23,7 @@ enum class IndexStatus {
     untrusted, // signed by a key that is not trusted
     altered,   // the trusted comment does not match its signature
     misplaced, // authentic, but for another file name or another <cluster>/<node>
+    foreign,   // authentic, but its <cluster>/<node> has a published key and this is another
 };
 std::string_view to_string(IndexStatus status);
 
@@ -41,7 +42,15 @@ struct IndexCheck {
 // keys; the trusted comment verifies under it; it is a pmxsnap index; it
 // names this file and the <cluster>/<node> directory the archive lies in
 // (repository layout <repo>/<cluster>/<node>/<file>); its capture time is the
-// file name's. signature_text is the .minisig's content ("" when missing).
+// file name's; when keys hold keys published for that <cluster>/<node>
+// (crypto::PublicKey::published_for), it is signed by one of them.
+// signature_text is the .minisig's content ("" when missing).
+// The expectation a published key sets: "" when directory ("<cluster>/<node>")
+// has no key published for it among keys, or signer is one of those; else
+// the finding, naming the node, the expected key id(s) and the signer's.
+std::string published_key_problem(const std::string& directory, const crypto::PublicKey& signer,
+                                  const std::vector<crypto::PublicKey>& keys);
+
 IndexCheck authenticate_index(const fs::path& archive, std::string_view signature_text,
                               const std::vector<crypto::PublicKey>& keys);
 IndexCheck authenticate_index(const Snapshot& snapshot, const std::vector<crypto::PublicKey>& keys);

@@ -57,6 +57,10 @@ class Repository {
     // The archives of one node directory, oldest first.
     std::vector<Snapshot> list(const NodeDirectory& directory) const;
     std::optional<Snapshot> newest(const std::string& cluster, const std::string& node) const;
+    // The archives of one node directory by name only, oldest first: no
+    // signature read, no size (0). For a reader that needs only the newest
+    // few of a long history (status); read_index() then reads one.
+    std::vector<Snapshot> names(const NodeDirectory& directory) const;
 
     // Under the node lock: removes temporary files of killed runs and
     // signatures whose archive never got its final name. Returns what it removed.
@@ -73,5 +77,8 @@ std::string archive_file_name(const std::string& stamp, bool encrypted);
 // nullopt for any other name.
 std::optional<std::pair<std::string, bool>> parse_archive_name(const std::string& name);
 fs::path signature_path_for(const fs::path& archive);
+// Reads the .minisig beside snapshot.archive into signature_text and
+// comment (as read, not authenticated); leaves them empty when missing.
+void read_index(Snapshot& snapshot);
 
 } // namespace pmxsnap::repo

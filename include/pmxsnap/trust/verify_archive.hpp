@@ -29,6 +29,15 @@ struct Verdict {
     fs::path archive;
     std::vector<LevelResult> levels; // all three (four with the drill), skipped ones with why
     bool signature_only = false;     // content and restorable not asked for
+    // --trust-archived-keys: the key id that vouched when it came from the
+    // archive itself (published_keys.hpp), and for which node; why archived
+    // keys were not used when they were looked for.
+    std::optional<std::string> archived_key_id;
+    std::string archived_key_for;
+    std::string archived_key_note;
+    // The whole manifest as level 2 read it, kept only for a caller that
+    // takes the members too (VerifyOptions::members).
+    std::optional<archive::Manifest> manifest;
     Outcome outcome() const;
     bool ok() const { return outcome() == Outcome::ok; }
     std::vector<std::string> skipped() const; // the names of the skipped levels
@@ -47,6 +56,10 @@ struct VerifyOptions {
     // Level 4, only when asked: the archive's db served by the real pmxcfs
     // (drill.hpp). Needs root; without its content level it is skipped.
     std::optional<DrillOptions> drill;
+    // Also given every member level 2 reads, each end() only once its size
+    // and digest matched: restore apply keeps what it installs from the very
+    // bytes verified, and never reads the archive again.
+    archive::MemberHandler* members = nullptr;
 };
 
 Verdict verify_archive(const fs::path& archive, const std::vector<crypto::PublicKey>& keys,

@@ -1,10 +1,11 @@
-// Sha256: streaming SHA-256 with lower-case hex output. On CPUs with the
-// SHA extensions it runs its own block function (see sha256_sha_ni.cpp for
-// why); elsewhere it is libsodium's. Used for member digests, authkey
+// Sha256: streaming SHA-256 with lower-case hex output, by nettle (which
+// libarchive already brings; its x86_64 code uses the SHA extensions where
+// the CPU has them: bench/sha256/run compares it with the hand-written code
+// it replaced, libsodium and OpenSSL). Used for member digests, authkey
 // digests and the state digest; never throws.
 #pragma once
 
-#include <sodium.h>
+#include <nettle/sha2.h>
 
 #include <array>
 #include <cstdint>
@@ -23,19 +24,8 @@ class Sha256 {
     std::array<std::uint8_t, 32> finish();
     std::string finish_hex();
 
-    // Whether this process hashes with the SHA extensions (bench facts, tests).
-    static bool uses_sha_extensions();
-
   private:
-    void absorb(const std::uint8_t* data, std::size_t size);
-    std::array<std::uint8_t, 32> finish_own();
-
-    bool own_ = false;
-    crypto_hash_sha256_state sodium_{};
-    std::uint32_t state_[8]{};
-    std::array<std::uint8_t, 64> block_{};
-    std::size_t block_used_ = 0;
-    std::uint64_t total_ = 0;
+    sha256_ctx context_{};
 };
 
 // A SHA-256 value kept as its 32 bytes, or none (a directory's). A member

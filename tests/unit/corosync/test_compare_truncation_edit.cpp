@@ -38,6 +38,26 @@ TEST_CASE("identical configs compare identical") {
     CHECK(comparison.to_json()["identical"] == true);
 }
 
+TEST_CASE("the running nodelist (CMAP) compares with a file, each change in one line") {
+    auto base = test::proxmox_corosync_conf(3);
+    auto file = parsed(base);
+    LiveView live;
+    live.config_version = file.config_version;
+    for (const auto& node : file.nodes)
+        live.nodelist.push_back({*node.nodeid, node.name, node.ring_addresses});
+    auto running = running_config(live);
+    CHECK(running.config_version == file.config_version);
+    CHECK(compare_configs(running, file).nodes.empty());
+    auto moved = compare_configs(running, parsed(replace(base, "198.18.0.13", "198.18.1.13")));
+    REQUIRE(moved.nodes.size() == 1);
+    CHECK(describe(moved.nodes[0]) == "ring0_addr of nodeid 3: 198.18.0.13 → 198.18.1.13");
+    auto added = compare_configs(running, parsed(test::proxmox_corosync_conf(4)));
+    REQUIRE(added.nodes.size() == 1);
+    CHECK(describe(added.nodes[0]) == "pve4 (nodeid 4) added");
+    auto renamed = compare_configs(running, parsed(replace(base, "name: pve2", "name: pve9")));
+    CHECK(describe(renamed.nodes[0]) == "nodeid 2 renamed: pve2 → pve9");
+}
+
 TEST_CASE("the compare finds a renamed node, a changed ring0_addr, an added node, a version bump") {
     auto base = test::proxmox_corosync_conf(3);
     SECTION("renamed") {

@@ -1,6 +1,7 @@
 #include "catch.hpp"
 #include "sample_configs.hpp"
 
+#include "pmxsnap/corosync/limits.hpp"
 #include "pmxsnap/corosync/parser.hpp"
 
 using namespace pmxsnap;
@@ -161,4 +162,22 @@ TEST_CASE("a name ends where corosync ends it: one character before what follows
     auto brace = parse_config("totem: {\n version: 2\n}\n");
     REQUIRE(brace.ok());
     CHECK(brace.config->value("totem.version") == "2");
+}
+
+TEST_CASE("over 1 MiB is not a corosync.conf: refused before parsing, in the one wording") {
+    // A valid file padded with comment lines (corosync's lines are short) to
+    // exactly the limit, then one byte more.
+    auto padded = [](std::size_t size) {
+        std::string text = "totem {\n version: 2\n}\n";
+        while (text.size() + 64 < size)
+            text += "#" + std::string(62, 'x') + "\n";
+        return text + std::string(size - text.size() - 1, '#') + "\n";
+    };
+    CHECK(parse_config(padded(max_conf_bytes)).ok());
+    auto over = parse_config(padded(max_conf_bytes + 1));
+    REQUIRE_FALSE(over.ok());
+    CHECK(over.error->line == 0);
+    CHECK(over.error->message ==
+          "not a corosync.conf: 1048577 bytes, over the 1048576-byte limit (pmxcfs serves no "
+          "file over 1 MiB)");
 }

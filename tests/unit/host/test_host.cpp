@@ -2,8 +2,11 @@
 #include "scratch.hpp"
 
 #include "pmxsnap/host/host.hpp"
+#include "pmxsnap/host/processes.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
+
+#include <unistd.h>
 
 #include <cstdlib>
 
@@ -43,4 +46,17 @@ TEST_CASE("SOURCE_DATE_EPOCH pins the clock, and a bad value is an error") {
     ::unsetenv("SOURCE_DATE_EPOCH");
     CHECK_FALSE(host.clock_is_pinned());
     CHECK(host.now() > 1700000000);
+}
+
+TEST_CASE("a process's state and thread count from /proc/PID/status") {
+    auto status = host::parse_proc_status("Name:\tcorosync\nState:\tT (stopped)\nTgid:\t811\n"
+                                          "Threads:\t9\nVmRSS:\t  1 kB\n");
+    CHECK(status.state == "T (stopped)");
+    CHECK(status.threads == 9);
+    auto mine = host::process_status(::getpid());
+    REQUIRE(mine);
+    CHECK(mine->state.starts_with("R"));
+    CHECK(mine->threads >= 1);
+    CHECK(host::in_this_network_namespace(::getpid()));
+    CHECK_FALSE(host::in_this_network_namespace(999999999));
 }

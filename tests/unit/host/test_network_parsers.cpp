@@ -3,6 +3,7 @@
 #include "pmxsnap/host/interfaces.hpp"
 #include "pmxsnap/host/mounts.hpp"
 #include "pmxsnap/host/names.hpp"
+#include "pmxsnap/host/neighbours.hpp"
 
 using namespace pmxsnap;
 
@@ -66,4 +67,28 @@ TEST_CASE("resolving names is bounded and gives numeric addresses") {
     REQUIRE(resolution.addresses.count("localhost"));
     for (const auto& address : resolution.addresses.at("localhost"))
         CHECK(host::canonical_address(address) == address);
+}
+
+TEST_CASE("carrier from an interface's operstate") {
+    CHECK(host::carrier_from_operstate("up\n") == true);
+    CHECK(host::carrier_from_operstate("unknown\n") == true);         // lo, some virtual links
+    CHECK(host::carrier_from_operstate("lowerlayerdown\n") == false); // a veth whose peer is down
+    CHECK(host::carrier_from_operstate("down") == false);
+    CHECK_FALSE(host::carrier_from_operstate("testing\n").has_value());
+    CHECK(host::interface_has_carrier("lo") == true);
+    CHECK_FALSE(host::interface_has_carrier("no-such-interface0").has_value());
+    CHECK_FALSE(host::interface_has_carrier("../lo").has_value());
+}
+
+TEST_CASE("the ARP table says which neighbours answered") {
+    const char* arp =
+        "IP address       HW type     Flags       HW address            Mask     Device\n"
+        "198.18.0.12      0x1         0x2         2a:3b:4c:5d:6e:7f     *        eth0\n"
+        "198.18.0.13      0x1         0x0         00:00:00:00:00:00     *        eth0\n"
+        "garbage\n";
+    auto table = host::parse_proc_net_arp(arp);
+    CHECK(table.size() == 2);
+    CHECK(table.at("198.18.0.12"));
+    CHECK_FALSE(table.at("198.18.0.13"));
+    CHECK(host::parse_proc_net_arp("").empty());
 }

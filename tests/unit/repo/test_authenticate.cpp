@@ -10,6 +10,7 @@
 #include "pmxsnap/crypto/signature.hpp"
 #include "pmxsnap/repo/authenticate.hpp"
 
+#include <fmt/format.h>
 #include <sodium.h>
 
 using namespace pmxsnap;
@@ -22,7 +23,8 @@ namespace {
 std::string signed_index(const crypto::SecretKey& key, const std::string& cluster,
                          const std::string& node, const std::string& file,
                          const std::string& captured = "2026-11-25T10:30:00Z") {
-    TrustedComment comment{cluster, node, 7, 1, std::string(64, 'f'), captured, file, {}, {}};
+    TrustedComment comment{cluster, node, 7,  1, std::string(64, 'f'), captured, file,
+                           {},      {},   {}, {}};
     return crypto::sign_prehashed(key, {}, comment.format(), "test");
 }
 
@@ -89,8 +91,8 @@ TEST_CASE("authenticate_archive: the index, then every byte of the file") {
     crypto::Blake2b512 digest;
     digest.update(content);
     TrustedComment comment{
-        "demo",          "pve1", 7, 1, std::string(64, 'f'), "2026-11-25T10:30:00Z",
-        file.filename(), {},     {}};
+        "demo", "pve1", 7,  1, std::string(64, 'f'), "2026-11-25T10:30:00Z", file.filename(),
+        {},     {},     {}, {}};
     auto signature = crypto::sign_prehashed(key, digest.finish(), comment.format(), "test");
 
     test::put_file(signature_path_for(file), signature);
@@ -113,4 +115,65 @@ TEST_CASE("authenticate_archive: the index, then every byte of the file") {
     CHECK(unsigned_file.index.status == IndexStatus::missing);
     CHECK_THAT(unsigned_file.problem,
                Catch::Matchers::StartsWith("missing: no signature beside it"));
+}
+
+namespace {
+
+crypto::PublicKey published(const crypto::SecretKey& key, const std::string& directory) {
+    auto pub = key.public_key();
+    pub.published_for = directory;
+    return pub;
+}
+
+} // namespace
+
+TEST_CASE("a key published for a node is the only one its directory may be signed with") {
+    REQUIRE(sodium_init() >= 0);
+    auto own = crypto::generate_secret_key();
+    auto other = crypto::generate_secret_key();
+    auto third = crypto::generate_secret_key();
+    auto index = [&](const crypto::SecretKey& key) {
+        return signed_index(key, "demo", "pve1", archive.filename());
+    };
+
+    // pve1 published own; other is trusted too (trusted.d), but not for pve1.
+    const std::vector<crypto::PublicKey> keys{other.public_key(), published(own, "demo/pve1")};
+    CHECK(authenticate_index(archive, index(own), keys).ok());
+    auto foreign = authenticate_index(archive, index(other), keys);
+    CHECK(foreign.status == IndexStatus::foreign);
+    CHECK(to_string(foreign.status) == "foreign");
+    CHECK(foreign.problem ==
+          fmt::format("signed by key {}, but node pve1 published key {} "
+                      "(/etc/pve/pmxsnap/keys/pve1.pub): only that key may sign in demo/pve1",
+                      other.public_key().key_id_hex(), own.public_key().key_id_hex()));
+    CHECK_FALSE(foreign.comment);
+
+    // Another node's published key is a foreign key in pve1's directory too.
+    const std::vector<crypto::PublicKey> cluster{published(other, "demo/pve2"),
+                                                 published(own, "demo/pve1")};
+    CHECK(authenticate_index(archive, index(other), cluster).status == IndexStatus::foreign);
+
+    // No key published for demo/pve1 (only for another cluster's pve1, or
+    // another node): any trusted key signs there as before.
+    const std::vector<crypto::PublicKey> elsewhere{other.public_key(), published(own, "lab/pve1"),
+                                                   published(third, "demo/pve2")};
+    CHECK(authenticate_index(archive, index(other), elsewhere).ok());
+    CHECK(published_key_problem("demo/pve1", other.public_key(), elsewhere).empty());
+
+    // The same key trusted twice (trusted.d and published): ok whichever
+    // entry is found first.
+    const std::vector<crypto::PublicKey> twice{own.public_key(), published(own, "demo/pve1")};
+    CHECK(authenticate_index(archive, index(own), twice).ok());
+
+    // Two keys published for one node name (never written by keygen, but a
+    // directory may hold both): either signs, the finding names both.
+    const std::vector<crypto::PublicKey> both{published(own, "demo/pve1"),
+                                              published(third, "demo/pve1"), other.public_key()};
+    CHECK(authenticate_index(archive, index(third), both).ok());
+    CHECK_THAT(published_key_problem("demo/pve1", other.public_key(), both),
+               Catch::Matchers::ContainsSubstring(fmt::format("published key {}, {}",
+                                                              own.public_key().key_id_hex(),
+                                                              third.public_key().key_id_hex())));
+    // An untrusted signer stays untrusted: the expectation never adds trust.
+    CHECK(authenticate_index(archive, index(third), keys).status == IndexStatus::untrusted);
 }

@@ -26,6 +26,8 @@ void put_snapshot(const fs::path& dir, const std::string& stamp, std::int64_t db
                            "x",
                            archive.filename(),
                            {},
+                           {},
+                           {},
                            {}};
     test::put_file(signature_path_for(archive),
                    "untrusted comment: x\nAAAA\ntrusted comment: " + comment.format() + "\nAAAA\n");

@@ -15,6 +15,8 @@ TEST_CASE("the signed index round-trips and rejects anything else") {
                            "2026-11-25T03:05:41Z",
                            "20261125T030541Z.pmxsnap",
                            {},
+                           {},
+                           {},
                            {}};
     auto text = comment.format();
     CHECK(text == "pmxsnap/1 cluster=demo node=pve1 db_version=171 config_version=3 state=" +
@@ -57,10 +59,13 @@ TEST_CASE("only the canonical form is accepted (regression: fuzz_trusted_comment
     }
 }
 
+// An index as written before health existed.
+const std::string before_health =
+    "pmxsnap/1 cluster=demo node=pve1 db_version=26 config_version=3 state=ab "
+    "captured=2026-11-25T05:26:14Z file=20261125T052614Z.pmxsnap";
+
 TEST_CASE("health: good, bad with its problem ids, or absent (an archive from before health)") {
-    const std::string old =
-        "pmxsnap/1 cluster=demo node=pve1 db_version=26 config_version=3 state=ab "
-        "captured=2026-11-25T05:26:14Z file=20261125T052614Z.pmxsnap";
+    const std::string& old = before_health;
     auto unknown = TrustedComment::parse(old);
     REQUIRE(unknown);
     CHECK(unknown->health.empty());
@@ -88,4 +93,38 @@ TEST_CASE("health: good, bad with its problem ids, or absent (an archive from be
     auto moved = old;
     moved.insert(moved.find(" file="), " health=good");
     CHECK_FALSE(TrustedComment::parse(moved));
+}
+
+TEST_CASE("authkey and nodes: after health, each optional (an index from before status)") {
+    const std::string base = before_health + " health=good";
+    auto old = TrustedComment::parse(base);
+    REQUIRE(old);
+    CHECK_FALSE(old->authkey);
+    CHECK_FALSE(old->nodelist);
+
+    auto full = TrustedComment::parse(base + " authkey=0123456789abcdef nodes=pve1,pve2,pve3");
+    REQUIRE(full);
+    CHECK(full->authkey == std::optional<std::string>("0123456789abcdef"));
+    CHECK(full->nodelist == std::optional<std::vector<std::string>>({"pve1", "pve2", "pve3"}));
+    CHECK(full->format() == base + " authkey=0123456789abcdef nodes=pve1,pve2,pve3");
+
+    auto none = TrustedComment::parse(base + " authkey=- nodes=-");
+    REQUIRE(none);
+    CHECK(none->authkey == std::optional<std::string>(""));
+    CHECK(none->nodelist == std::optional<std::vector<std::string>>(std::vector<std::string>{}));
+    CHECK(none->format() == base + " authkey=- nodes=-");
+
+    for (const std::string& broken : std::vector<std::string>{
+             "authkey=", "authkey=0123456789ABCDEF", "authkey=0123456789abcde",
+             "authkey=0123456789abcdef0", "nodes=", "nodes=a,,b", "nodes=a,", "nodes=,a",
+             "nodes=a,-", "nodes=pve1 authkey=0123456789abcdef", "authkey=- authkey=-"})
+        CHECK_FALSE(TrustedComment::parse(base + " " + broken));
+
+    CHECK(pmxsnap::repo::authkey_field(std::string(64, 'e')) == std::string(16, 'e'));
+    CHECK(pmxsnap::repo::nodelist_field({"pve1", "pve2"}) ==
+          std::optional<std::vector<std::string>>({"pve1", "pve2"}));
+    CHECK_FALSE(pmxsnap::repo::nodelist_field({"a,b"}));
+    CHECK_FALSE(pmxsnap::repo::nodelist_field({"a b"}));
+    CHECK_FALSE(pmxsnap::repo::nodelist_field({"-"}));
+    CHECK_FALSE(pmxsnap::repo::nodelist_field(std::vector<std::string>(40, std::string(60, 'n'))));
 }

@@ -1,0 +1,31 @@
+// PrivateArchive: the archive and its signature copied, once, into a private
+// scratch directory (0700, removed with the object) under the same
+// <cluster>/<node>/<file> names, so the signature's placement check reads
+// the same. Every check and read after it sees bytes nobody else can
+// change: an archive replaced or rewritten in place after the copy changes
+// nothing of what apply verifies and installs. A path that is not a regular
+// file is passed through, for verify to say what it is.
+#pragma once
+
+#include "pmxsnap/util/file.hpp"
+#include "pmxsnap/util/temp_dir.hpp"
+
+#include <string>
+
+namespace pmxsnap::restore {
+
+class PrivateArchive {
+  public:
+    explicit PrivateArchive(const fs::path& archive);
+    const fs::path& path() const { return copy_; }
+    // text (a verification's detail) with the copy's directory named as the
+    // original's, for messages an operator reads.
+    std::string as_original(std::string text) const;
+
+  private:
+    TempDir scratch_;
+    fs::path original_;
+    fs::path copy_;
+};
+
+} // namespace pmxsnap::restore
