@@ -23,6 +23,7 @@ sandboxed() { # the snapshot with the db's directory mounted read-only
 version_of() { printf '%s\n' "$1" | sed -n 's/.*"db_version": \([0-9]*\).*/\1/p'; }
 # pmxcfs's place: a read-only sqlite3 holding the db open.
 coproc holder { sqlite3 -readonly "$live/config.db"; }
+holder_pid=$holder_PID # bash unsets holder_PID once it reaps the coproc
 echo 'select count(*) from tree;' >&"${holder[1]}"
 read -r -t 10 _ <&"${holder[0]}" || fail "sqlite3 did not open the db"
 before=$(sha256sum "$live"/config.db*)
@@ -31,7 +32,7 @@ contains "$out" '"copy_method": "read-transaction"'
 [ "$(version_of "$out")" = "$wal_version" ] || fail "held: db version $(version_of "$out"), with the WAL $wal_version"
 [ "$before" = "$(sha256sum "$live"/config.db*)" ] || fail "the live db files changed (held)"
 exec {holder[1]}>&-
-wait "$holder_PID" 2>/dev/null || true
+wait "$holder_pid" 2>/dev/null || true
 before=$(sha256sum "$live"/config.db*)
 run 0 sandboxed
 contains "$out" '"copy_method": "private-copy"'
