@@ -23,6 +23,11 @@ fs::path name_or_placeholder(const fs::path& directory) {
     return name.empty() ? fs::path("_") : name;
 }
 
+void replace_all(std::string& text, const std::string& from, const std::string& to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+}
+
 } // namespace
 
 PrivateArchive::PrivateArchive(const fs::path& archive)
@@ -44,10 +49,14 @@ PrivateArchive::PrivateArchive(const fs::path& archive)
 }
 
 std::string PrivateArchive::as_original(std::string text) const {
-    auto from = copy_.parent_path().string();
-    auto to = fs::absolute(original_).parent_path().string();
-    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
+    // Nothing was copied (not a regular file): nothing to rename, and the
+    // directory of a bare file name is "", which is found everywhere.
+    if (copy_ == original_)
+        return text;
+    // The copy's name as the operator gave the original's (a signature's
+    // name starts with it), then its directory for any other name in it.
+    replace_all(text, copy_.string(), original_.string());
+    replace_all(text, copy_.parent_path().string(), fs::absolute(original_).parent_path().string());
     return text;
 }
 

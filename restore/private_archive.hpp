@@ -3,10 +3,13 @@
 // <cluster>/<node>/<file> names, so the signature's placement check reads
 // the same. Every check and read after it sees bytes nobody else can
 // change: an archive replaced or rewritten in place after the copy changes
-// nothing of what apply verifies and installs. A path that is not a regular
-// file is passed through, for verify to say what it is.
+// nothing of what apply verifies and installs, nor what plan, extract and
+// file authenticate and then read. A path that is not a regular file is
+// passed through, for verify to say what it is.
 #pragma once
 
+#include "pmxsnap/archive/rejected.hpp"
+#include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/file.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
@@ -18,9 +21,22 @@ class PrivateArchive {
   public:
     explicit PrivateArchive(const fs::path& archive);
     const fs::path& path() const { return copy_; }
+    const fs::path& original() const { return original_; }
     // text (a verification's detail) with the copy's directory named as the
     // original's, for messages an operator reads.
     std::string as_original(std::string text) const;
+    // read(path()), anything it throws said of the original (as_original),
+    // of the same kind: exit 1 stays 1, exit 2 stays 2.
+    template <typename Read>
+    decltype(auto) read(Read&& read) const {
+        try {
+            return read(copy_);
+        } catch (const archive::Rejected& rejected) {
+            throw archive::Rejected(as_original(rejected.what()));
+        } catch (const Error& error) {
+            throw Error(as_original(error.what()));
+        }
+    }
 
   private:
     TempDir scratch_;

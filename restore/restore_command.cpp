@@ -2,16 +2,17 @@
 
 #include "apply.hpp"
 #include "apply_review.hpp"
+#include "authenticate_first.hpp"
 #include "before_option.hpp"
 #include "extract.hpp"
 #include "host_files.hpp"
 #include "plan.hpp"
+#include "private_archive.hpp"
 #include "restore_file.hpp"
 #include "trusted_keys.hpp"
 
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/capture/selector_scope.hpp"
-#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
@@ -63,32 +64,6 @@ fs::path selected_archive(cli::Context& context, const Arguments& args) {
         .archive;
 }
 
-// Before anything in the archive is believed (issue 21): latest-good is
-// picked by the health its .minisig's comment claims, and the archive's
-// bytes become a plan, files on disk or a file put back; a forged
-// `health=good` signature must fail here, as in diff. Apply checks more
-// (trust::verify_archive, every level) and does not pass through this.
-// --no-verify skips it and says so first: on the first line of the text,
-// else (--json, -q) as a warning.
-void authenticate_first(cli::Context& context, const Arguments& args, const fs::path& archive,
-                        std::string_view unchecked) {
-    if (args.no_verify) {
-        if (context.out.json_mode() || context.options.quiet)
-            context.out.warn("--no-verify: the signature of {} was not checked", archive.string());
-        else
-            context.out.say("UNVERIFIED (--no-verify): the signature of {} was not checked; what "
-                            "it holds may not be what was captured",
-                            archive.string());
-        return;
-    }
-    auto keys = cli::required_trusted_keys(context.options);
-    auto checked = repo::authenticate_archive(archive, keys);
-    if (!checked.ok())
-        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify {} it "
-                        "unchecked",
-                        archive.string(), checked.problem, archive.string(), unchecked);
-}
-
 ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& archive_path) {
     PlanOptions options;
     if (args.scenario != "auto") {
@@ -98,14 +73,17 @@ ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& 
                  args.scenario);
     }
     options.file = args.file;
-    authenticate_first(context, args, archive_path, "plans from");
+    PrivateArchive copy(archive_path);
+    authenticate_first(context, args.no_verify, copy, "plans from");
     // The steps name the archive the selector resolved to, never `latest`
     // itself: a snapshot taken between plan and apply would otherwise be
     // what apply installs.
     options.archive_argument = archive_path.string();
     if (archive_path.string() != args.archive)
         options.selector = args.archive;
-    auto archive = read_archive_facts(archive_path, context.options.identity);
+    auto archive = copy.read(
+        [&](const fs::path& path) { return read_archive_facts(path, context.options.identity); });
+    archive.path = archive_path;
     auto host = read_host_facts(context.host(), context.options.offline);
     if (!args.peer.empty()) {
         if (context.options.offline)
@@ -207,9 +185,12 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
 }
 
 ExitCode run_extract(cli::Context& context, const Arguments& args, const fs::path& archive) {
-    authenticate_first(context, args, archive, "extracts");
-    auto result =
-        extract_archive(archive, args.to, args.paths, args.force_extract, context.options.identity);
+    PrivateArchive copy(archive);
+    authenticate_first(context, args.no_verify, copy, "extracts");
+    auto result = copy.read([&](const fs::path& path) {
+        return extract_archive(path, args.to, args.paths, args.force_extract,
+                               context.options.identity);
+    });
     if (context.out.json_mode())
         context.out.json({{"schema", "pmxsnap.restore-extract/1"},
                           {"directory", args.to},
@@ -226,11 +207,12 @@ ExitCode run_file(cli::Context& context, const Arguments& args, const fs::path& 
     // A path restore file never takes is refused before keys are asked for.
     if (auto refusal = restore_file_refusal(args.path); !refusal.empty())
         throw Error(refusal);
-    authenticate_first(context, args, archive, "restores from");
+    PrivateArchive copy(archive);
+    authenticate_first(context, args.no_verify, copy, "restores from");
     std::optional<std::string> expected;
     if (!args.expect_digest.empty())
         expected = args.expect_digest;
-    auto result = restore_file(archive, context.host(), args.path, expected, args.force_file,
+    auto result = restore_file(copy, context.host(), args.path, expected, args.force_file,
                                context.options.identity);
     for (const auto& forced : result.forced)
         context.out.warn("--force: going on although {}", forced);

@@ -278,20 +278,21 @@ std::string restore_file_refusal(const std::string& path) {
                        escape_name(path));
 }
 
-FileRestore restore_file(const fs::path& archive, const host::Host& host, const std::string& path,
-                         const std::optional<std::string>& expect_digest, bool force,
-                         const fs::path& identity) {
+FileRestore restore_file(const PrivateArchive& archive, const host::Host& host,
+                         const std::string& path, const std::optional<std::string>& expect_digest,
+                         bool force, const fs::path& identity) {
     if (auto refusal = restore_file_refusal(path); !refusal.empty())
         throw Error(refusal);
     FileRestore result;
     result.member = member_path_of(path);
-    auto archived = read_archived(archive, result.member, path, identity);
+    auto archived = archive.read(
+        [&](const fs::path& copy) { return read_archived(copy, result.member, path, identity); });
     result.restored_sha256 = sha256_hex(archived.content);
     if (result.member.starts_with(archive::pve_prefix))
         restore_pve_file(host, path, archived, expect_digest, force, result);
     else
         restore_node_file(host, path, archived, expect_digest, force, result);
-    result.next = next_step(result.member, archive);
+    result.next = next_step(result.member, archive.original());
     return result;
 }
 

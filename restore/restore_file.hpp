@@ -16,6 +16,8 @@
 // archive (for a node's own files, another node's) is refused unless --force.
 #pragma once
 
+#include "private_archive.hpp"
+
 #include "pmxsnap/host/host.hpp"
 
 #include <optional>
@@ -35,9 +37,11 @@ struct FileRestore {
     std::string next;                // what to run next, when something is
 };
 
-FileRestore restore_file(const fs::path& archive, const host::Host& host, const std::string& path,
-                         const std::optional<std::string>& expect_digest, bool force,
-                         const fs::path& identity);
+// archive: read from its private copy (the one its signature was checked
+// on), named as the operator gave it.
+FileRestore restore_file(const PrivateArchive& archive, const host::Host& host,
+                         const std::string& path, const std::optional<std::string>& expect_digest,
+                         bool force, const fs::path& identity);
 
 // Why restore file does not take a path ("" when it does): it puts back
 // /etc/pve paths and the node-local files above, nothing else. Pure.

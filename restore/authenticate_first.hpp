@@ -1,0 +1,26 @@
+// The signature check restore plan, extract and file make before anything
+// in an archive is believed (issue 21): latest-good is picked by the health
+// its .minisig's comment claims, and the archive's bytes become a plan,
+// files on disk or a file put back, so a forged `health=good` signature
+// must fail here, as in diff. Apply checks more (trust::verify_archive,
+// every level) and does not pass through this.
+#pragma once
+
+#include "context.hpp"
+#include "private_archive.hpp"
+
+#include <string_view>
+
+namespace pmxsnap::restore {
+
+// Checks the private copy's signature and placement (repo::
+// authenticate_archive), naming the original in what it says; the caller
+// then reads the same copy, never the file again, so bytes rewritten in
+// place after the check are not what it reads. A failure is archive::
+// Rejected (exit 1); unchecked says what --no-verify would do ("extracts").
+// no_verify skips the check and says so first: on the text's first line,
+// else (--json, -q) as a warning.
+void authenticate_first(cli::Context& context, bool no_verify, const PrivateArchive& copy,
+                        std::string_view unchecked);
+
+} // namespace pmxsnap::restore
