@@ -9,6 +9,7 @@
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
 #include "pmxsnap/util/error.hpp"
+#include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -42,13 +43,17 @@ ByPath merge_with_reference(const ByPath& reference, const std::vector<bool>& sa
 // Before anything in the archive is believed: an archive whose signature
 // fails could say "identical" about anything (diff reads only the members
 // that differ, so a corrupt member elsewhere would go unseen).
-std::string authenticated_signer(const fs::path& archive,
+// Checked on the private copy, which every later read reads.
+std::string authenticated_signer(const trust::PrivateCopy& copy,
                                  const std::vector<crypto::PublicKey>& keys) {
-    auto checked = repo::authenticate_archive(archive, keys);
+    const auto& archive = copy.original();
+    auto checked = repo::authenticate_archive(copy.path(), keys);
     if (!checked.ok())
         archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify compares "
                         "it unchecked",
-                        archive.string(), checked.problem, archive.string());
+                        archive.string(), copy.as_original(checked.problem), archive.string());
+    // A test stops here to rewrite the archive between the check and the reads.
+    interruption_point("diff-authenticated");
     return checked.index.signer->key_id_hex();
 }
 
@@ -56,8 +61,9 @@ Side open_archive(const std::string& spec, const fs::path& path, const SourceOpt
                   const Side* reference) {
     const auto& identity = options.identity;
     Side side;
+    side.copy = std::make_shared<const trust::PrivateCopy>(path);
     if (options.trusted_keys)
-        side.signer = authenticated_signer(path, *options.trusted_keys);
+        side.signer = authenticated_signer(*side.copy, *options.trusted_keys);
     side.spec = spec;
     side.archive = path;
     side.identity = identity;
@@ -72,12 +78,14 @@ Side open_archive(const std::string& spec, const fs::path& path, const SourceOpt
             return false;
         };
     archive::naming_archive(path.string(), [&] {
-        archive::ArchiveInput input(path, identity);
-        archive::Reader reader(input.source(), {}, {}, differs);
-        side.archived_json_digest = reader.manifest_digest();
-        side.listed = reader.listed();
-        side.archived = reader.take_manifest();
-        return 0;
+        return side.copy->read([&](const fs::path& copy) {
+            archive::ArchiveInput input(copy, identity);
+            archive::Reader reader(input.source(), {}, {}, differs);
+            side.archived_json_digest = reader.manifest_digest();
+            side.listed = reader.listed();
+            side.archived = reader.take_manifest();
+            return 0;
+        });
     });
     side.by_path = by_path(side.archived);
     if (reference)
@@ -184,12 +192,14 @@ read_contents(const Side& side, const std::set<std::string>& paths, std::size_t&
         if (const auto* member = find_in(side.by_path, path))
             wanted.members.push_back(*member);
     archive::naming_archive(side.archive.string(), [&] {
-        archive::ArchiveInput input(side.archive, side.identity);
-        archive::Reader reader(input.source(), {},
-                               {&wanted, side.archived_json_digest, side.listed});
-        KeepWanted keep(paths, contents, reads);
-        reader.read_members(keep);
-        return 0;
+        return side.copy->read([&](const fs::path& copy) {
+            archive::ArchiveInput input(copy, side.identity);
+            archive::Reader reader(input.source(), {},
+                                   {&wanted, side.archived_json_digest, side.listed});
+            KeepWanted keep(paths, contents, reads);
+            reader.read_members(keep);
+            return 0;
+        });
     });
     return contents;
 }

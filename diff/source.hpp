@@ -13,6 +13,7 @@
 #include "pmxsnap/corosync/live_cluster.hpp"
 #include "pmxsnap/crypto/keys.hpp"
 #include "pmxsnap/host/host.hpp"
+#include "pmxsnap/trust/private_copy.hpp"
 
 #include <map>
 #include <memory>
@@ -26,7 +27,10 @@ struct Side {
     std::string spec;  // as given: "latest~1", "live", a path
     std::string label; // "pve1 2026-11-25T04:00:00Z", "live pve1"
     bool is_live = false;
-    fs::path archive;                           // archive sides
+    fs::path archive; // archive sides, as given (what is shown)
+    // An archive side's private copy: its signature is checked on it and
+    // every read is of it, never of the file again (trust::PrivateCopy).
+    std::shared_ptr<const trust::PrivateCopy> copy;
     fs::path identity;                          // age identity file (encrypted archives)
     std::unique_ptr<capture::Capture> captured; // the live side
     archive::Manifest archived; // an archive side's manifest; the live side's, from its capture

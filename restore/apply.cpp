@@ -5,13 +5,13 @@
 #include "keep_aside.hpp"
 #include "kept_members.hpp"
 #include "plan.hpp"
-#include "private_archive.hpp"
 
 #include "pmxsnap/archive/member_path.hpp"
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/configdb/database.hpp"
 #include "pmxsnap/configdb/invariants.hpp"
 #include "pmxsnap/configdb/tree.hpp"
+#include "pmxsnap/trust/private_copy.hpp"
 #include "pmxsnap/trust/verify_archive.hpp"
 #include "pmxsnap/util/atomic_file.hpp"
 #include "pmxsnap/util/error.hpp"
@@ -42,7 +42,7 @@ KeptMembers::Wanted wanted_by(const ApplyOptions& options) {
 // Verifies the private copy of the archive, keeping in kept the members
 // apply goes on with; returns the manifest verify read, and in warnings what
 // the verification warns of (pmxcfs's write limits).
-archive::Manifest verify_first(const fs::path& archive, const PrivateArchive& copy,
+archive::Manifest verify_first(const fs::path& archive, const trust::PrivateCopy& copy,
                                const std::vector<crypto::PublicKey>& keys,
                                const ApplyOptions& options, KeptMembers& kept,
                                std::vector<std::string>& warnings) {
@@ -198,7 +198,7 @@ ApplyResult apply_archive(const fs::path& archive, const host::Host& host,
     ApplyResult result;
     KeptMembers kept(wanted_by(options));
     auto manifest = [&] {
-        PrivateArchive copy(archive);
+        trust::PrivateCopy copy(archive);
         return verify_first(archive, copy, keys, options, kept, result.warnings);
     }();
     interruption_point("apply-verified"); // from here on, only kept is read

@@ -8,7 +8,7 @@
 
 namespace pmxsnap::restore {
 
-void authenticate_first(cli::Context& context, bool no_verify, const PrivateArchive& copy,
+void authenticate_first(cli::Context& context, bool no_verify, const trust::PrivateCopy& copy,
                         std::string_view unchecked) {
     const auto& archive = copy.original();
     if (no_verify) {

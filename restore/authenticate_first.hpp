@@ -7,7 +7,8 @@
 #pragma once
 
 #include "context.hpp"
-#include "private_archive.hpp"
+
+#include "pmxsnap/trust/private_copy.hpp"
 
 #include <string_view>
 
@@ -20,7 +21,7 @@ namespace pmxsnap::restore {
 // Rejected (exit 1); unchecked says what --no-verify would do ("extracts").
 // no_verify skips the check and says so first: on the text's first line,
 // else (--json, -q) as a warning.
-void authenticate_first(cli::Context& context, bool no_verify, const PrivateArchive& copy,
+void authenticate_first(cli::Context& context, bool no_verify, const trust::PrivateCopy& copy,
                         std::string_view unchecked);
 
 } // namespace pmxsnap::restore

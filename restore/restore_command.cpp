@@ -7,13 +7,13 @@
 #include "extract.hpp"
 #include "host_files.hpp"
 #include "plan.hpp"
-#include "private_archive.hpp"
 #include "restore_file.hpp"
 #include "trusted_keys.hpp"
 
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/repo/selector.hpp"
+#include "pmxsnap/trust/private_copy.hpp"
 #include "pmxsnap/util/error.hpp"
 #include "pmxsnap/util/json_name.hpp"
 
@@ -73,7 +73,7 @@ ExitCode run_plan(cli::Context& context, const Arguments& args, const fs::path& 
                  args.scenario);
     }
     options.file = args.file;
-    PrivateArchive copy(archive_path);
+    trust::PrivateCopy copy(archive_path);
     authenticate_first(context, args.no_verify, copy, "plans from");
     // The steps name the archive the selector resolved to, never `latest`
     // itself: a snapshot taken between plan and apply would otherwise be
@@ -185,7 +185,7 @@ ExitCode run_apply(cli::Context& context, const Arguments& args, const fs::path&
 }
 
 ExitCode run_extract(cli::Context& context, const Arguments& args, const fs::path& archive) {
-    PrivateArchive copy(archive);
+    trust::PrivateCopy copy(archive);
     authenticate_first(context, args.no_verify, copy, "extracts");
     auto result = copy.read([&](const fs::path& path) {
         return extract_archive(path, args.to, args.paths, args.force_extract,
@@ -207,7 +207,7 @@ ExitCode run_file(cli::Context& context, const Arguments& args, const fs::path& 
     // A path restore file never takes is refused before keys are asked for.
     if (auto refusal = restore_file_refusal(args.path); !refusal.empty())
         throw Error(refusal);
-    PrivateArchive copy(archive);
+    trust::PrivateCopy copy(archive);
     authenticate_first(context, args.no_verify, copy, "restores from");
     std::optional<std::string> expected;
     if (!args.expect_digest.empty())

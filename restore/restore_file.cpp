@@ -278,7 +278,7 @@ std::string restore_file_refusal(const std::string& path) {
                        escape_name(path));
 }
 
-FileRestore restore_file(const PrivateArchive& archive, const host::Host& host,
+FileRestore restore_file(const trust::PrivateCopy& archive, const host::Host& host,
                          const std::string& path, const std::optional<std::string>& expect_digest,
                          bool force, const fs::path& identity) {
     if (auto refusal = restore_file_refusal(path); !refusal.empty())

@@ -16,9 +16,8 @@
 // archive (for a node's own files, another node's) is refused unless --force.
 #pragma once
 
-#include "private_archive.hpp"
-
 #include "pmxsnap/host/host.hpp"
+#include "pmxsnap/trust/private_copy.hpp"
 
 #include <optional>
 #include <string>
@@ -39,7 +38,7 @@ struct FileRestore {
 
 // archive: read from its private copy (the one its signature was checked
 // on), named as the operator gave it.
-FileRestore restore_file(const PrivateArchive& archive, const host::Host& host,
+FileRestore restore_file(const trust::PrivateCopy& archive, const host::Host& host,
                          const std::string& path, const std::optional<std::string>& expect_digest,
                          bool force, const fs::path& identity);
 

@@ -1,10 +1,12 @@
-# restore extract, restore file and restore plan read the bytes their
-# signature check vouched for: the archive rewritten in place (same inode,
-# its signature left as it was) once the check is done (the
-# restore-authenticated stop point) changes nothing of what they write or
-# say, and the private copy they read is gone from TMPDIR afterwards.
-# (Before, they opened the file again after the check and wrote the
-# rewrite's bytes.) A refusal names the archive as the operator gave it.
+# What checks an archive's signature reads the bytes it checked: restore
+# extract, file and plan (the restore-authenticated stop point) and diff
+# (diff-authenticated) go on, once the check is done, with the archive
+# rewritten in place (same inode, its signature left as it was), and what
+# they write or say is still the checked archive's; the private copy they
+# read is gone from TMPDIR afterwards. (Before, they opened the file again
+# after the check and wrote or compared the rewrite's bytes.) A refusal
+# names the archive as the operator gave it. restore apply's own read once
+# is test_restore_apply_once.
 source "$TESTLIB"
 need jq zstd tar sha256sum sqlite3
 make_node --preset typical
@@ -27,12 +29,15 @@ replacement_sha=$(member_sha "$replacement" host/etc/hosts)
 [ "$verified_sha" != "$replacement_sha" ] || fail "the two archives hold the same /etc/hosts"
 cp -p "$verified" "$scratch/verified.keep"
 
-# stopped_after_check ARGS...: pmxsnap ARGS, stopped once the signature is
-# checked; then the archive's bytes are rewritten in place. Sets $pid.
+# stopped_after_check POINT ARGS...: pmxsnap ARGS, stopped at POINT, once
+# the signature is checked; then the archive's bytes are rewritten in place.
+# Sets $pid.
 stopped_after_check() {
-  PMXSNAP_TEST_STOP_AT=restore-authenticated "$PMXSNAP" "$@" >"$scratch/out" 2>"$scratch/err" &
+  local point=$1
+  shift
+  PMXSNAP_TEST_STOP_AT=$point "$PMXSNAP" "$@" >"$scratch/out" 2>"$scratch/err" &
   pid=$!
-  wait_stopped "$pid" restore-authenticated "$scratch/err"
+  wait_stopped "$pid" "$point" "$scratch/err"
   local inode
   inode=$(stat -c %i "$verified")
   cat "$replacement" >"$verified"
@@ -51,24 +56,34 @@ finish() {
   cp "$scratch/verified.keep" "$verified"
 }
 
-stopped_after_check restore extract "$verified" --pubkey "$pub" --to "$scratch/x" /etc/hosts
+stopped_after_check restore-authenticated restore extract "$verified" --pubkey "$pub" --to "$scratch/x" /etc/hosts
 finish "extract"
 [ -f "$scratch/x/host/etc/hosts" ] || fail "extract wrote no host/etc/hosts: $(find "$scratch/x")"
 [ "$(sha_of <"$scratch/x/host/etc/hosts")" = "$verified_sha" ] ||
   fail "extract wrote the bytes put in place after the check"
 pass "restore extract writes the checked archive's bytes, not those rewritten in place after the check; TMPDIR empty"
 
-stopped_after_check restore file "$verified" /etc/hosts --root "$scratch/root" --pubkey "$pub" --force
+stopped_after_check restore-authenticated restore file "$verified" /etc/hosts --root "$scratch/root" --pubkey "$pub" --force
 finish "file"
 [ "$(sha_of <"$hosts")" = "$verified_sha" ] || fail "restore file put back the bytes put in place after the check"
 pass "restore file puts back the checked archive's /etc/hosts, not the rewrite's; TMPDIR empty"
+
+# diff against the live node, whose /etc/hosts is now the checked
+# archive's again: nothing differs there; the rewrite's would (exit 1).
+diff_hosts() { "$PMXSNAP" diff "$1" live --root "$scratch/root" --offline --pubkey "$pub" --path /etc/hosts --stat; }
+run 1 diff_hosts "$replacement"
+run 0 diff_hosts "$verified"
+stopped_after_check diff-authenticated diff "$verified" live --root "$scratch/root" --offline \
+  --pubkey "$pub" --path /etc/hosts --stat
+finish "diff"
+pass "diff compares the checked archive's /etc/hosts, not the rewrite's; TMPDIR empty"
 
 # The plan's preconditions compare the archive's db version with the live
 # db's (the checked archive's is 100 older; the rewrite's is not older):
 # a rollback, refused without --force, so the plan exits 1.
 verified_version=$(zstd -dc "$verified" | tar -xO db/config.db >"$scratch/v.db" &&
   sqlite3 "$scratch/v.db" "select version from tree where inode = 0")
-stopped_after_check --json restore plan "$verified" --root "$scratch/root" --pubkey "$pub" \
+stopped_after_check restore-authenticated --json restore plan "$verified" --root "$scratch/root" --pubkey "$pub" \
   --offline --scenario single-node
 finish "plan" 1
 contains "$(jq -r '.preconditions[].what' "$scratch/out")" "newer than the archive's ($verified_version)"

@@ -1,13 +1,13 @@
 #include "catch.hpp"
-#include "private_archive.hpp"
 
+#include "pmxsnap/trust/private_copy.hpp"
 #include "pmxsnap/util/temp_dir.hpp"
 
 #include <fstream>
 #include <string>
 
 using namespace pmxsnap;
-using namespace pmxsnap::restore;
+using namespace pmxsnap::trust;
 
 namespace {
 
@@ -28,7 +28,7 @@ TEST_CASE("the private copy keeps the <cluster>/<node>/<file> names and the byte
     auto archive = repo / "c1" / "pve1" / "a.pmxsnap";
     write_text(archive, "checked");
     write_text(archive.string() + ".minisig", "signature");
-    PrivateArchive copy(archive);
+    PrivateCopy copy(archive);
     CHECK(copy.path() != archive);
     CHECK(copy.path().filename() == "a.pmxsnap");
     CHECK(copy.path().parent_path().filename() == "pve1");
@@ -44,7 +44,7 @@ TEST_CASE("what is said of the copy is said of the archive as given") {
     fs::create_directories(repo / "c1" / "pve1");
     auto archive = repo / "c1" / "pve1" / "a.pmxsnap";
     write_text(archive, "x");
-    PrivateArchive copy(archive);
+    PrivateCopy copy(archive);
     auto copy_name = copy.path().string();
     CHECK(copy.as_original(copy_name + ": truncated") == archive.string() + ": truncated");
     CHECK(copy.as_original("(no " + copy_name + ".minisig)") ==
@@ -69,12 +69,12 @@ TEST_CASE("what is said of the copy is said of the archive as given") {
 TEST_CASE("a path that is not a regular file is passed through, its messages untouched") {
     // A bare name's directory is "": replacing it would have rewritten
     // every message (and never ended).
-    PrivateArchive missing("no-such-archive.pmxsnap");
+    PrivateCopy missing("no-such-archive.pmxsnap");
     CHECK(missing.path() == "no-such-archive.pmxsnap");
     CHECK(missing.as_original("no-such-archive.pmxsnap: No such file or directory") ==
           "no-such-archive.pmxsnap: No such file or directory");
     TempDir dir;
-    PrivateArchive directory(dir.path());
+    PrivateCopy directory(dir.path());
     CHECK(directory.path() == dir.path());
     CHECK(directory.as_original(dir.path().string() + ": a directory") ==
           dir.path().string() + ": a directory");

@@ -1,11 +1,12 @@
-// PrivateArchive: the archive and its signature copied, once, into a private
+// PrivateCopy: the archive and its signature copied, once, into a private
 // scratch directory (0700, removed with the object) under the same
 // <cluster>/<node>/<file> names, so the signature's placement check reads
 // the same. Every check and read after it sees bytes nobody else can
 // change: an archive replaced or rewritten in place after the copy changes
-// nothing of what apply verifies and installs, nor what plan, extract and
-// file authenticate and then read. A path that is not a regular file is
-// passed through, for verify to say what it is.
+// nothing of what was checked and is then read: what restore apply
+// verifies and installs, what restore plan, extract and file and diff
+// authenticate and then read. A path that is not a regular file is passed
+// through, for the check to say what it is.
 #pragma once
 
 #include "pmxsnap/archive/rejected.hpp"
@@ -15,11 +16,11 @@
 
 #include <string>
 
-namespace pmxsnap::restore {
+namespace pmxsnap::trust {
 
-class PrivateArchive {
+class PrivateCopy {
   public:
-    explicit PrivateArchive(const fs::path& archive);
+    explicit PrivateCopy(const fs::path& archive);
     const fs::path& path() const { return copy_; }
     const fs::path& original() const { return original_; }
     // text (a verification's detail) with the copy's directory named as the
@@ -44,4 +45,4 @@ class PrivateArchive {
     fs::path copy_;
 };
 
-} // namespace pmxsnap::restore
+} // namespace pmxsnap::trust

@@ -1,11 +1,11 @@
-#include "private_archive.hpp"
+#include "pmxsnap/trust/private_copy.hpp"
 
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/util/error.hpp"
 
 #include <fcntl.h>
 
-namespace pmxsnap::restore {
+namespace pmxsnap::trust {
 namespace {
 
 void copy_file_to(const fs::path& from, const fs::path& to) {
@@ -30,7 +30,7 @@ void replace_all(std::string& text, const std::string& from, const std::string& 
 
 } // namespace
 
-PrivateArchive::PrivateArchive(const fs::path& archive)
+PrivateCopy::PrivateCopy(const fs::path& archive)
     : original_(archive)
     , copy_(archive) {
     std::error_code error;
@@ -48,7 +48,7 @@ PrivateArchive::PrivateArchive(const fs::path& archive)
         copy_file_to(signature, repo::signature_path_for(copy_));
 }
 
-std::string PrivateArchive::as_original(std::string text) const {
+std::string PrivateCopy::as_original(std::string text) const {
     // Nothing was copied (not a regular file): nothing to rename, and the
     // directory of a bare file name is "", which is found everywhere.
     if (copy_ == original_)
@@ -60,4 +60,4 @@ std::string PrivateArchive::as_original(std::string text) const {
     return text;
 }
 
-} // namespace pmxsnap::restore
+} // namespace pmxsnap::trust
