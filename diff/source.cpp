@@ -5,11 +5,10 @@
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/capture/selector_scope.hpp"
 #include "pmxsnap/host/mounts.hpp"
-#include "pmxsnap/repo/authenticate.hpp"
 #include "pmxsnap/repo/repository.hpp"
 #include "pmxsnap/repo/selector.hpp"
+#include "pmxsnap/trust/authenticate_copy.hpp"
 #include "pmxsnap/util/error.hpp"
-#include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -40,30 +39,17 @@ ByPath merge_with_reference(const ByPath& reference, const std::vector<bool>& sa
     return merged;
 }
 
-// Before anything in the archive is believed: an archive whose signature
-// fails could say "identical" about anything (diff reads only the members
-// that differ, so a corrupt member elsewhere would go unseen).
-// Checked on the private copy, which every later read reads.
-std::string authenticated_signer(const trust::PrivateCopy& copy,
-                                 const std::vector<crypto::PublicKey>& keys) {
-    const auto& archive = copy.original();
-    auto checked = repo::authenticate_archive(copy.path(), keys);
-    if (!checked.ok())
-        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify compares "
-                        "it unchecked",
-                        archive.string(), copy.as_original(checked.problem), archive.string());
-    // A test stops here to rewrite the archive between the check and the reads.
-    interruption_point("diff-authenticated");
-    return checked.index.signer->key_id_hex();
-}
-
 Side open_archive(const std::string& spec, const fs::path& path, const SourceOptions& options,
                   const Side* reference) {
     const auto& identity = options.identity;
     Side side;
     side.copy = std::make_shared<const trust::PrivateCopy>(path);
+    // Before anything in the archive is believed: an archive whose signature
+    // fails could say "identical" about anything (diff reads only the members
+    // that differ, so a corrupt member elsewhere would go unseen).
     if (options.trusted_keys)
-        side.signer = authenticated_signer(*side.copy, *options.trusted_keys);
+        side.signer = trust::authenticate_copy(*side.copy, *options.trusted_keys, "compares")
+                          .signer->key_id_hex();
     side.spec = spec;
     side.archive = path;
     side.identity = identity;

@@ -2,9 +2,7 @@
 
 #include "trusted_keys.hpp"
 
-#include "pmxsnap/archive/rejected.hpp"
-#include "pmxsnap/repo/authenticate.hpp"
-#include "pmxsnap/util/interruption.hpp"
+#include "pmxsnap/trust/authenticate_copy.hpp"
 
 namespace pmxsnap::restore {
 
@@ -20,15 +18,7 @@ void authenticate_first(cli::Context& context, bool no_verify, const trust::Priv
                             archive.string());
         return;
     }
-    auto keys = cli::required_trusted_keys(context.options);
-    auto checked = repo::authenticate_archive(copy.path(), keys);
-    if (!checked.ok())
-        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify {} it "
-                        "unchecked",
-                        archive.string(), copy.as_original(checked.problem), archive.string(),
-                        unchecked);
-    // A test stops here to rewrite the archive between the check and the read.
-    interruption_point("restore-authenticated");
+    trust::authenticate_copy(copy, cli::required_trusted_keys(context.options), unchecked);
 }
 
 } // namespace pmxsnap::restore

@@ -14,11 +14,10 @@
 
 namespace pmxsnap::restore {
 
-// Checks the private copy's signature and placement (repo::
-// authenticate_archive), naming the original in what it says; the caller
-// then reads the same copy, never the file again, so bytes rewritten in
-// place after the check are not what it reads. A failure is archive::
-// Rejected (exit 1); unchecked says what --no-verify would do ("extracts").
+// Checks the private copy (trust::authenticate_copy); the caller then reads
+// the same copy, never the file again. A failure is archive::Rejected (exit
+// 1); unchecked says what --no-verify would do ("extracts"). No trusted key
+// at all is exit 2.
 // no_verify skips the check and says so first: on the text's first line,
 // else (--json, -q) as a warning.
 void authenticate_first(cli::Context& context, bool no_verify, const trust::PrivateCopy& copy,

@@ -1,6 +1,6 @@
 # What checks an archive's signature reads the bytes it checked: restore
-# extract, file and plan (the restore-authenticated stop point) and diff
-# (diff-authenticated) go on, once the check is done, with the archive
+# extract, file and plan and diff go on, once the check is done (the
+# archive-authenticated stop point, trust::authenticate_copy), with the archive
 # rewritten in place (same inode, its signature left as it was), and what
 # they write or say is still the checked archive's; the private copy they
 # read is gone from TMPDIR afterwards. (Before, they opened the file again
@@ -56,14 +56,14 @@ finish() {
   cp "$scratch/verified.keep" "$verified"
 }
 
-stopped_after_check restore-authenticated restore extract "$verified" --pubkey "$pub" --to "$scratch/x" /etc/hosts
+stopped_after_check archive-authenticated restore extract "$verified" --pubkey "$pub" --to "$scratch/x" /etc/hosts
 finish "extract"
 [ -f "$scratch/x/host/etc/hosts" ] || fail "extract wrote no host/etc/hosts: $(find "$scratch/x")"
 [ "$(sha_of <"$scratch/x/host/etc/hosts")" = "$verified_sha" ] ||
   fail "extract wrote the bytes put in place after the check"
 pass "restore extract writes the checked archive's bytes, not those rewritten in place after the check; TMPDIR empty"
 
-stopped_after_check restore-authenticated restore file "$verified" /etc/hosts --root "$scratch/root" --pubkey "$pub" --force
+stopped_after_check archive-authenticated restore file "$verified" /etc/hosts --root "$scratch/root" --pubkey "$pub" --force
 finish "file"
 [ "$(sha_of <"$hosts")" = "$verified_sha" ] || fail "restore file put back the bytes put in place after the check"
 pass "restore file puts back the checked archive's /etc/hosts, not the rewrite's; TMPDIR empty"
@@ -73,7 +73,7 @@ pass "restore file puts back the checked archive's /etc/hosts, not the rewrite's
 diff_hosts() { "$PMXSNAP" diff "$1" live --root "$scratch/root" --offline --pubkey "$pub" --path /etc/hosts --stat; }
 run 1 diff_hosts "$replacement"
 run 0 diff_hosts "$verified"
-stopped_after_check diff-authenticated diff "$verified" live --root "$scratch/root" --offline \
+stopped_after_check archive-authenticated diff "$verified" live --root "$scratch/root" --offline \
   --pubkey "$pub" --path /etc/hosts --stat
 finish "diff"
 pass "diff compares the checked archive's /etc/hosts, not the rewrite's; TMPDIR empty"
@@ -83,7 +83,7 @@ pass "diff compares the checked archive's /etc/hosts, not the rewrite's; TMPDIR 
 # a rollback, refused without --force, so the plan exits 1.
 verified_version=$(zstd -dc "$verified" | tar -xO db/config.db >"$scratch/v.db" &&
   sqlite3 "$scratch/v.db" "select version from tree where inode = 0")
-stopped_after_check restore-authenticated --json restore plan "$verified" --root "$scratch/root" --pubkey "$pub" \
+stopped_after_check archive-authenticated --json restore plan "$verified" --root "$scratch/root" --pubkey "$pub" \
   --offline --scenario single-node
 finish "plan" 1
 contains "$(jq -r '.preconditions[].what' "$scratch/out")" "newer than the archive's ($verified_version)"
