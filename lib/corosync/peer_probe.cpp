@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -93,6 +94,57 @@ void read_answer(PortProbe& target, const Socket& socket) {
     target.detail = errno_text(errno);
 }
 
+// A host sends its ICMP errors to one destination at most once a second
+// after a burst of six (net.ipv4.icmp_ratelimit), and knet on this node keeps
+// spending that allowance with its own pings to a stopped peer: the refusal of
+// a single datagram is often never sent. So the probe goes again every
+// resend_interval until something answers; a running corosync drops the empty
+// datagrams, at most timeout / resend_interval of them.
+constexpr auto resend_interval = std::chrono::milliseconds(250);
+
+// Sends the probe again to every pending target; a send that fails already
+// tells (the socket reports a queued refusal that way too).
+std::vector<std::size_t> resend(std::vector<PortProbe>& targets, const std::vector<Socket>& sockets,
+                                const std::vector<std::size_t>& pending) {
+    std::vector<std::size_t> still;
+    for (auto i : pending) {
+        if (::send(sockets[i].fd, "", 0, 0) == 0 || answer_of(errno) == Answer::not_probed) {
+            still.push_back(i);
+            continue;
+        }
+        targets[i].answer = answer_of(errno);
+        targets[i].detail = errno_text(errno);
+    }
+    return still;
+}
+
+// Waits up to `wait` for answers on the pending sockets; returns those still
+// without one.
+std::vector<std::size_t> await_answers(std::vector<PortProbe>& targets,
+                                       const std::vector<Socket>& sockets,
+                                       const std::vector<std::size_t>& pending,
+                                       std::chrono::steady_clock::duration wait) {
+    std::vector<pollfd> polled;
+    polled.reserve(pending.size());
+    for (auto i : pending)
+        polled.push_back({sockets[i].fd, POLLIN, 0});
+    auto wait_ms = std::chrono::ceil<std::chrono::milliseconds>(wait).count();
+    if (::poll(polled.data(), polled.size(), static_cast<int>(wait_ms)) < 0) {
+        if (errno == EINTR)
+            return pending;
+        return {}; // poll itself failed: no answer will come, all stay silent
+    }
+    std::vector<std::size_t> still;
+    for (std::size_t k = 0; k < pending.size(); ++k) {
+        auto i = pending[k];
+        if (polled[k].revents != 0)
+            read_answer(targets[i], sockets[i]);
+        else
+            still.push_back(i);
+    }
+    return still;
+}
+
 } // namespace
 
 std::string to_string(Answer answer) {
@@ -119,28 +171,19 @@ std::vector<PortProbe> probe_udp_ports(std::vector<PortProbe> targets,
             targets[i].detail = "no reply";
             pending.push_back(i);
         }
-    auto deadline = std::chrono::steady_clock::now() + timeout;
+    auto now = std::chrono::steady_clock::now();
+    auto deadline = now + timeout;
+    auto next_send = now + resend_interval;
     while (!pending.empty()) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-            deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0)
+        now = std::chrono::steady_clock::now();
+        if (now >= deadline)
             break;
-        std::vector<pollfd> polled;
-        polled.reserve(pending.size());
-        for (auto i : pending)
-            polled.push_back({sockets[i].fd, POLLIN, 0});
-        int ready = ::poll(polled.data(), polled.size(), static_cast<int>(left.count()));
-        if (ready < 0 && errno != EINTR)
-            break;
-        std::vector<std::size_t> still;
-        for (std::size_t k = 0; k < pending.size(); ++k) {
-            auto i = pending[k];
-            if (polled[k].revents != 0)
-                read_answer(targets[i], sockets[i]);
-            else
-                still.push_back(i);
+        if (now >= next_send) {
+            pending = resend(targets, sockets, pending);
+            next_send = now + resend_interval;
+            continue;
         }
-        pending = std::move(still);
+        pending = await_answers(targets, sockets, pending, std::min(deadline, next_send) - now);
     }
     return targets;
 }

@@ -1,5 +1,6 @@
 // Whether a cluster peer is there, asked of its ring addresses on
-// corosync's UDP port without joining anything: one empty datagram each.
+// corosync's UDP port without joining anything: an empty datagram, sent
+// again every quarter second until something answers (ICMP is rate-limited).
 // - refused: ICMP port unreachable — the host is up and nothing listens
 //   (corosync stopped or failing, perhaps for the very reason this node's is);
 // - unreachable: host or network unreachable (ARP or a router says so) — the
