@@ -36,7 +36,7 @@ ExitCode rejected(cli::Context& context, const char* schema, const std::string& 
 
 SignedArchive open(cli::Context& context, const Arguments& args) {
     return open_signed(args.selector, context.host(), context.options.repo,
-                       cli::trusted_keys(context.options),
+                       cli::required_trusted_keys(context.options),
                        cli::before_time(args.before, context.host()));
 }
 

@@ -53,12 +53,14 @@ Listing list_archive(const SignedArchive& source, const fs::path& identity,
     }
     Listing listing;
     listing.source = source;
-    archive::ArchiveInput input(source.archive, identity);
-    listing.encrypted = input.encrypted();
-    archive::Reader reader(input.source());
-    ListOnly steps_over;
-    reader.read_members(steps_over);
-    auto manifest = reader.take_manifest();
+    auto manifest = source.copy->read([&](const fs::path& copy) {
+        archive::ArchiveInput input(copy, identity);
+        listing.encrypted = input.encrypted();
+        archive::Reader reader(input.source());
+        ListOnly steps_over;
+        reader.read_members(steps_over);
+        return reader.take_manifest();
+    });
     listing.captured_at = manifest.captured_at;
     listing.db_version = manifest.db.root_version;
 

@@ -117,20 +117,22 @@ CatResult cat_member(const SignedArchive& source, const fs::path& identity, cons
         if (auto why = secret_reason(*member); !why.empty())
             fail("{}: {}; not printed without --show-secrets", shown, why);
 
-    archive::ArchiveInput input(source.archive, identity);
-    archive::Reader reader(input.source());
-    const auto* listed = reader.manifest().find(*member);
-    if (!listed)
-        fail("{}: not in {} (pmxsnap ls shows what it holds)", shown, source.archive.string());
-    if (listed->is_directory)
-        fail("{}: a directory in {} (pmxsnap ls {} {} lists it)", shown, source.archive.string(),
-             source.archive.string(), shown);
-    result.size = listed->size;
+    source.copy->read([&](const fs::path& copy) {
+        archive::ArchiveInput input(copy, identity);
+        archive::Reader reader(input.source());
+        const auto* listed = reader.manifest().find(*member);
+        if (!listed)
+            fail("{}: not in {} (pmxsnap ls shows what it holds)", shown, source.archive.string());
+        if (listed->is_directory)
+            fail("{}: a directory in {} (pmxsnap ls {} {} lists it)", shown,
+                 source.archive.string(), source.archive.string(), shown);
+        result.size = listed->size;
 
-    KeepOne keep(*member, shown, secrets, out_fd);
-    reader.read_members(keep);
-    if (!keep.written())
-        fail("{}: not read from {}", shown, source.archive.string());
+        KeepOne keep(*member, shown, secrets, out_fd);
+        reader.read_members(keep);
+        if (!keep.written())
+            fail("{}: not read from {}", shown, source.archive.string());
+    });
     return result;
 }
 

@@ -18,7 +18,8 @@ std::vector<crypto::PublicKey> trusted_keys(const GlobalOptions& options);
 
 // trusted_keys, or pmxsnap::Error (exit 2, one line saying how to add one)
 // when there is none: what every command that checks signatures uses
-// (verify, list, prune, restore apply), so all of them fail alike.
+// (verify, list, prune, restore, diff, ls and cat), so all of them fail
+// alike.
 std::vector<crypto::PublicKey> required_trusted_keys(const GlobalOptions& options);
 
 } // namespace pmxsnap::cli

@@ -10,6 +10,9 @@ repo::IndexCheck authenticate_copy(const PrivateCopy& copy,
                                    std::string_view unchecked) {
     auto archive = copy.original().string();
     auto checked = repo::authenticate_archive(copy.path(), keys);
+    if (!checked.ok() && unchecked.empty())
+        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more", archive,
+                        copy.as_original(checked.problem), archive);
     if (!checked.ok())
         archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify {} it "
                         "unchecked",

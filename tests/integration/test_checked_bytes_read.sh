@@ -1,5 +1,5 @@
 # What checks an archive's signature reads the bytes it checked: restore
-# extract, file and plan and diff go on, once the check is done (the
+# extract, file and plan, diff, cat and ls go on, once the check is done (the
 # archive-authenticated stop point, trust::authenticate_copy), with the archive
 # rewritten in place (same inode, its signature left as it was), and what
 # they write or say is still the checked archive's; the private copy they
@@ -77,6 +77,14 @@ stopped_after_check archive-authenticated diff "$verified" live --root "$scratch
   --pubkey "$pub" --path /etc/hosts --stat
 finish "diff"
 pass "diff compares the checked archive's /etc/hosts, not the rewrite's; TMPDIR empty"
+
+stopped_after_check archive-authenticated cat "$verified" /etc/hosts --root "$scratch/root" --pubkey "$pub"
+finish "cat"
+[ "$(sha_of <"$scratch/out")" = "$verified_sha" ] || fail "cat printed the bytes put in place after the check"
+stopped_after_check archive-authenticated --json ls "$verified" /etc/hosts --root "$scratch/root" --pubkey "$pub"
+finish "ls"
+[ "$(jq -r '.members[0].sha256' "$scratch/out")" = "$verified_sha" ] || fail "ls listed the rewrite's /etc/hosts: $(cat "$scratch/out")"
+pass "cat prints and ls lists the checked archive's /etc/hosts, not the rewrite's; TMPDIR empty"
 
 # The plan's preconditions compare the archive's db version with the live
 # db's (the checked archive's is 100 older; the rewrite's is not older):

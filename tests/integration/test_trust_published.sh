@@ -79,7 +79,12 @@ run 1 "$PMXSNAP" status "${g[@]}" --json
 [ "$(jq -r '.nodes[] | select(.node == "pve1") | .signature' <<<"$out")" = foreign ] || fail "status: $out"
 jq -e --arg e "$expected" '[.findings[] | select(.node == "pve1" and .kind == "signature"
   and (.message | contains($e)))] | length == 1' <<<"$out" >/dev/null || fail "status findings: $out"
-pass "another trusted key signing in pve1's directory: foreign in list, verify and status (exit 1), naming both key ids"
+for browse in "ls $second" "cat $second /etc/hosts"; do
+  run 1 "$PMXSNAP" $browse "${g[@]}"
+  one_line "$err"; contains "$err" "$second: signature: foreign: $expected"
+  [ -z "$out" ] || fail "$browse printed what a foreign archive holds: $out"
+done
+pass "another trusted key signing in pve1's directory: foreign in list, verify and status, refused by ls and cat (exit 1), naming both key ids"
 rm "$second" "$second.minisig"
 
 # --- keys carried in the archive (--trust-archived-keys) ----------------------

@@ -1,5 +1,5 @@
 // The check a command makes before it believes an archive it then reads
-// (restore plan, extract and file; diff): repo::authenticate_archive over
+// (restore plan, extract and file; diff; ls and cat): repo::authenticate_archive over
 // the private copy it goes on reading, said of the archive as given.
 #pragma once
 
@@ -14,7 +14,8 @@ namespace pmxsnap::trust {
 
 // The authentic index, or archive::Rejected (exit 1): "ARCHIVE: signature:
 // PROBLEM; `pmxsnap verify ARCHIVE` says more, --no-verify UNCHECKED it
-// unchecked" (unchecked: what --no-verify does instead, "extracts").
+// unchecked" (unchecked: what --no-verify does instead, "extracts"; "" for
+// a command that has no --no-verify, and the clause is left out).
 // Ends at the stop point `archive-authenticated` (interruption_point), where
 // a test rewrites the archive to show that the reads after it are the copy's.
 repo::IndexCheck authenticate_copy(const PrivateCopy& copy,

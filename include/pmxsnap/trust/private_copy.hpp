@@ -4,8 +4,8 @@
 // the same. Every check and read after it sees bytes nobody else can
 // change: an archive replaced or rewritten in place after the copy changes
 // nothing of what was checked and is then read: what restore apply
-// verifies and installs, what restore plan, extract and file and diff
-// authenticate and then read. A path that is not a regular file is passed
+// verifies and installs, what restore plan, extract and file, diff, ls and
+// cat authenticate and then read. A path that is not a regular file is passed
 // through, for the check to say what it is.
 #pragma once
 
