@@ -43,9 +43,7 @@ std::optional<FileFacts> Host::facts(const fs::path& host_path, Links links) con
     facts.gid = st.st_gid;
     facts.size = st.st_size;
     facts.mtime = st.st_mtim.tv_sec;
-    facts.identity =
-        fmt::format("{}:{}:{}:{}.{:09}:{}.{:09}", st.st_dev, st.st_ino, st.st_size,
-                    st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+    facts.identity = file_version(st);
     facts.is_regular = S_ISREG(st.st_mode);
     facts.is_directory = S_ISDIR(st.st_mode);
     facts.is_symlink = S_ISLNK(st.st_mode);

@@ -188,6 +188,19 @@ std::vector<LevelResult> check_content_and_beyond(const fs::path& archive,
     return levels();
 }
 
+// The file was rewritten or replaced between the signature level's read and
+// the content level's (or during them): each level is true of the bytes it
+// read, but not of one archive. The content level says so, failed, unless
+// it failed already.
+void fail_changed_content(Verdict& verdict) {
+    for (auto& level : verdict.levels)
+        if (level.level == "content" && level.status != Status::failed) {
+            level.status = Status::failed;
+            level.detail = "the file changed while it was being verified (rewritten or "
+                           "replaced after its signature was checked); verify it again";
+        }
+}
+
 } // namespace
 
 archive::Manifest reread_manifest(const fs::path& archive, const fs::path& identity,
@@ -255,6 +268,7 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
     Verdict verdict;
     verdict.archive = archive;
     verdict.signature_only = options.signature_only;
+    auto version_signed = file_version(archive);
     verdict.levels.push_back(check_signature(archive, keys));
     interruption_point("verify-signed"); // the content level reads the file again
     auto skip_the_rest = [&](const std::string& why) {
@@ -269,6 +283,8 @@ Verdict verify_archive(const fs::path& archive, const std::vector<crypto::Public
         return skip_the_rest("not asked (--signature-only)");
     for (auto& level : check_content_and_beyond(archive, options, verdict.manifest))
         verdict.levels.push_back(std::move(level));
+    if (file_version(archive) != version_signed)
+        fail_changed_content(verdict);
     return verdict;
 }
 

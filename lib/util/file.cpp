@@ -4,6 +4,7 @@
 #include "pmxsnap/util/interruption.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,19 @@ void require_owner_only(const fs::path& path, std::string_view what) {
     if ((st.st_mode & 077) != 0)
         fail("{}: permissions {:04o} are too open; {} must be 0600 (chmod 600 {})", path.string(),
              st.st_mode & 07777, what, path.string());
+}
+
+std::string file_version(const struct stat& st) {
+    return fmt::format("{}:{}:{}:{}.{:09}:{}.{:09}", st.st_dev, st.st_ino, st.st_size,
+                       st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec,
+                       st.st_ctim.tv_nsec);
+}
+
+std::optional<std::string> file_version(const fs::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0)
+        return std::nullopt;
+    return file_version(st);
 }
 
 } // namespace pmxsnap

@@ -97,6 +97,17 @@ finish "plan" 1
 contains "$(jq -r '.preconditions[].what' "$scratch/out")" "newer than the archive's ($verified_version)"
 pass "restore plan's facts are the checked archive's (db version $verified_version), not the rewrite's"
 
+# verify reads the file once per level: an archive rewritten between the
+# signature's read and the content's is FAILED, not ok for bytes no
+# signature covers (here another valid snapshot's: each level alone passes).
+stopped_after_check verify-signed --json verify "$verified" --root "$scratch/root" --pubkey "$pub"
+finish "verify" 1
+[ "$(jq -r '.archives[0].levels[] | select(.level == "content") | .status' "$scratch/out")" = failed ] ||
+  fail "verify of an archive rewritten after its signature level: $(cat "$scratch/out")"
+contains "$(cat "$scratch/out")" "the file changed while it was being verified"
+run 0 "$PMXSNAP" verify "$verified" --root "$scratch/root" --pubkey "$pub"
+pass "verify fails an archive rewritten in place between its signature and content levels, and passes it untouched"
+
 # Refused on the copy, said of the archive: exit 1 in one line naming the
 # archive as given and its own .minisig, never the private copy.
 rm "$verified.minisig"

@@ -3,6 +3,8 @@
 // naming the path.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -35,6 +37,15 @@ class Fd {
   private:
     int fd_ = -1;
 };
+
+// What changes whenever a file's bytes or the file at a path do:
+// "dev:inode:size:mtime_ns:ctime_ns" of a stat result. A write in place moves
+// ctime (nobody can set it back), a rename over the path brings another
+// inode; equal before and after a read, the read saw one file, unchanged.
+std::string file_version(const struct stat& st);
+// file_version of what path names now (following links), or nullopt when it
+// cannot be stat'ed.
+std::optional<std::string> file_version(const fs::path& path);
 
 // Reads a whole file; refuses files larger than max_bytes (these are config
 // files, a huge one is a finding, not something to load).
