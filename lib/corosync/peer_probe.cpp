@@ -102,13 +102,19 @@ void read_answer(PortProbe& target, const Socket& socket) {
 // datagrams, at most timeout / resend_interval of them.
 constexpr auto resend_interval = std::chrono::milliseconds(250);
 
+// Whether a failed send() says nothing about the peer (try again later).
+bool transient(int err) {
+    return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS || err == EINTR;
+}
+
 // Sends the probe again to every pending target; a send that fails already
-// tells (the socket reports a queued refusal that way too).
+// tells (the socket reports a queued ICMP error that way too, and then no
+// longer on recv(): it is taken here, whatever it is).
 std::vector<std::size_t> resend(std::vector<PortProbe>& targets, const std::vector<Socket>& sockets,
                                 const std::vector<std::size_t>& pending) {
     std::vector<std::size_t> still;
     for (auto i : pending) {
-        if (::send(sockets[i].fd, "", 0, 0) == 0 || answer_of(errno) == Answer::not_probed) {
+        if (::send(sockets[i].fd, "", 0, 0) == 0 || transient(errno)) {
             still.push_back(i);
             continue;
         }
