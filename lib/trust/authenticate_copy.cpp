@@ -3,6 +3,8 @@
 #include "pmxsnap/archive/rejected.hpp"
 #include "pmxsnap/util/interruption.hpp"
 
+#include <fmt/format.h>
+
 namespace pmxsnap::trust {
 
 repo::IndexCheck authenticate_copy(const PrivateCopy& copy,
@@ -10,13 +12,12 @@ repo::IndexCheck authenticate_copy(const PrivateCopy& copy,
                                    std::string_view unchecked) {
     auto archive = copy.original().string();
     auto checked = repo::authenticate_archive(copy.path(), keys);
-    if (!checked.ok() && unchecked.empty())
-        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more", archive,
-                        copy.as_original(checked.problem), archive);
-    if (!checked.ok())
-        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more, --no-verify {} it "
-                        "unchecked",
-                        archive, copy.as_original(checked.problem), archive, unchecked);
+    if (!checked.ok()) {
+        auto bypass =
+            unchecked.empty() ? "" : fmt::format(", --no-verify {} it unchecked", unchecked);
+        archive::reject("{}: signature: {}; `pmxsnap verify {}` says more{}", archive,
+                        copy.as_original(checked.problem), archive, bypass);
+    }
     interruption_point("archive-authenticated");
     return std::move(checked.index);
 }

@@ -119,7 +119,16 @@ one_line "$err"
 run 2 "$PMXSNAP" ls --root "$scratch/root" --repo "$scratch/no-repo" --pubkey "$pub" latest
 one_line "$err"
 contains "$err" "no-repo"
-pass "bad selectors (K past the oldest, unknown node, broken forms, no file, a directory, no repo) and PATHs: exit 2, one line naming them"
+# No key at all to check with (none given, none trusted, none of its own):
+# the line every checking command gives.
+mkdir "$scratch/no-keys"
+for browse in "ls latest" "cat latest /etc/hosts"; do
+  run 2 "$PMXSNAP" $browse --root "$scratch/root" --repo "$repo" --trusted-dir "$scratch/no-keys" \
+    --key "$scratch/nowhere/signing.key"
+  one_line "$err"; contains "$err" "no trusted public key"
+  [ -z "$out" ] || fail "$browse without a key printed: $out"
+done
+pass "bad selectors (K past the oldest, unknown node, broken forms, no file, a directory, no repo), PATHs and no key at all: exit 2, one line naming them"
 
 # --- cat ----------------------------------------------------------------------
 run 0 cat_ latest /etc/pve/browse-marker.cfg
